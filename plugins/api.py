@@ -1,0 +1,133 @@
+"""What a unit plugin contributes: units, checks and their findings, data views and importers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Protocol
+
+from plugins.i18n import Text
+from store import Quarter, Record, Village
+
+
+class State(StrEnum):
+    """The state of one grid cell."""
+
+    PASS = "PASS"
+    FAIL = "FAIL"
+    PENDING = "PENDING"
+    ERROR = "ERROR"
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """A tunable number of a unit's rules; the town's settings may override the default."""
+
+    name: str
+    default: float
+    label: Text
+
+
+@dataclass(frozen=True, slots=True)
+class UnitSpec:
+    """A guidance unit (指导单位): its code, names and the criteria whose data it keeps."""
+
+    code: str
+    name: Text
+    criteria: tuple[str, ...] = ()
+    thresholds: tuple[Threshold, ...] = ()
+    files_returns: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What one check concluded for one village and quarter: PASS or FAIL, why, and the evidence."""
+
+    state: State
+    message: Text
+    evidence: tuple[int, ...] = ()
+
+    @classmethod
+    def passed(cls, zh: str, en: str) -> Finding:
+        return cls(State.PASS, Text(zh, en))
+
+    @classmethod
+    def failed(cls, zh: str, en: str, evidence: Iterable[Record | int] = ()) -> Finding:
+        ids = tuple(sorted({r if isinstance(r, int) else r.id for r in evidence}))
+        return cls(State.FAIL, Text(zh, en), ids)
+
+
+class CheckContext(Protocol):
+    """What a check sees: one village in one quarter, its records and the town's thresholds."""
+
+    quarter: Quarter
+    village: Village
+
+    def records(self, record_type: str) -> Sequence[Record]:
+        """This village's records of the type dated within the quarter."""
+        ...
+
+    def history(self, record_type: str) -> Sequence[Record]:
+        """This village's records of the type dated on or before the quarter's last day."""
+        ...
+
+    def threshold(self, name: str) -> float:
+        """The unit's threshold by name: the town's setting, else the unit's declared default."""
+        ...
+
+
+CheckFunction = Callable[[CheckContext], Finding]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """A rule that decides one criterion from a unit's records."""
+
+    criterion: str
+    unit: str
+    name: str
+    function: CheckFunction
+    description: Text = Text("", "")
+
+
+ViewFactory = str | Callable[[], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ViewSpec:
+    """A unit's data view: a Textual widget class, named lazily so the host never imports Textual.
+
+    `factory` is "package.module:ClassName" or a no-argument callable that imports and returns
+    the class. The TUI builds it as `cls(context)` where context is a `plugins.views.ViewContext`.
+    """
+
+    unit: str
+    key: str
+    title: Text
+    factory: ViewFactory
+
+
+RowReader = Callable[[Path], Iterable[tuple[int, dict[str, Any]]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Importer:
+    """Reads a file format into (line number, {column: value}) rows for record or village import."""
+
+    name: str
+    label: Text
+    suffixes: tuple[str, ...]
+    read_rows: RowReader
+
+
+@dataclass(slots=True)
+class Contributions:
+    """Everything one plugin registered, kept apart until the plugin has loaded cleanly."""
+
+    units: list[UnitSpec] = field(default_factory=list)
+    record_types: list[Any] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    views: list[ViewSpec] = field(default_factory=list)
+    importers: list[Importer] = field(default_factory=list)

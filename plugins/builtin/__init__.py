@@ -1,0 +1,1 @@
+"""The built-in plugins: the leadership office, the four guidance units and the file formats."""

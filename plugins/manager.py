@@ -1,0 +1,207 @@
+"""Loading plugins (built-ins, entry points, a folder of .py files) and calling their hooks in isolation.
+
+pluggy stops a hook call at the first exception and `load_setuptools_entrypoints`
+stops at the first broken package, so every plugin is imported, registered and
+called on its own here; a failure is recorded against its name and the
+plugin is unregistered, the others carry on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.metadata
+import importlib.util
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pluggy
+
+from plugins import hookspecs
+from plugins.api import Contributions
+from plugins.registry import ContributionError, Registry
+
+ENTRY_POINT_GROUP = "pingan"
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "plugins.builtin.office",
+    "plugins.builtin.police",
+    "plugins.builtin.judicial",
+    "plugins.builtin.emergency",
+    "plugins.builtin.civil",
+    "plugins.builtin.formats",
+)
+DISABLE_ENV = "PINGAN_DISABLE_PLUGINS"
+ALLOW_ENV = "PINGAN_LOAD_PLUGINS"
+
+_REGISTER_HOOKS: tuple[tuple[str, str], ...] = (
+    ("register_units", "units"),
+    ("register_record_types", "record_types"),
+    ("register_checks", "checks"),
+    ("register_views", "views"),
+    ("register_importers", "importers"),
+)
+
+
+class Source(StrEnum):
+    BUILTIN = "built-in"
+    ENTRY_POINT = "entry point"
+    FOLDER = "folder"
+
+
+class Status(StrEnum):
+    LOADED = "loaded"
+    FAILED = "failed"
+    DISABLED = "disabled"
+
+
+@dataclass(slots=True)
+class PluginInfo:
+    """One plugin as the user sees it in `pingan plugins`."""
+
+    name: str
+    source: Source
+    location: str
+    status: Status = Status.LOADED
+    reason: str = ""
+    units: list[str] = field(default_factory=list)
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "unit": ",".join(self.units),
+            "source": str(self.source),
+            "location": self.location,
+            "status": str(self.status),
+            "reason": self.reason,
+        }
+
+
+def _names_from_env(var: str) -> set[str] | None:
+    raw = os.environ.get(var)
+    if raw is None:
+        return None
+    return {name.strip() for name in raw.split(",") if name.strip()}
+
+
+def describe(exc: BaseException) -> str:
+    """A one-line reason for the user: the exception type and message."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class PluginHost:
+    """The plugin manager and the typed facade over its hooks."""
+
+    def __init__(self) -> None:
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        self.infos: list[PluginInfo] = []
+        self.registry = Registry()
+        self._disabled = _names_from_env(DISABLE_ENV) or set()
+        self._allowed = _names_from_env(ALLOW_ENV)
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        plugin_dirs: Sequence[Path] = (),
+        builtins: bool = True,
+        entry_points: bool = True,
+        extra: Iterable[tuple[str, object]] = (),
+    ) -> PluginHost:
+        """Load every plugin and collect what each contributes; failures are recorded, not raised.
+
+        `extra` registers ready objects (name, plugin) as outside plugins, e.g. in tests.
+        """
+        host = cls()
+        if builtins:
+            for module_name in BUILTIN_PLUGINS:
+                short = module_name.rsplit(".", 1)[-1]
+                host._add(short, Source.BUILTIN, module_name, lambda m=module_name: importlib.import_module(m))
+        if entry_points:
+            for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+                host._add(ep.name, Source.ENTRY_POINT, ep.value, ep.load)
+        for folder in plugin_dirs:
+            for path in sorted(Path(folder).glob("*.py")):
+                if path.name.startswith("_"):
+                    continue
+                host._add(path.stem, Source.FOLDER, str(path), lambda p=path: _load_file(p))
+        for name, plugin in extra:
+            host._add(name, Source.ENTRY_POINT, repr(plugin), lambda p=plugin: p)
+        host._collect()
+        return host
+
+    def _add(self, name: str, source: Source, location: str, load: Callable[[], object]) -> None:
+        info = PluginInfo(name, source, location)
+        self.infos.append(info)
+        if name in self._disabled or (
+            source is not Source.BUILTIN and self._allowed is not None and name not in self._allowed
+        ):
+            info.status = Status.DISABLED
+            info.reason = f"turned off by {DISABLE_ENV if name in self._disabled else ALLOW_ENV}"
+            return
+        if any(i.name == name and i.status is Status.LOADED for i in self.infos[:-1]):
+            info.status, info.reason = Status.FAILED, f"a plugin named {name!r} is already loaded"
+            return
+        try:
+            plugin = load()
+            self.pm.register(plugin, name=name)
+            self.pm.check_pending()
+        except BaseException as exc:  # noqa: BLE001 - a plugin may raise anything, even SystemExit
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            if self.pm.has_plugin(name):
+                self.pm.unregister(name=name)
+            info.status, info.reason = Status.FAILED, describe(exc)
+
+    def _collect(self) -> None:
+        """Call each register_* hook of each loaded plugin, in isolation, and merge clean results."""
+        for info in self.infos:
+            if info.status is not Status.LOADED:
+                continue
+            found = Contributions()
+            try:
+                for hook_name, bucket in _REGISTER_HOOKS:
+                    items: list[Any] = getattr(found, bucket)
+                    for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
+                        if impl.plugin_name == info.name:
+                            impl.function(register=items.append)
+                self.registry.vet(info.name, found)
+            except BaseException as exc:  # noqa: BLE001 - isolate whatever the plugin raises
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                reason = str(exc) if isinstance(exc, ContributionError) else describe(exc)
+                self.pm.unregister(name=info.name)
+                info.status, info.reason = Status.FAILED, reason
+                continue
+            self.registry.add(info.name, found)
+            info.units = [u.code for u in found.units]
+
+    def failed(self) -> list[PluginInfo]:
+        return [i for i in self.infos if i.status is Status.FAILED]
+
+    def plugin_of_unit(self, unit: str) -> str:
+        return self.registry.plugin_of_unit.get(unit, unit)
+
+
+def _load_file(path: Path) -> ModuleType:
+    """Import a local plugin file under a module name unique to its path."""
+    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
+    module_name = f"pingan_local_{path.stem}_{digest}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(module_name, None)
+        raise
+    return module

@@ -1,0 +1,150 @@
+"""Plain value types of the store: villages, records, returns, decisions, snapshots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from store.quarter import Quarter
+
+JSONValue = Any
+
+
+@dataclass(frozen=True, slots=True)
+class Village:
+    """An administrative village (行政村) under a sub-district office (办事处)."""
+
+    code: str
+    name: str
+    office: str
+    secretary: str = ""
+    population: int | None = None
+    households: int | None = None
+    active: bool = True
+
+    def to_doc(self) -> dict[str, JSONValue]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "office": self.office,
+            "secretary": self.secretary,
+            "population": self.population,
+            "households": self.households,
+            "active": self.active,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, JSONValue]) -> Village:
+        return cls(
+            code=doc["code"],
+            name=doc["name"],
+            office=doc.get("office", ""),
+            secretary=doc.get("secretary") or "",
+            population=doc.get("population"),
+            households=doc.get("households"),
+            active=bool(doc.get("active", True)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One dated fact about one village, of a record type a unit plugin declared."""
+
+    id: int
+    type: str
+    village: str
+    date: date
+    fields: dict[str, JSONValue] = field(default_factory=dict)
+    unit: str = ""
+    author: str = ""
+    created: str = ""
+    updated: str = ""
+    rev: int = 1
+
+    @property
+    def quarter(self) -> Quarter:
+        return Quarter.of(self.date)
+
+    def text(self, name: str) -> str:
+        value = self.fields.get(name)
+        return "" if value is None else str(value)
+
+    def number(self, name: str) -> int:
+        """An int field, 0 when absent."""
+        value = self.fields.get(name)
+        return int(value) if value is not None else 0
+
+    def flag(self, name: str) -> bool:
+        return bool(self.fields.get(name, False))
+
+    def day(self, name: str) -> date | None:
+        """A date field, None when absent."""
+        value = self.fields.get(name)
+        return date.fromisoformat(value) if value else None
+
+    def tags(self, name: str) -> frozenset[str]:
+        """A multi-enum field as a set."""
+        return frozenset(self.fields.get(name) or ())
+
+    def to_doc(self) -> dict[str, JSONValue]:
+        return {
+            "type": self.type,
+            "village": self.village,
+            "date": self.date.isoformat(),
+            "fields": self.fields,
+            "unit": self.unit,
+            "author": self.author,
+            "created": self.created,
+            "updated": self.updated,
+            "rev": self.rev,
+        }
+
+    @classmethod
+    def from_doc(cls, record_id: int, doc: dict[str, JSONValue]) -> Record:
+        return cls(
+            id=record_id,
+            type=doc["type"],
+            village=doc["village"],
+            date=date.fromisoformat(doc["date"]),
+            fields=doc.get("fields") or {},
+            unit=doc.get("unit", ""),
+            author=doc.get("author", ""),
+            created=doc.get("created", ""),
+            updated=doc.get("updated", ""),
+            rev=int(doc.get("rev", 1)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class NewRecord:
+    """A record not yet stored: what an import or a form hands to the store."""
+
+    type: str
+    village: str
+    date: date
+    fields: dict[str, JSONValue]
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Return:
+    """A unit's quarterly return (季度报表); a zero report when nothing happened."""
+
+    unit: str
+    quarter: Quarter
+    filed_at: str
+    actor: str
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The quarterly meeting's verdict on one cell, which wins over the data."""
+
+    quarter: Quarter
+    village: str
+    criterion: str
+    passed: bool
+    reason: str
+    actor: str
+    at: str

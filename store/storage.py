@@ -1,0 +1,116 @@
+"""Durable file primitives: atomic replace with fsync, and a TinyDB storage built on it.
+
+TinyDB's own JSONStorage rewrites the file in place and loses everything on a
+full disk or a crash; every write here goes to a temp file that replaces the
+old one only once it is complete on disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+from store.errors import StoreCorrupt, StoreError
+
+_REPLACE_RETRIES = 8
+
+
+def fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries (a rename) to disk; a no-op where folders cannot be opened."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_temp(path: Path, data: bytes) -> Path:
+    """Write data to a fresh temp file beside path, flushed and fsynced; return its path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f"{path.name}.tmp-{uuid.uuid4().hex[:12]}")
+    try:
+        with open(temp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    return temp
+
+
+def replace(source: Path, target: Path) -> None:
+    """os.replace with backoff, since Windows scanners briefly hold files open."""
+    delay = 0.01
+    for attempt in range(_REPLACE_RETRIES):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if attempt == _REPLACE_RETRIES - 1:
+                raise StoreError(
+                    f"{target}: cannot replace the file (held open by another program?)"
+                ) from None
+            time.sleep(delay)
+            delay *= 2
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace path's content with data so that a crash leaves either the old or the new file."""
+    temp = write_temp(path, data)
+    try:
+        replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    fsync_dir(path.parent)
+
+
+def dumps(data: Any) -> bytes:
+    """Serialise store data: UTF-8 JSON with sorted keys, readable by TinyDB's own JSONStorage."""
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+
+
+def read_json(path: Path) -> Any:
+    """Read a store file; None when it does not exist, StoreCorrupt when it does not parse."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except FileNotFoundError:
+        return None
+    if not raw.strip():
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise StoreCorrupt(path, f"invalid JSON: {exc}") from None
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB storage that reads with open-read-close and writes by atomic replace."""
+
+    def __init__(self, path: str | os.PathLike[str], **_: Any) -> None:
+        self.path = Path(path)
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        data = read_json(self.path)
+        if data is not None and not isinstance(data, dict):
+            raise StoreCorrupt(self.path, "top level is not an object")
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        atomic_write(self.path, dumps(data))
+
+    def close(self) -> None:
+        """Nothing to release: no handle is held between operations."""

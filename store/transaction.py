@@ -1,0 +1,327 @@
+"""One all-or-nothing change to the store, made through fresh TinyDB objects under the lock.
+
+Each touched file is read once into memory; TinyDB tables edit that copy; on
+success every changed file is committed together by the journal, on any
+exception nothing is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb import Query, TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document, Table
+
+from store import journal
+from store.errors import Conflict, NotFound, Refused, StoreCorrupt
+from store.layout import Layout
+from store.models import Decision, NewRecord, Record, Village
+from store.quarter import Quarter
+from store.storage import dumps, read_json
+from store.settings import Settings
+
+
+def now_text() -> str:
+    """The current local time, ISO 8601 with offset, to the second."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+class _Buffer:
+    """The in-memory content of one file during a transaction."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        data = read_json(path)
+        if data is not None and not isinstance(data, dict):
+            raise StoreCorrupt(path, "top level is not an object")
+        self.data: dict[str, Any] | None = data
+        self.dirty = False
+
+
+class _BufferStorage(Storage):
+    """A TinyDB storage over a _Buffer: reads and writes stay in memory until commit."""
+
+    def __init__(self, buffer: _Buffer) -> None:
+        self._buffer = buffer
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        return self._buffer.data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self._buffer.data = data
+        self._buffer.dirty = True
+
+
+class Transaction:
+    """The write API of the store; obtain one from `Store.transaction()`."""
+
+    def __init__(self, layout: Layout, actor: str, locate: Any) -> None:
+        self.layout = layout
+        self.actor = actor
+        self._locate = locate
+        self._buffers: dict[Path, _Buffer] = {}
+        self._dbs: dict[Path, TinyDB] = {}
+        self._audit: list[dict[str, Any]] = []
+
+    def db(self, path: Path) -> TinyDB:
+        """A fresh TinyDB over path's in-memory copy for this transaction."""
+        if path not in self._dbs:
+            buffer = _Buffer(path)
+            self._buffers[path] = buffer
+            self._dbs[path] = TinyDB(buffer, storage=_BufferStorage)
+        return self._dbs[path]
+
+    def table(self, name: str) -> Table:
+        """A table of the main file."""
+        return self.db(self.layout.main).table(name)
+
+    def records_table(self, quarter: Quarter) -> Table:
+        return self.db(self.layout.records(quarter)).table("records")
+
+    # meta and settings
+
+    def meta(self) -> dict[str, Any]:
+        doc = self.table("meta").get(doc_id=1)
+        return dict(doc) if isinstance(doc, dict) else {}
+
+    def set_meta(self, **changes: Any) -> None:
+        table = self.table("meta")
+        if table.contains(doc_id=1):
+            table.update(changes, doc_ids=[1])
+        else:
+            table.insert(Document(changes, doc_id=1))
+
+    def settings(self) -> Settings:
+        doc = self.table("settings").get(doc_id=1)
+        return Settings.from_doc(dict(doc) if isinstance(doc, dict) else None)
+
+    def update_settings(self, **changes: Any) -> None:
+        before = self.settings().to_doc()
+        after = {**before, **changes}
+        Settings.from_doc(after)
+        table = self.table("settings")
+        if table.contains(doc_id=1):
+            table.update(after, doc_ids=[1])
+        else:
+            table.insert(Document(after, doc_id=1))
+        self.audit("settings.update", "settings", before, after)
+
+    # villages
+
+    def add_village(self, village: Village) -> None:
+        table = self.table("villages")
+        if table.contains(Query().code == village.code):
+            raise Refused(f"village code {village.code} already exists")
+        table.insert(village.to_doc())
+        self.audit("village.add", village.code, None, village.to_doc())
+
+    def put_village(self, village: Village) -> None:
+        """Insert the village or replace the one with its code."""
+        table = self.table("villages")
+        existing = table.get(Query().code == village.code)
+        if isinstance(existing, Document):
+            table.update(village.to_doc(), doc_ids=[existing.doc_id])
+            if dict(existing) != village.to_doc():
+                self.audit("village.update", village.code, dict(existing), village.to_doc())
+        else:
+            table.insert(village.to_doc())
+            self.audit("village.add", village.code, None, village.to_doc())
+
+    # records
+
+    def _next_record_ids(self, count: int) -> list[int]:
+        start = int(self.meta().get("next_record_id", 1))
+        self.set_meta(next_record_id=start + count)
+        return list(range(start, start + count))
+
+    def _ensure_open(self, quarter: Quarter) -> None:
+        snapshot = self.table("snapshots").get(Query().quarter == str(quarter))
+        if isinstance(snapshot, dict) and snapshot.get("locked"):
+            raise Refused(f"quarter {quarter} is finalized; reopen it before changing its data")
+
+    def _ensure_village(self, code: str) -> None:
+        if not self.table("villages").contains(Query().code == code):
+            raise Refused(f"unknown village code {code}")
+
+    def add_records(self, records: Iterable[NewRecord], *, note: str = "") -> list[int]:
+        """Store new records; returns their ids. One audit entry covers the batch."""
+        batch = list(records)
+        if not batch:
+            return []
+        known = {doc["code"] for doc in self.table("villages").all()}
+        for new in batch:
+            if new.village not in known:
+                raise Refused(f"unknown village code {new.village}")
+        ids = self._next_record_ids(len(batch))
+        stamp = now_text()
+        by_quarter: dict[Quarter, list[Document]] = {}
+        for record_id, new in zip(ids, batch, strict=True):
+            record = Record(
+                id=record_id,
+                type=new.type,
+                village=new.village,
+                date=new.date,
+                fields=new.fields,
+                unit=new.unit,
+                author=self.actor,
+                created=stamp,
+                updated=stamp,
+            )
+            by_quarter.setdefault(record.quarter, []).append(
+                Document(record.to_doc(), doc_id=record_id)
+            )
+        for quarter, docs in by_quarter.items():
+            self._ensure_open(quarter)
+            self.records_table(quarter).insert_multiple(docs)
+        if len(batch) == 1:
+            self.audit("record.add", f"record:{ids[0]}", None, by_quarter_first(by_quarter))
+        else:
+            self.audit("records.import", f"records:{ids[0]}-{ids[-1]}", None,
+                       {"count": len(batch), "note": note})
+        return ids
+
+    def _get_record(self, record_id: int) -> tuple[Quarter, Record]:
+        quarter = self._locate(record_id)
+        if quarter is None:
+            raise NotFound(f"no record {record_id}")
+        doc = self.records_table(quarter).get(doc_id=record_id)
+        if not isinstance(doc, dict):
+            raise NotFound(f"no record {record_id}")
+        return quarter, Record.from_doc(record_id, dict(doc))
+
+    def update_record(self, record_id: int, new: NewRecord, *, expected_rev: int) -> Record:
+        """Replace a record's content; refused if its revision moved since it was read."""
+        quarter, old = self._get_record(record_id)
+        if old.rev != expected_rev:
+            raise Conflict(f"record {record_id} was changed by someone else (revision {old.rev})")
+        self._ensure_open(quarter)
+        self._ensure_village(new.village)
+        updated = Record(
+            id=record_id,
+            type=old.type,
+            village=new.village,
+            date=new.date,
+            fields=new.fields,
+            unit=old.unit,
+            author=old.author,
+            created=old.created,
+            updated=now_text(),
+            rev=old.rev + 1,
+        )
+        self._ensure_open(updated.quarter)
+        if updated.quarter == quarter:
+            self.records_table(quarter).update(updated.to_doc(), doc_ids=[record_id])
+        else:
+            self.records_table(quarter).remove(doc_ids=[record_id])
+            self.records_table(updated.quarter).insert(Document(updated.to_doc(), doc_id=record_id))
+        self.audit("record.update", f"record:{record_id}", old.to_doc(), updated.to_doc())
+        return updated
+
+    def delete_record(self, record_id: int, *, expected_rev: int, reason: str = "") -> None:
+        quarter, old = self._get_record(record_id)
+        if old.rev != expected_rev:
+            raise Conflict(f"record {record_id} was changed by someone else (revision {old.rev})")
+        self._ensure_open(quarter)
+        self.records_table(quarter).remove(doc_ids=[record_id])
+        self.audit("record.delete", f"record:{record_id}", old.to_doc(), {"reason": reason})
+
+    # returns, decisions, snapshots
+
+    def file_return(self, unit: str, quarter: Quarter) -> bool:
+        """Record that unit filed its return for quarter; False if it already had."""
+        self._ensure_open(quarter)
+        table = self.table("returns")
+        q = Query()
+        if table.contains((q.unit == unit) & (q.quarter == str(quarter))):
+            return False
+        doc = {"unit": unit, "quarter": str(quarter), "filed_at": now_text(), "actor": self.actor}
+        table.insert(doc)
+        self.audit("return.file", f"{unit}:{quarter}", None, doc)
+        return True
+
+    def withdraw_return(self, unit: str, quarter: Quarter) -> bool:
+        self._ensure_open(quarter)
+        q = Query()
+        removed = self.table("returns").remove((q.unit == unit) & (q.quarter == str(quarter)))
+        if removed:
+            self.audit("return.withdraw", f"{unit}:{quarter}", None, None)
+        return bool(removed)
+
+    def decide(self, decision: Decision) -> None:
+        """Set the meeting's decision on a cell, replacing an earlier one."""
+        self._ensure_open(decision.quarter)
+        self._ensure_village(decision.village)
+        q = Query()
+        where = (
+            (q.quarter == str(decision.quarter))
+            & (q.village == decision.village)
+            & (q.criterion == decision.criterion)
+        )
+        table = self.table("decisions")
+        before = table.get(where)
+        table.remove(where)
+        doc = {
+            "quarter": str(decision.quarter),
+            "village": decision.village,
+            "criterion": decision.criterion,
+            "passed": decision.passed,
+            "reason": decision.reason,
+            "actor": decision.actor,
+            "at": decision.at,
+        }
+        table.insert(doc)
+        self.audit("decision.set", f"{decision.quarter}:{decision.village}:{decision.criterion}",
+                   dict(before) if isinstance(before, dict) else None, doc)
+
+    def save_snapshot(self, quarter: Quarter, grid: dict[str, Any], *, locked: bool) -> None:
+        q = Query()
+        table = self.table("snapshots")
+        table.remove(q.quarter == str(quarter))
+        table.insert({"quarter": str(quarter), "locked": locked, "at": now_text(), "grid": grid})
+        self.audit("snapshot.save", str(quarter), None, {"locked": locked})
+
+    # audit
+
+    def audit(self, action: str, target: str, before: Any, after: Any) -> None:
+        """Queue an audit entry; entries are chained by hash when the transaction commits."""
+        self._audit.append(
+            {"at": now_text(), "actor": self.actor, "action": action, "target": target,
+             "before": before, "after": after}
+        )
+
+    def _chain_audit(self) -> None:
+        if not self._audit:
+            return
+        meta = self.meta()
+        head = str(meta.get("audit_head", ""))
+        seq = int(meta.get("audit_seq", 0))
+        year = date.today().year
+        table = self.db(self.layout.audit(year)).table("audit")
+        for entry in self._audit:
+            seq += 1
+            body = {"seq": seq, "prev": head, **entry}
+            head = hashlib.sha256(dumps(body)).hexdigest()
+            table.insert(Document({**body, "hash": head}, doc_id=seq))
+        self.set_meta(audit_head=head, audit_seq=seq)
+
+    def commit(self) -> None:
+        """Write every changed file at once; called by Store.transaction on success."""
+        self._chain_audit()
+        meta = self.meta()
+        self.set_meta(revision=int(meta.get("revision", 0)) + 1)
+        files = {
+            path: dumps(buffer.data or {})
+            for path, buffer in self._buffers.items()
+            if buffer.dirty
+        }
+        journal.commit(self.layout.journal, files)
+
+
+def by_quarter_first(by_quarter: dict[Quarter, list[Document]]) -> dict[str, Any]:
+    """The only document of a one-record batch."""
+    return dict(next(iter(by_quarter.values()))[0])

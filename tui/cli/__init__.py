@@ -1,0 +1,1 @@
+"""The `pingan` command line; Textual is imported only when the TUI is opened."""
