@@ -168,7 +168,9 @@ class Engine:
         for village in villages:
             ctx = _Context(self.store, quarter, village, history, thresholds)
             for code in CRITERION_CODES:
-                cell = self._cell(ctx, code, checks.get(code, []), filed, decisions.get((village.code, code)))
+                cell = self._cell(
+                    ctx, code, checks.get(code, []), filed, decisions.get((village.code, code))
+                )
                 grid.cells[(village.code, code)] = cell
                 grid.errors.extend(f for f in cell.findings if f.state is State.ERROR)
         return grid
@@ -178,11 +180,16 @@ class Engine:
         if village is None:
             raise KeyError(f"unknown village {village_code}")
         decision = next(
-            (d for d in self.store.decisions(quarter)
-             if d.village == village_code and d.criterion == criterion),
+            (
+                d
+                for d in self.store.decisions(quarter)
+                if d.village == village_code and d.criterion == criterion
+            ),
             None,
         )
-        ctx = _Context(self.store, quarter, village, self._history_quarters(quarter), self._thresholds())
+        ctx = _Context(
+            self.store, quarter, village, self._history_quarters(quarter), self._thresholds()
+        )
         checks = self.host.registry.checks_by_criterion().get(criterion, [])
         return self._cell(ctx, criterion, checks, self.store.filed_units(quarter), decision)
 
@@ -204,14 +211,22 @@ class Engine:
                     raise TypeError(f"check returned {result!r}, not a PASS or FAIL Finding")
             except Exception as exc:  # noqa: BLE001 - a broken check must not break the grid
                 findings.append(
-                    CellFinding(check.name, check.unit, plugin, State.ERROR,
-                                Text(f"插件 {plugin} 的检查出错：{describe(exc)}",
-                                     f"check of plugin {plugin} failed: {describe(exc)}"))
+                    CellFinding(
+                        check.name,
+                        check.unit,
+                        plugin,
+                        State.ERROR,
+                        Text(
+                            f"插件 {plugin} 的检查出错：{describe(exc)}",
+                            f"check of plugin {plugin} failed: {describe(exc)}",
+                        ),
+                    )
                 )
                 continue
             findings.append(
-                CellFinding(check.name, check.unit, plugin, result.state, result.message,
-                            result.evidence)
+                CellFinding(
+                    check.name, check.unit, plugin, result.state, result.message, result.evidence
+                )
             )
         units = sorted({c.unit for c in checks})
         waiting = tuple(u for u in units if u not in filed)
@@ -227,4 +242,6 @@ class Engine:
         state = data_state
         if decision is not None:
             state = State.PASS if decision.passed else State.FAIL
-        return Cell(ctx.village.code, criterion, state, data_state, tuple(findings), decision, waiting)
+        return Cell(
+            ctx.village.code, criterion, state, data_state, tuple(findings), decision, waiting
+        )

@@ -1,4 +1,4 @@
-"""Loading plugins (built-ins, entry points, a folder of .py files) and calling their hooks in isolation.
+"""Loading plugins (built-ins, entry points, a .py folder) and calling their hooks in isolation.
 
 pluggy stops a hook call at the first exception and `load_setuptools_entrypoints`
 stops at the first broken package, so every plugin is imported, registered and
@@ -123,7 +123,7 @@ class PluginHost:
         if builtins:
             for module_name in BUILTIN_PLUGINS:
                 short = module_name.rsplit(".", 1)[-1]
-                host._add(short, Source.BUILTIN, module_name, lambda m=module_name: importlib.import_module(m))
+                host._add(short, Source.BUILTIN, module_name, _importer(module_name))
         if entry_points:
             for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
                 host._add(ep.name, Source.ENTRY_POINT, ep.value, ep.load)
@@ -131,9 +131,9 @@ class PluginHost:
             for path in sorted(Path(folder).glob("*.py")):
                 if path.name.startswith("_"):
                     continue
-                host._add(path.stem, Source.FOLDER, str(path), lambda p=path: _load_file(p))
+                host._add(path.stem, Source.FOLDER, str(path), _file_loader(path))
         for name, plugin in extra:
-            host._add(name, Source.ENTRY_POINT, repr(plugin), lambda p=plugin: p)
+            host._add(name, Source.ENTRY_POINT, repr(plugin), _ready(plugin))
         host._collect()
         return host
 
@@ -161,7 +161,7 @@ class PluginHost:
             info.status, info.reason = Status.FAILED, describe(exc)
 
     def _collect(self) -> None:
-        """Call each register_* hook of each loaded plugin, in isolation, and merge clean results."""
+        """Call each plugin's register_* hooks in isolation and merge the clean results."""
         for info in self.infos:
             if info.status is not Status.LOADED:
                 continue
@@ -188,6 +188,18 @@ class PluginHost:
 
     def plugin_of_unit(self, unit: str) -> str:
         return self.registry.plugin_of_unit.get(unit, unit)
+
+
+def _importer(module_name: str) -> Callable[[], object]:
+    return lambda: importlib.import_module(module_name)
+
+
+def _file_loader(path: Path) -> Callable[[], object]:
+    return lambda: _load_file(path)
+
+
+def _ready(plugin: object) -> Callable[[], object]:
+    return lambda: plugin
 
 
 def _load_file(path: Path) -> ModuleType:

@@ -50,7 +50,9 @@ class Registry:
             seen_types.add(rtype.name)
         for check in found.checks:
             if check.criterion not in BY_CODE:
-                raise ContributionError(f"check {check.name!r}: unknown criterion {check.criterion!r}")
+                raise ContributionError(
+                    f"check {check.name!r}: unknown criterion {check.criterion!r}"
+                )
             if check.unit not in known_units:
                 raise ContributionError(f"check {check.name!r}: unknown unit {check.unit!r}")
             if check.name in self.plugin_of_check:

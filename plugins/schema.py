@@ -72,8 +72,10 @@ class Field:
         if self.kind is Kind.ENUM:
             return self._parse_choice(str(raw).strip())
         if self.kind is Kind.MULTI_ENUM:
-            items = raw if isinstance(raw, list | tuple | set | frozenset) else str(raw).split(
-                MULTI_SEPARATOR
+            items = (
+                raw
+                if isinstance(raw, list | tuple | set | frozenset)
+                else str(raw).split(MULTI_SEPARATOR)
             )
             values = [self._parse_choice(str(item).strip()) for item in items if str(item).strip()]
             return sorted(set(values), key=self.choice_values().index)
@@ -150,7 +152,7 @@ class RecordType:
     fields: tuple[Field, ...] = field(default_factory=tuple)
 
     def all_fields(self) -> tuple[Field, ...]:
-        """date, village, then the declared fields (a declared date/village replaces the default)."""
+        """date, village, then the declared fields; a declared date or village wins."""
         declared = {f.name: f for f in self.fields}
         head = (declared.get("date", DATE_FIELD), declared.get("village", VILLAGE_FIELD))
         return head + tuple(f for f in self.fields if f.name not in ("date", "village"))
@@ -180,9 +182,13 @@ class RecordType:
             if f.required and value in (None, []):
                 errors.append(FieldError(f.name, "required"))
                 continue
-            if f.kind is Kind.VILLAGE and value is not None and known_villages is not None:
-                if value not in known_villages:
-                    errors.append(FieldError(f.name, f"unknown village code {value!r}"))
-                    continue
+            if (
+                f.kind is Kind.VILLAGE
+                and value is not None
+                and known_villages is not None
+                and value not in known_villages
+            ):
+                errors.append(FieldError(f.name, f"unknown village code {value!r}"))
+                continue
             clean[f.name] = value
         return clean, errors

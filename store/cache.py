@@ -33,7 +33,7 @@ class _Entry(Generic[T]):
 
 
 class FileCache(Generic[T]):
-    """Maps a path to a value built from its parsed JSON, rebuilt when (inode, mtime, size) moves."""
+    """Maps a path to a value built from its JSON, rebuilt when (inode, mtime, size) moves."""
 
     def __init__(self, build: Callable[[Path, dict[str, Any]], T]) -> None:
         self._build = build

@@ -38,7 +38,7 @@ def commit(journal: Path, files: dict[Path, bytes]) -> None:
     _apply(journal, plan)
 
 
-def recover(journal: Path, folders: list[Path]) -> bool:
+def recover(journal: Path, sweep: list[tuple[Path, str]]) -> bool:
     """Finish a commit a crash interrupted and sweep orphan temp files; True if one was finished."""
     finished = False
     if journal.exists():
@@ -51,9 +51,9 @@ def recover(journal: Path, folders: list[Path]) -> bool:
             finished = True
         else:
             journal.unlink()
-    for folder in folders:
+    for folder, pattern in sweep:
         if folder.is_dir():
-            for orphan in folder.glob("*.tmp-*"):
+            for orphan in folder.glob(pattern):
                 with contextlib.suppress(OSError):
                     orphan.unlink()
     return finished

@@ -62,6 +62,11 @@ class Layout:
         candidates = sorted(self.backups_dir.glob("*"), key=lambda p: p.stat().st_mtime_ns)
         return candidates[-1] if candidates else None
 
-    def sweep_folders(self) -> list[Path]:
-        """Folders where an interrupted write may have left temp files."""
-        return [self.main.parent, self.records_dir, self.audit_dir]
+    def sweep_patterns(self) -> list[tuple[Path, str]]:
+        """(folder, glob) pairs matching only the temp files this store's writes leave."""
+        return [
+            (self.main.parent, f"{self.main.name}.tmp-*"),
+            (self.main.parent, f"{self.journal.name}.tmp-*"),
+            (self.records_dir, "*.json.tmp-*"),
+            (self.audit_dir, "*.json.tmp-*"),
+        ]

@@ -14,7 +14,9 @@ DB_ENV = "PINGAN_DB"
 def data_home() -> Path:
     """The data folder: $PINGAN_HOME, else the platform's user data folder for pingan."""
     override = os.environ.get(HOME_ENV)
-    return Path(override) if override else Path(platformdirs.user_data_dir("pingan", appauthor=False))
+    return (
+        Path(override) if override else Path(platformdirs.user_data_dir("pingan", appauthor=False))
+    )
 
 
 def default_db(explicit: str | None = None) -> Path:

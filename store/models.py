@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -78,7 +79,7 @@ class Record:
     def flag(self, name: str) -> bool:
         return bool(self.fields.get(name, False))
 
-    def day(self, name: str) -> date | None:
+    def day(self, name: str) -> datetime.date | None:
         """A date field, None when absent."""
         value = self.fields.get(name)
         return date.fromisoformat(value) if value else None

@@ -19,7 +19,7 @@ class Settings:
     keymap: dict[str, str] = field(default_factory=dict)
 
     def target(self, year: int) -> float:
-        """The compliance target for a year: its own, else the latest earlier one, else the first."""
+        """The target for a year: its own, else the latest earlier one, else the first."""
         known = sorted((int(y), rate) for y, rate in self.targets.items())
         if not known:
             return 0.0

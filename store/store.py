@@ -1,4 +1,4 @@
-"""The pingan store: a TinyDB main file plus per-quarter record partitions, safe across processes."""
+"""The pingan store: a TinyDB main file plus per-quarter record partitions."""
 
 from __future__ import annotations
 
@@ -32,14 +32,24 @@ class MainView:
             villages = [Village.from_doc(doc) for doc in _docs(data, "villages")]
             self.villages = sorted(villages, key=lambda v: v.code)
             self.returns = [
-                Return(d["unit"], Quarter.parse(d["quarter"]), d.get("filed_at", ""),
-                       d.get("actor", ""))
+                Return(
+                    d["unit"],
+                    Quarter.parse(d["quarter"]),
+                    d.get("filed_at", ""),
+                    d.get("actor", ""),
+                )
                 for d in _docs(data, "returns")
             ]
             self.decisions = [
-                Decision(Quarter.parse(d["quarter"]), d["village"], d["criterion"],
-                         bool(d["passed"]), d.get("reason", ""), d.get("actor", ""),
-                         d.get("at", ""))
+                Decision(
+                    Quarter.parse(d["quarter"]),
+                    d["village"],
+                    d["criterion"],
+                    bool(d["passed"]),
+                    d.get("reason", ""),
+                    d.get("actor", ""),
+                    d.get("at", ""),
+                )
                 for d in _docs(data, "decisions")
             ]
             self.snapshots = {d["quarter"]: d for d in _docs(data, "snapshots")}
@@ -59,7 +69,7 @@ def _docs(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
 
 
 class Store:
-    """Reads are served from memory and reloaded when files change; writes go through `transaction`."""
+    """Reads come from memory, reloaded when files change; writes go through `transaction`."""
 
     def __init__(self, path: str | Path, *, lock_timeout: float = 15.0) -> None:
         self.layout = Layout(Path(path).expanduser().absolute())
@@ -85,10 +95,10 @@ class Store:
         except filelock.Timeout:
             raise StoreBusy(
                 f"{self.layout.main}: another pingan process has held the store for "
-                f"{self.lock_timeout:.0f} s; try again"
+                f"{self.lock_timeout:g} s; try again"
             ) from None
         try:
-            journal.recover(self.layout.journal, self.layout.sweep_folders())
+            journal.recover(self.layout.journal, self.layout.sweep_patterns())
             yield
         finally:
             self._lock.release()
@@ -96,7 +106,7 @@ class Store:
     @contextmanager
     def transaction(self, actor: str = "") -> Iterator[Transaction]:
         """Run a change all or nothing: commit when the block ends, write nothing if it raises."""
-        with self.locked():
+        with self._naming_backup(), self.locked():
             tx = Transaction(self.layout, actor or default_actor(), self._locate)
             yield tx
             tx.commit()
@@ -113,7 +123,9 @@ class Store:
     def open(self) -> Store:
         """Check the store exists, is readable and current; migrate an older schema."""
         if not self.exists():
-            raise StoreMissing(f"{self.layout.main}: no store here; run `pingan init` or `pingan demo`")
+            raise StoreMissing(
+                f"{self.layout.main}: no store here; run `pingan init` or `pingan demo`"
+            )
         if self.layout.journal.exists():
             with self.locked():
                 pass
@@ -140,11 +152,19 @@ class Store:
 
     # reads
 
-    def main(self) -> MainView:
+    @contextmanager
+    def _naming_backup(self) -> Iterator[None]:
+        """Name the newest backup in a StoreCorrupt raised inside: where the user can turn."""
         try:
-            return self._main.get(self.layout.main)
+            yield
         except StoreCorrupt as exc:
+            if exc.backup is not None:
+                raise
             raise StoreCorrupt(exc.path, exc.detail, self.layout.newest_backup()) from None
+
+    def main(self) -> MainView:
+        with self._naming_backup():
+            return self._main.get(self.layout.main)
 
     def revision(self) -> int:
         return int(self.main().meta.get("revision", 0))
@@ -160,7 +180,8 @@ class Store:
         return next((v for v in self.main().villages if v.code == code), None)
 
     def partition(self, quarter: Quarter) -> Partition:
-        return self._partitions.get(self.layout.records(quarter))
+        with self._naming_backup():
+            return self._partitions.get(self.layout.records(quarter))
 
     def records(self, quarter: Quarter, record_type: str | None = None) -> list[Record]:
         part = self.partition(quarter)

@@ -22,8 +22,8 @@ from store.errors import Conflict, NotFound, Refused, StoreCorrupt
 from store.layout import Layout
 from store.models import Decision, NewRecord, Record, Village
 from store.quarter import Quarter
-from store.storage import dumps, read_json
 from store.settings import Settings
+from store.storage import dumps, read_json
 
 
 def now_text() -> str:
@@ -181,8 +181,12 @@ class Transaction:
         if len(batch) == 1:
             self.audit("record.add", f"record:{ids[0]}", None, by_quarter_first(by_quarter))
         else:
-            self.audit("records.import", f"records:{ids[0]}-{ids[-1]}", None,
-                       {"count": len(batch), "note": note})
+            self.audit(
+                "records.import",
+                f"records:{ids[0]}-{ids[-1]}",
+                None,
+                {"count": len(batch), "note": note},
+            )
         return ids
 
     def _get_record(self, record_id: int) -> tuple[Quarter, Record]:
@@ -275,8 +279,12 @@ class Transaction:
             "at": decision.at,
         }
         table.insert(doc)
-        self.audit("decision.set", f"{decision.quarter}:{decision.village}:{decision.criterion}",
-                   dict(before) if isinstance(before, dict) else None, doc)
+        self.audit(
+            "decision.set",
+            f"{decision.quarter}:{decision.village}:{decision.criterion}",
+            dict(before) if isinstance(before, dict) else None,
+            doc,
+        )
 
     def save_snapshot(self, quarter: Quarter, grid: dict[str, Any], *, locked: bool) -> None:
         q = Query()
@@ -290,8 +298,14 @@ class Transaction:
     def audit(self, action: str, target: str, before: Any, after: Any) -> None:
         """Queue an audit entry; entries are chained by hash when the transaction commits."""
         self._audit.append(
-            {"at": now_text(), "actor": self.actor, "action": action, "target": target,
-             "before": before, "after": after}
+            {
+                "at": now_text(),
+                "actor": self.actor,
+                "action": action,
+                "target": target,
+                "before": before,
+                "after": after,
+            }
         )
 
     def _chain_audit(self) -> None:
@@ -315,9 +329,7 @@ class Transaction:
         meta = self.meta()
         self.set_meta(revision=int(meta.get("revision", 0)) + 1)
         files = {
-            path: dumps(buffer.data or {})
-            for path, buffer in self._buffers.items()
-            if buffer.dirty
+            path: dumps(buffer.data or {}) for path, buffer in self._buffers.items() if buffer.dirty
         }
         journal.commit(self.layout.journal, files)
 

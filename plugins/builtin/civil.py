@@ -1,0 +1,145 @@
+"""The civil affairs office (民政办): petitions and key populations; criteria G6 and N5."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from plugins import Check, CheckContext, Field, Finding, Kind, RecordType, Text, UnitSpec, hookimpl
+from plugins.builtin.rules_support import choices, plural
+
+PETITION = "civil.petition"
+KEY_POPULATION = "civil.key_population"
+
+UNIT = UnitSpec(
+    code="civil",
+    name=Text("民政办", "Civil affairs office"),
+    criteria=("G6", "N5"),
+)
+
+RECORD_TYPES = (
+    RecordType(
+        PETITION,
+        "civil",
+        Text("信访", "Petition"),
+        (
+            Field(
+                "level",
+                Kind.ENUM,
+                Text("信访层级", "Level"),
+                required=True,
+                choices=choices(
+                    ("village", "村", "Village"),
+                    ("town", "镇", "Town"),
+                    ("district", "区", "District"),
+                    ("city", "市", "City"),
+                    ("province", "省", "Province"),
+                    ("national", "国家", "National"),
+                ),
+            ),
+            Field("skip_level", Kind.BOOL, Text("越级上访", "Skip-level")),
+            Field("collective", Kind.BOOL, Text("集访", "Collective")),
+            Field("abnormal", Kind.BOOL, Text("非访", "Abnormal")),
+            Field("summary", Kind.TEXT, Text("简要情况", "Summary")),
+        ),
+    ),
+    RecordType(
+        KEY_POPULATION,
+        "civil",
+        Text("重点人群", "Key population"),
+        (
+            Field("date", Kind.DATE, Text("统计日期", "Counted on"), required=True),
+            Field(
+                "category",
+                Kind.ENUM,
+                Text("人群类别", "Category"),
+                required=True,
+                choices=choices(
+                    ("community_correction", "社区矫正对象", "Community correction"),
+                    ("released_prisoner", "刑满释放人员", "Released prisoners"),
+                    ("mental_disorder", "严重精神障碍患者", "Severe mental disorder"),
+                    ("drug_user", "吸毒人员", "Drug users"),
+                    ("threat_speaker", "扬言滋事人员", "Threat speakers"),
+                    ("other", "其他", "Other"),
+                ),
+            ),
+            Field("registered", Kind.INT, Text("登记人数", "Registered"), required=True, minimum=0),
+            Field("served", Kind.INT, Text("服务管理人数", "Served"), required=True, minimum=0),
+            Field("incidents", Kind.INT, Text("肇事肇祸", "Incidents"), minimum=0),
+        ),
+    ),
+)
+
+_PETITION_FLAGS = ("skip_level", "collective", "abnormal")
+
+
+def check_petitions(ctx: CheckContext) -> Finding:
+    """N5: FAIL on any petition of the quarter that was skip-level, collective or abnormal."""
+    petitions = ctx.records(PETITION)
+    found = [r for r in petitions if any(r.flag(name) for name in _PETITION_FLAGS)]
+    if not found:
+        return Finding.passed(
+            f"本季度信访 {len(petitions)} 件，无越级访、集访、非访",
+            f"{plural(len(petitions), 'petition', 'petitions')} this quarter, none skip-level, "
+            "collective or abnormal",
+        )
+    skip, collective, abnormal = (sum(r.flag(name) for r in found) for name in _PETITION_FLAGS)
+    return Finding.failed(
+        f"本季度越级访 {skip} 件、集访 {collective} 件、非访 {abnormal} 件",
+        f"{skip} skip-level, {collective} collective, {abnormal} abnormal "
+        f"({plural(len(found), 'petition', 'petitions')}) this quarter",
+        evidence=found,
+    )
+
+
+def check_key_populations(ctx: CheckContext) -> Finding:
+    """G6: FAIL when a key-population row of the quarter has incidents > 0 or served < registered
+    (evidence those rows). No rows: PASS.
+    """
+    rows = ctx.records(KEY_POPULATION)
+    if not rows:
+        return Finding.passed("本季度无重点人群记录", "No key-population rows this quarter")
+    registered = sum(r.number("registered") for r in rows)
+    served = sum(r.number("served") for r in rows)
+    incidents = sum(r.number("incidents") for r in rows)
+    bad = [
+        r for r in rows if r.number("incidents") > 0 or r.number("served") < r.number("registered")
+    ]
+    if not bad:
+        return Finding.passed(
+            f"本季度重点人群登记 {registered} 人，全部服务管理，无肇事肇祸",
+            f"{registered} key-population people registered this quarter, all served, no incidents",
+        )
+    return Finding.failed(
+        f"本季度重点人群登记 {registered} 人、服务管理 {served} 人、肇事肇祸 {incidents} 起"
+        f"（{len(bad)} 条记录不达标）",
+        f"{registered} key-population people registered, {served} served, "
+        f"{plural(incidents, 'incident', 'incidents')} this quarter "
+        f"({plural(len(bad), 'row', 'rows')} failing)",
+        evidence=bad,
+    )
+
+
+CHECKS = (
+    Check("G6", "civil", "civil.G6", check_key_populations, Text("重点人群", "Key populations")),
+    Check("N5", "civil", "civil.N5", check_petitions, Text("越级上访", "Skip-level petitions")),
+)
+
+
+@hookimpl
+def register_units(register: Callable[[UnitSpec], None]) -> None:
+    """Declare the civil affairs office."""
+    register(UNIT)
+
+
+@hookimpl
+def register_record_types(register: Callable[[RecordType], None]) -> None:
+    """Declare petitions and key-population counts."""
+    for record_type in RECORD_TYPES:
+        register(record_type)
+
+
+@hookimpl
+def register_checks(register: Callable[[Check], None]) -> None:
+    """Declare the checks of G6 and N5."""
+    for check in CHECKS:
+        register(check)

@@ -1,0 +1,179 @@
+"""The emergency office (应急办): accidents and hazards; criteria G5 and N7."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from plugins import (
+    Check,
+    CheckContext,
+    Field,
+    Finding,
+    Kind,
+    RecordType,
+    Text,
+    Threshold,
+    UnitSpec,
+    hookimpl,
+)
+from plugins.builtin.rules_support import (
+    absence,
+    choices,
+    percent,
+    plural,
+    ratio_below,
+    threshold_percent,
+)
+from store import Record
+
+ACCIDENT = "emergency.accident"
+HAZARD = "emergency.hazard"
+
+MIN_RECTIFIED_RATIO = "min_rectified_ratio"
+
+UNIT = UnitSpec(
+    code="emergency",
+    name=Text("应急办", "Emergency office"),
+    criteria=("G5", "N7"),
+    thresholds=(
+        Threshold(
+            MIN_RECTIFIED_RATIO,
+            0.9,
+            Text("到期隐患最低按期整改率", "Minimum share of due hazards rectified on time"),
+        ),
+    ),
+)
+
+_SUMMARY = Field("summary", Kind.TEXT, Text("简要情况", "Summary"))
+
+RECORD_TYPES = (
+    RecordType(
+        ACCIDENT,
+        "emergency",
+        Text("安全事故", "Accident"),
+        (
+            Field(
+                "category",
+                Kind.ENUM,
+                Text("事故类别", "Category"),
+                required=True,
+                choices=choices(
+                    ("fire", "火灾", "Fire"),
+                    ("traffic", "交通", "Traffic"),
+                    ("production", "生产", "Production"),
+                    ("gas", "燃气", "Gas"),
+                    ("electrical", "用电", "Electrical"),
+                    ("drowning", "溺水", "Drowning"),
+                    ("other", "其他", "Other"),
+                ),
+            ),
+            Field("deaths", Kind.INT, Text("死亡人数", "Deaths"), minimum=0),
+            Field("injuries", Kind.INT, Text("受伤人数", "Injuries"), minimum=0),
+            _SUMMARY,
+        ),
+    ),
+    RecordType(
+        HAZARD,
+        "emergency",
+        Text("安全隐患", "Hazard"),
+        (
+            Field("date", Kind.DATE, Text("发现日期", "Found on"), required=True),
+            Field("deadline", Kind.DATE, Text("整改期限", "Deadline"), required=True),
+            Field("rectified_on", Kind.DATE, Text("整改完成日期", "Rectified on")),
+            Field("major", Kind.BOOL, Text("重大隐患", "Major")),
+            _SUMMARY,
+        ),
+    ),
+)
+
+
+def overdue_at(hazard: Record, day: date) -> bool:
+    """Whether a hazard is overdue on day: its deadline is before day and it was not rectified
+    on or before day (rectified on the deadline itself is on time).
+    """
+    deadline = hazard.day("deadline")
+    if deadline is None or deadline >= day:
+        return False
+    rectified_on = hazard.day("rectified_on")
+    return rectified_on is None or rectified_on > day
+
+
+def rectified_on_time(hazard: Record) -> bool:
+    """Whether a hazard was rectified on or before its deadline."""
+    deadline = hazard.day("deadline")
+    rectified_on = hazard.day("rectified_on")
+    return rectified_on is not None and deadline is not None and rectified_on <= deadline
+
+
+def check_hazards(ctx: CheckContext) -> Finding:
+    """G5: over every hazard found up to the quarter's end, FAIL when a major hazard is overdue at
+    quarter end, even one found in an earlier quarter (evidence those hazards); else FAIL when,
+    of the hazards whose deadline falls within the quarter, the share rectified by their deadline
+    is below min_rectified_ratio (exactly the threshold passes; evidence the late ones).
+
+    Overdue on day D means deadline < D and not rectified on or before D, so a deadline on the
+    quarter's last day is not overdue at quarter end. None due: PASS.
+    """
+    hazards = ctx.history(HAZARD)
+    end = ctx.quarter.end
+    major_overdue = [h for h in hazards if h.flag("major") and overdue_at(h, end)]
+    if major_overdue:
+        return Finding.failed(
+            f"季末有逾期未整改的重大隐患 {len(major_overdue)} 处",
+            f"{plural(len(major_overdue), 'major hazard', 'major hazards')} overdue at quarter end",
+            evidence=major_overdue,
+        )
+    due = [h for h in hazards if (d := h.day("deadline")) is not None and ctx.quarter.contains(d)]
+    if not due:
+        return Finding.passed("本季度无到期隐患", "No hazards due this quarter")
+    late = [h for h in due if not rectified_on_time(h)]
+    on_time = len(due) - len(late)
+    minimum = ctx.threshold(MIN_RECTIFIED_RATIO)
+    rate = f"{percent(on_time, len(due))}（{on_time}/{len(due)}）"
+    rate_en = f"{percent(on_time, len(due))} ({on_time}/{len(due)})"
+    if ratio_below(on_time, len(due), minimum):
+        return Finding.failed(
+            f"本季度到期隐患按期整改率 {rate}，低于 {threshold_percent(minimum)}",
+            f"{rate_en} of the hazards due this quarter rectified by their deadline, "
+            f"below {threshold_percent(minimum)}",
+            evidence=late,
+        )
+    return Finding.passed(
+        f"本季度到期隐患按期整改率 {rate}，不低于 {threshold_percent(minimum)}",
+        f"{rate_en} of the hazards due this quarter rectified by their deadline, "
+        f"at least {threshold_percent(minimum)}",
+    )
+
+
+def check_accidents(ctx: CheckContext) -> Finding:
+    """N7: FAIL on any accident dated in the quarter."""
+    return absence(ctx.records(ACCIDENT), "安全事故", "起", "accident", "accidents")
+
+
+CHECKS = (
+    Check(
+        "G5", "emergency", "emergency.G5", check_hazards, Text("隐患整改", "Hazard rectification")
+    ),
+    Check("N7", "emergency", "emergency.N7", check_accidents, Text("安全事故", "Accidents")),
+)
+
+
+@hookimpl
+def register_units(register: Callable[[UnitSpec], None]) -> None:
+    """Declare the emergency office."""
+    register(UNIT)
+
+
+@hookimpl
+def register_record_types(register: Callable[[RecordType], None]) -> None:
+    """Declare accidents and hazards."""
+    for record_type in RECORD_TYPES:
+        register(record_type)
+
+
+@hookimpl
+def register_checks(register: Callable[[Check], None]) -> None:
+    """Declare the checks of G5 and N7."""
+    for check in CHECKS:
+        register(check)

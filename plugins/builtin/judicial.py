@@ -1,0 +1,183 @@
+"""The judicial office (司法所): disputes and lawsuits; criteria G3 and N4."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from plugins import (
+    Check,
+    CheckContext,
+    Field,
+    Finding,
+    Kind,
+    RecordType,
+    Text,
+    Threshold,
+    UnitSpec,
+    hookimpl,
+)
+from plugins.builtin.rules_support import (
+    absence,
+    choices,
+    percent,
+    plural,
+    ratio_below,
+    threshold_percent,
+)
+from store import Record
+
+DISPUTE = "judicial.dispute"
+LAWSUIT = "judicial.lawsuit"
+
+MIN_RESOLVED_RATIO = "min_resolved_ratio"
+
+UNIT = UnitSpec(
+    code="judicial",
+    name=Text("司法所", "Judicial office"),
+    criteria=("G3", "N4"),
+    thresholds=(
+        Threshold(
+            MIN_RESOLVED_RATIO,
+            0.9,
+            Text("季度纠纷最低化解率", "Minimum share of the quarter's disputes resolved"),
+        ),
+    ),
+)
+
+RECORD_TYPES = (
+    RecordType(
+        DISPUTE,
+        "judicial",
+        Text("矛盾纠纷", "Dispute"),
+        (
+            Field("date", Kind.DATE, Text("登记日期", "Registered on"), required=True),
+            Field(
+                "category",
+                Kind.ENUM,
+                Text("纠纷类别", "Category"),
+                required=True,
+                choices=choices(
+                    ("land", "土地", "Land"),
+                    ("neighbour", "邻里", "Neighbours"),
+                    ("family", "婚姻家庭", "Family"),
+                    ("labour", "劳资", "Labour"),
+                    ("contract", "合同", "Contract"),
+                    ("other", "其他", "Other"),
+                ),
+            ),
+            Field(
+                "status",
+                Kind.ENUM,
+                Text("状态", "Status"),
+                required=True,
+                choices=choices(
+                    ("open", "待调处", "Open"),
+                    ("mediating", "调处中", "Mediating"),
+                    ("resolved", "已化解", "Resolved"),
+                ),
+            ),
+            Field("resolved_on", Kind.DATE, Text("化解日期", "Resolved on")),
+            Field(
+                "resolved_level",
+                Kind.ENUM,
+                Text("化解层级", "Resolved at"),
+                choices=choices(
+                    ("village", "村级", "Village"),
+                    ("town", "镇级", "Town"),
+                    ("above", "镇以上", "Above the town"),
+                ),
+            ),
+            Field("turned_criminal", Kind.BOOL, Text("民转刑", "Turned criminal")),
+        ),
+    ),
+    RecordType(
+        LAWSUIT,
+        "judicial",
+        Text("诉讼", "Lawsuit"),
+        (
+            Field("date", Kind.DATE, Text("立案日期", "Filed on"), required=True),
+            Field("case_no", Kind.TEXT, Text("案号", "Case number")),
+            Field("summary", Kind.TEXT, Text("简要情况", "Summary")),
+        ),
+    ),
+)
+
+
+def resolved_by(dispute: Record, day: date) -> bool:
+    """Whether a dispute counts as resolved on day: status resolved, resolved_on empty or <= day."""
+    if dispute.text("status") != "resolved":
+        return False
+    resolved_on = dispute.day("resolved_on")
+    return resolved_on is None or resolved_on <= day
+
+
+def check_disputes(ctx: CheckContext) -> Finding:
+    """G3: FAIL when a dispute registered in the quarter turned criminal or was resolved above
+    the town (evidence those disputes); else FAIL when the share resolved by quarter end is below
+    min_resolved_ratio (exactly the threshold passes; evidence the unresolved disputes).
+
+    A dispute is resolved by quarter end when its status is resolved and resolved_on is empty
+    or not after the quarter's last day. No disputes: PASS.
+    """
+    disputes = ctx.records(DISPUTE)
+    if not disputes:
+        return Finding.passed("本季度无矛盾纠纷", "No disputes this quarter")
+    criminal = [r for r in disputes if r.flag("turned_criminal")]
+    above = [r for r in disputes if r.text("resolved_level") == "above"]
+    if criminal or above:
+        return Finding.failed(
+            f"本季度纠纷民转刑 {len(criminal)} 件、镇以上化解 {len(above)} 件",
+            f"{plural(len(criminal), 'dispute', 'disputes')} of the quarter turned criminal, "
+            f"{len(above)} resolved above the town",
+            evidence=criminal + above,
+        )
+    end = ctx.quarter.end
+    unresolved = [r for r in disputes if not resolved_by(r, end)]
+    resolved = len(disputes) - len(unresolved)
+    minimum = ctx.threshold(MIN_RESOLVED_RATIO)
+    rate = f"{percent(resolved, len(disputes))}（{resolved}/{len(disputes)}）"
+    rate_en = f"{percent(resolved, len(disputes))} ({resolved}/{len(disputes)})"
+    if ratio_below(resolved, len(disputes), minimum):
+        return Finding.failed(
+            f"本季度纠纷化解率 {rate}，低于 {threshold_percent(minimum)}",
+            f"{rate_en} of the quarter's disputes resolved by quarter end, "
+            f"below {threshold_percent(minimum)}",
+            evidence=unresolved,
+        )
+    return Finding.passed(
+        f"本季度纠纷化解率 {rate}，不低于 {threshold_percent(minimum)}",
+        f"{rate_en} of the quarter's disputes resolved by quarter end, "
+        f"at least {threshold_percent(minimum)}",
+    )
+
+
+def check_lawsuits(ctx: CheckContext) -> Finding:
+    """N4: FAIL on any lawsuit filed in the quarter."""
+    return absence(ctx.records(LAWSUIT), "诉讼案件", "件", "lawsuit", "lawsuits")
+
+
+CHECKS = (
+    Check("G3", "judicial", "judicial.G3", check_disputes, Text("纠纷化解", "Dispute resolution")),
+    Check("N4", "judicial", "judicial.N4", check_lawsuits, Text("诉讼案件", "Lawsuits")),
+)
+
+
+@hookimpl
+def register_units(register: Callable[[UnitSpec], None]) -> None:
+    """Declare the judicial office."""
+    register(UNIT)
+
+
+@hookimpl
+def register_record_types(register: Callable[[RecordType], None]) -> None:
+    """Declare disputes and lawsuits."""
+    for record_type in RECORD_TYPES:
+        register(record_type)
+
+
+@hookimpl
+def register_checks(register: Callable[[Check], None]) -> None:
+    """Declare the checks of G3 and N4."""
+    for check in CHECKS:
+        register(check)

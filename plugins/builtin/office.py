@@ -1,0 +1,24 @@
+"""The leadership office (领导小组办公室): owns villages and meeting decisions, and G1 and G2.
+
+G1 and G2 have no checks: they are decided in the quarterly meeting, so their cells
+stay PENDING until a decision is taken.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from plugins import Text, UnitSpec, hookimpl
+
+UNIT = UnitSpec(
+    code="office",
+    name=Text("领导小组办公室", "Leadership office"),
+    criteria=("G1", "G2"),
+    files_returns=False,
+)
+
+
+@hookimpl
+def register_units(register: Callable[[UnitSpec], None]) -> None:
+    """Declare the leadership office."""
+    register(UNIT)

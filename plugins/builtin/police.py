@@ -1,0 +1,198 @@
+"""The police station (派出所): cases, mass incidents, patrols; criteria G4, N1-N3, N6, N8, N9."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from plugins import (
+    Check,
+    CheckContext,
+    Field,
+    Finding,
+    Kind,
+    RecordType,
+    Text,
+    Threshold,
+    UnitSpec,
+    hookimpl,
+)
+from plugins.builtin.rules_support import absence, choices, number, plural
+from store import Record
+
+CASE = "police.case"
+MASS_INCIDENT = "police.mass_incident"
+PATROL = "police.patrol"
+
+MIN_PATROLS = "min_patrols"
+
+UNIT = UnitSpec(
+    code="police",
+    name=Text("派出所", "Police station"),
+    criteria=("G4", "N1", "N2", "N3", "N6", "N8", "N9"),
+    thresholds=(
+        Threshold(MIN_PATROLS, 6, Text("每季度最少巡逻次数", "Minimum patrols per quarter")),
+    ),
+)
+
+_SUMMARY = Field("summary", Kind.TEXT, Text("简要情况", "Summary"))
+_PARTICIPANTS = Field("participants", Kind.INT, Text("参与人数", "Participants"), minimum=0)
+
+RECORD_TYPES = (
+    RecordType(
+        CASE,
+        "police",
+        Text("案件", "Case"),
+        (
+            Field(
+                "kind",
+                Kind.ENUM,
+                Text("案件性质", "Kind"),
+                required=True,
+                choices=choices(
+                    ("criminal", "刑事", "Criminal"),
+                    ("security", "治安", "Public security"),
+                ),
+            ),
+            Field(
+                "tags",
+                Kind.MULTI_ENUM,
+                Text("案件标签", "Tags"),
+                choices=choices(
+                    ("gang", "涉黑恶", "Gang or evil forces"),
+                    ("pornography", "涉黄", "Pornography"),
+                    ("gambling", "涉赌", "Gambling"),
+                    ("drugs", "涉毒", "Drugs"),
+                    ("cult", "邪教", "Cult"),
+                    ("homicide", "命案", "Homicide"),
+                    ("fraud", "诈骗", "Fraud"),
+                ),
+            ),
+            Field("case_no", Kind.TEXT, Text("案件编号", "Case number")),
+            _SUMMARY,
+        ),
+    ),
+    RecordType(
+        MASS_INCIDENT,
+        "police",
+        Text("群体性事件", "Mass incident"),
+        (_PARTICIPANTS, _SUMMARY),
+    ),
+    RecordType(
+        PATROL,
+        "police",
+        Text("巡逻", "Patrol"),
+        (_PARTICIPANTS, _SUMMARY),
+    ),
+)
+
+
+def _tagged(ctx: CheckContext, *tags: str) -> list[Record]:
+    """The quarter's cases carrying any of tags."""
+    return [r for r in ctx.records(CASE) if r.tags("tags") & set(tags)]
+
+
+def check_gang(ctx: CheckContext) -> Finding:
+    """N1: FAIL on any case of the quarter tagged gang; evidence the cases."""
+    return absence(
+        _tagged(ctx, "gang"), "涉黑恶案件", "起", "gang-related case", "gang-related cases"
+    )
+
+
+def check_vice(ctx: CheckContext) -> Finding:
+    """N2: FAIL on any case of the quarter tagged pornography, gambling or drugs (counted once)."""
+    return absence(
+        _tagged(ctx, "pornography", "gambling", "drugs"),
+        "涉黄赌毒案件",
+        "起",
+        "pornography, gambling or drugs case",
+        "pornography, gambling or drugs cases",
+    )
+
+
+def check_cult(ctx: CheckContext) -> Finding:
+    """N3: FAIL on any case of the quarter tagged cult."""
+    return absence(_tagged(ctx, "cult"), "邪教案件", "起", "cult case", "cult cases")
+
+
+def check_mass_incidents(ctx: CheckContext) -> Finding:
+    """N6: FAIL on any mass incident dated in the quarter."""
+    return absence(
+        ctx.records(MASS_INCIDENT), "群体性事件", "起", "mass incident", "mass incidents"
+    )
+
+
+def check_security_cases(ctx: CheckContext) -> Finding:
+    """N8: FAIL on any case of the quarter whose kind is security (治安)."""
+    found = [r for r in ctx.records(CASE) if r.text("kind") == "security"]
+    return absence(found, "治安案件", "起", "public-security case", "public-security cases")
+
+
+def check_criminal_cases(ctx: CheckContext) -> Finding:
+    """N9: FAIL on any case of the quarter whose kind is criminal (刑事)."""
+    found = [r for r in ctx.records(CASE) if r.text("kind") == "criminal"]
+    return absence(found, "刑事案件", "起", "criminal case", "criminal cases")
+
+
+def check_prevention(ctx: CheckContext) -> Finding:
+    """G4: FAIL on any case of the quarter tagged homicide (evidence those cases); else FAIL when
+    the quarter has fewer patrols than the threshold min_patrols (exactly the threshold passes;
+    evidence the patrols there were).
+    """
+    homicides = _tagged(ctx, "homicide")
+    if homicides:
+        return Finding.failed(
+            f"本季度发生命案 {len(homicides)} 起",
+            f"{plural(len(homicides), 'homicide', 'homicides')} this quarter",
+            evidence=homicides,
+        )
+    patrols = ctx.records(PATROL)
+    minimum = ctx.threshold(MIN_PATROLS)
+    if len(patrols) < minimum:
+        return Finding.failed(
+            f"本季度巡逻 {len(patrols)} 次，少于 {number(minimum)} 次",
+            f"{plural(len(patrols), 'patrol', 'patrols')} this quarter, fewer than "
+            f"{number(minimum)}",
+            evidence=patrols,
+        )
+    return Finding.passed(
+        f"本季度巡逻 {len(patrols)} 次（不少于 {number(minimum)} 次），无命案",
+        f"{plural(len(patrols), 'patrol', 'patrols')} this quarter (at least {number(minimum)}), "
+        "no homicide",
+    )
+
+
+CHECKS = (
+    Check(
+        "G4",
+        "police",
+        "police.G4",
+        check_prevention,
+        Text("命案与巡逻次数", "Homicides and patrols"),
+    ),
+    Check("N1", "police", "police.N1", check_gang, Text("涉黑恶案件", "Gang-related cases")),
+    Check("N2", "police", "police.N2", check_vice, Text("涉黄赌毒案件", "Vice and drug cases")),
+    Check("N3", "police", "police.N3", check_cult, Text("邪教案件", "Cult cases")),
+    Check("N6", "police", "police.N6", check_mass_incidents, Text("群体性事件", "Mass incidents")),
+    Check("N8", "police", "police.N8", check_security_cases, Text("治安案件", "Security cases")),
+    Check("N9", "police", "police.N9", check_criminal_cases, Text("刑事案件", "Criminal cases")),
+)
+
+
+@hookimpl
+def register_units(register: Callable[[UnitSpec], None]) -> None:
+    """Declare the police station."""
+    register(UNIT)
+
+
+@hookimpl
+def register_record_types(register: Callable[[RecordType], None]) -> None:
+    """Declare cases, mass incidents and patrols."""
+    for record_type in RECORD_TYPES:
+        register(record_type)
+
+
+@hookimpl
+def register_checks(register: Callable[[Check], None]) -> None:
+    """Declare the checks of G4, N1, N2, N3, N6, N8 and N9."""
+    for check in CHECKS:
+        register(check)

@@ -1,0 +1,67 @@
+"""Small helpers the built-in units share: enum choices, exact ratios and bilingual wording."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from fractions import Fraction
+
+from plugins.api import Finding
+from plugins.i18n import Text
+from plugins.schema import Choice
+from store import Record
+
+
+def choices(*items: tuple[str, str, str]) -> tuple[Choice, ...]:
+    """Enum choices from (value, Chinese label, English label) triples."""
+    return tuple(Choice(value, Text(zh, en)) for value, zh, en in items)
+
+
+def _exact(value: float) -> Fraction:
+    """A threshold as the decimal it was written as, so 0.9 means exactly nine tenths."""
+    return Fraction(repr(float(value)))
+
+
+def ratio_below(part: int, whole: int, minimum: float) -> bool:
+    """Whether part/whole is strictly below minimum, computed exactly (9/10 is not below 0.9)."""
+    return Fraction(part, whole) < _exact(minimum)
+
+
+def percent(part: int, whole: int) -> str:
+    """part/whole as a percentage rounded down to one decimal, e.g. '85%' or '89.9%'.
+
+    Rounding down keeps a ratio just under a threshold from printing as the threshold itself.
+    """
+    tenths = math.floor(Fraction(part, whole) * 1000)
+    whole_part, decimal = divmod(tenths, 10)
+    return f"{whole_part}%" if decimal == 0 else f"{whole_part}.{decimal}%"
+
+
+def threshold_percent(value: float) -> str:
+    """A ratio threshold such as 0.9 as '90%'."""
+    exact = _exact(value) * 100
+    return f"{exact.numerator}%" if exact.denominator == 1 else f"{float(exact):g}%"
+
+
+def number(value: float) -> str:
+    """A count threshold such as 6.0 as '6'."""
+    return f"{value:g}"
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """An English count with its noun, e.g. '1 case' or '3 cases'."""
+    return f"{count} {one if count == 1 else many}"
+
+
+def absence(found: Sequence[Record], zh: str, measure: str, en_one: str, en_many: str) -> Finding:
+    """PASS when nothing was found this quarter, else FAIL with exactly the records found.
+
+    `zh` names the thing in Chinese with `measure` its measure word (起, 件, 次).
+    """
+    if not found:
+        return Finding.passed(f"本季度无{zh}", f"No {en_many} this quarter")
+    return Finding.failed(
+        f"本季度发生{zh} {len(found)} {measure}",
+        f"{plural(len(found), en_one, en_many)} this quarter",
+        evidence=found,
+    )
