@@ -48,6 +48,7 @@ class Finding:
     state: State
     message: Text
     evidence: tuple[int, ...] = ()
+    shortfall: bool = False
 
     @classmethod
     def passed(cls, zh: str, en: str) -> Finding:
@@ -55,8 +56,21 @@ class Finding:
 
     @classmethod
     def failed(cls, zh: str, en: str, evidence: Iterable[Record | int] = ()) -> Finding:
-        ids = tuple(sorted({r if isinstance(r, int) else r.id for r in evidence}))
-        return cls(State.FAIL, Text(zh, en), ids)
+        """A failure proven by records that exist (a case, an accident, an unresolved dispute)."""
+        return cls(State.FAIL, Text(zh, en), _ids(evidence))
+
+    @classmethod
+    def lacking(cls, zh: str, en: str, evidence: Iterable[Record | int] = ()) -> Finding:
+        """A failure shown only by too few records (e.g. patrols).
+
+        Until the unit has filed its quarterly return, missing records prove nothing, so the
+        engine counts such a finding as a failure only once the return is in.
+        """
+        return cls(State.FAIL, Text(zh, en), _ids(evidence), shortfall=True)
+
+
+def _ids(evidence: Iterable[Record | int]) -> tuple[int, ...]:
+    return tuple(sorted({r if isinstance(r, int) else r.id for r in evidence}))
 
 
 class CheckContext(Protocol):

@@ -223,10 +223,11 @@ class Engine:
                     )
                 )
                 continue
+            state = result.state
+            if result.shortfall and check.unit not in filed:
+                state = State.PENDING
             findings.append(
-                CellFinding(
-                    check.name, check.unit, plugin, result.state, result.message, result.evidence
-                )
+                CellFinding(check.name, check.unit, plugin, state, result.message, result.evidence)
             )
         units = sorted({c.unit for c in checks})
         waiting = tuple(u for u in units if u not in filed)

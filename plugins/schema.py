@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
@@ -108,6 +108,10 @@ class Field:
 
 
 def _parse_date(raw: Any) -> str:
+    if isinstance(raw, datetime):
+        if raw.time() != time(0):
+            raise ValueError(f"expected a date without a time, got {raw.isoformat(sep=' ')}")
+        return raw.date().isoformat()
     if isinstance(raw, date):
         return raw.isoformat()
     text = str(raw).strip()

@@ -246,3 +246,18 @@ def test_a_threshold_in_the_settings_changes_g4(town: Town) -> None:
     grid = town.engine.grid(Q)
     assert (grid.cell("V01", "G4").state, grid.cell("V02", "G4").state) == (State.PASS, State.FAIL)
     assert "少于 3 次" in message(grid.cell("V02", "G4"))
+
+
+def test_too_few_patrols_prove_nothing_until_the_police_return_is_filed(town: Town) -> None:
+    town.add(*[row("police.patrol", "2022-05-10", participants=2) for _ in range(2)])
+    cell = town.cell(Q, "G4")
+    assert (cell.state, cell.waiting_for) == (State.PENDING, ("police",))
+    assert [f.state for f in cell.findings] == [State.PENDING]
+    town.file(Q, "police")
+    assert town.cell(Q, "G4").state is State.FAIL
+
+
+def test_a_homicide_fails_g4_before_the_police_return(town: Town) -> None:
+    (case_id,) = town.add(row("police.case", "2022-05-10", kind="criminal", tags="homicide"))
+    cell = town.cell(Q, "G4")
+    assert (cell.state, cell.evidence) == (State.FAIL, (case_id,))

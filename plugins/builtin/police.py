@@ -14,6 +14,7 @@ from plugins import (
     Text,
     Threshold,
     UnitSpec,
+    ViewSpec,
     hookimpl,
 )
 from plugins.builtin.rules_support import absence, choices, number, plural
@@ -148,7 +149,7 @@ def check_prevention(ctx: CheckContext) -> Finding:
     patrols = ctx.records(PATROL)
     minimum = ctx.threshold(MIN_PATROLS)
     if len(patrols) < minimum:
-        return Finding.failed(
+        return Finding.lacking(
             f"本季度巡逻 {len(patrols)} 次，少于 {number(minimum)} 次",
             f"{plural(len(patrols), 'patrol', 'patrols')} this quarter, fewer than "
             f"{number(minimum)}",
@@ -196,3 +197,13 @@ def register_checks(register: Callable[[Check], None]) -> None:
     """Declare the checks of G4, N1, N2, N3, N6, N8 and N9."""
     for check in CHECKS:
         register(check)
+
+
+@hookimpl
+def register_views(register: Callable[[ViewSpec], None]) -> None:
+    """Declare the case log (案件台账), a widget the TUI imports when opened."""
+    register(
+        ViewSpec(
+            "police", "cases", Text("案件台账", "Case log"), "plugins.builtin.views.police:CaseLog"
+        )
+    )

@@ -139,6 +139,7 @@ def build_demo(store: Store, host: PluginHost, seed: int = DEMO_SEED) -> None:
         _ensure_empty(store, tx)
         if not tx.settings().town:
             tx.update_settings(town=TOWN)
+        tx.set_meta(demo_seed=seed)
         for village in town.villages:
             tx.add_village(village)
         tx.add_records(records, note="demo town")

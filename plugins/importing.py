@@ -1,0 +1,384 @@
+"""Turning rows read from a file into validated villages or records, all or nothing.
+
+Every bad row is reported as `FILE:LINE: field: reason`; if there is any, nothing is
+returned for storing. Readers (importers) hand over `(line, {column: value})` rows; cells
+that stand under no column name are gathered under the key `STRAY_CELLS` as a list of
+`(column number, value)` so the row's line can be refused for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from plugins.api import Importer
+from plugins.i18n import Text
+from plugins.manager import describe
+from plugins.registry import Registry
+from plugins.schema import Field, Kind, RecordType
+from store import NewRecord, Quarter, Store, Village
+
+STRAY_CELLS = ""
+"""The row key under which cells without a column name arrive (no real column name is empty)."""
+
+Row = tuple[int, dict[str, Any]]
+
+
+class Table(list[Row]):
+    """Rows read from a file, with the header's line and column names (known even with no rows)."""
+
+    def __init__(
+        self, rows: Iterable[Row] = (), *, header_line: int | None, columns: Sequence[str]
+    ) -> None:
+        super().__init__(rows)
+        self.header_line = header_line
+        self.columns = list(columns)
+
+    @classmethod
+    def of(cls, rows: Iterable[Row]) -> Table:
+        """A Table from an outside reader's rows: the columns the rows show, no header line."""
+        if isinstance(rows, Table):
+            return rows
+        listed = list(rows)
+        columns: dict[str, None] = {}
+        for _, row in listed:
+            columns.update(dict.fromkeys(k for k in row if k != STRAY_CELLS))
+        return cls(listed, header_line=None, columns=list(columns))
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One reason a file was refused: the line (None for the whole file), the field, and why."""
+
+    line: int | None
+    field: str
+    reason: str
+
+    def render(self, path: Path | str) -> str:
+        """`FILE:LINE: field: reason`, leaving out the parts that do not apply."""
+        where = f"{path}:{self.line}" if self.line is not None else f"{path}"
+        return f"{where}: {self.field}: {self.reason}" if self.field else f"{where}: {self.reason}"
+
+
+class ImportRefused(Exception):
+    """A file refused as a whole, carrying every problem found in it."""
+
+    def __init__(self, path: Path | str, problems: Sequence[Problem]) -> None:
+        self.path = path
+        self.problems = sorted(problems, key=lambda p: p.line or 0)
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """One `FILE:LINE: field: reason` line per problem, in file order."""
+        return [p.render(self.path) for p in self.problems]
+
+
+class UnknownRecordType(LookupError):
+    """A record type that no loaded plugin declares; the message lists the known ones."""
+
+
+# reading
+
+
+def rows_from_cells(path: Path, lines: Iterable[tuple[int, Sequence[Any]]]) -> Table:
+    """Turn (line, cells) with the header first into a Table of (line, {column: value}) rows.
+
+    Blank lines are skipped, header names are stripped, a repeated column name refuses
+    the file, and cells beyond the header (or under an empty header cell) are kept
+    under `STRAY_CELLS` so that their line can be refused.
+    """
+    header: list[str] | None = None
+    table = Table(header_line=None, columns=())
+    for line, cells in lines:
+        if all(_blank(cell) for cell in cells):
+            continue
+        if header is None:
+            header = [_header_name(cell) for cell in cells]
+            _refuse_repeated_columns(path, line, header)
+            table.header_line, table.columns = line, [name for name in header if name]
+            continue
+        row: dict[str, Any] = dict.fromkeys(table.columns)
+        stray: list[tuple[int, Any]] = []
+        for index, cell in enumerate(cells):
+            name = header[index] if index < len(header) else ""
+            if name:
+                row[name] = cell
+            elif not _blank(cell):
+                stray.append((index + 1, cell))
+        if stray:
+            row[STRAY_CELLS] = stray
+        table.append((line, row))
+    return table
+
+
+def _blank(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _header_name(cell: Any) -> str:
+    return "" if cell is None else str(cell).strip()
+
+
+def _refuse_repeated_columns(path: Path, line: int, header: list[str]) -> None:
+    seen: set[str] = set()
+    problems: list[Problem] = []
+    for name in header:
+        if name and name in seen:
+            problems.append(Problem(line, name, "column appears more than once in the header"))
+        seen.add(name)
+    if problems:
+        raise ImportRefused(path, problems)
+
+
+def importer_for(registry: Registry, path: Path) -> Importer:
+    """The importer registered for the file's suffix; refuses naming the supported suffixes."""
+    importer = registry.importer_for(path.suffix)
+    if importer is None:
+        supported = sorted({s for i in registry.importers.values() for s in i.suffixes})
+        shown = path.suffix or "(none)"
+        raise ImportRefused(
+            path,
+            [
+                Problem(
+                    None, "", f"unsupported file type {shown}; supported: {', '.join(supported)}"
+                )
+            ],
+        )
+    return importer
+
+
+def read_table(registry: Registry, path: Path) -> Table:
+    """Every data row of the file, read by the importer for its suffix."""
+    importer = importer_for(registry, path)
+    if not path.is_file():
+        raise ImportRefused(path, [Problem(None, "", "no such file")])
+    try:
+        return Table.of(importer.read_rows(path))
+    except ImportRefused:
+        raise
+    except OSError as exc:
+        raise ImportRefused(
+            path, [Problem(None, "", f"cannot read: {exc.strerror or exc}")]
+        ) from None
+    except Exception as exc:  # noqa: BLE001 - an outside reader may raise anything
+        reason = f"the {importer.name} reader failed: {describe(exc)}"
+        raise ImportRefused(path, [Problem(None, "", reason)]) from None
+
+
+# columns
+
+
+def column_names(fields: Sequence[Field]) -> dict[str, str]:
+    """Accepted column name → field name: the name itself, its Chinese and English labels."""
+    names: dict[str, str] = {}
+    for f in fields:
+        for alias in (f.label.zh, f.label.en.lower(), f.label.en):
+            names.setdefault(alias, f.name)
+    for f in fields:
+        names[f.name] = f.name
+    return names
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """How a file's columns map to fields, and what is wrong with its header."""
+
+    mapping: dict[str, str]
+    missing: frozenset[str]
+    problems: list[Problem]
+
+
+def _map_columns(table: Table, fields: Sequence[Field], what: str) -> _Columns:
+    """Map the file's columns to fields; unknown columns and missing required ones are problems.
+
+    They are reported once against the header line, not on every row.
+    """
+    accepted = column_names(fields)
+    mapping: dict[str, str] = {}
+    problems: list[Problem] = []
+    line = table.header_line
+    for column in table.columns:
+        target = accepted.get(column) or accepted.get(column.lower())
+        if target is None:
+            known = ", ".join(f.name for f in fields)
+            problems.append(Problem(line, column, f"unknown column for {what} (known: {known})"))
+        elif target in mapping.values():
+            problems.append(Problem(line, column, f"a second column for field {target}"))
+        else:
+            mapping[column] = target
+    present = set(mapping.values())
+    missing = [f.name for f in fields if f.required and f.name not in present]
+    problems.extend(Problem(line, name, "required column is missing") for name in missing)
+    return _Columns(mapping, frozenset(missing), problems)
+
+
+def _stray_problems(line: int, row: Mapping[str, Any]) -> list[Problem]:
+    return [
+        Problem(line, f"column {number}", f"cell {value!r} has no column name in the header")
+        for number, value in row.get(STRAY_CELLS) or ()
+    ]
+
+
+def _renamed(row: Mapping[str, Any], mapping: Mapping[str, str]) -> dict[str, Any]:
+    return {mapping[k]: v for k, v in row.items() if k in mapping}
+
+
+# villages
+
+
+VILLAGE_FIELDS: tuple[Field, ...] = (
+    Field("code", Kind.TEXT, Text("代码", "Code"), required=True),
+    Field("name", Kind.TEXT, Text("村名", "Name"), required=True),
+    Field("office", Kind.TEXT, Text("办事处", "Office"), required=True),
+    Field("secretary", Kind.TEXT, Text("书记", "Secretary")),
+    Field("population", Kind.INT, Text("人口", "Population"), minimum=0),
+    Field("households", Kind.INT, Text("户数", "Households"), minimum=0),
+)
+
+
+def parse_villages(
+    path: Path, table: Table, existing: Mapping[str, Village] | None = None
+) -> list[Village]:
+    """Validate village rows; raises ImportRefused with every problem, else returns the villages.
+
+    A village already stored keeps its active flag; a code may appear only once in the file.
+    """
+    existing = existing or {}
+    columns = _map_columns(table, VILLAGE_FIELDS, "villages")
+    problems = list(columns.problems)
+    villages: list[Village] = []
+    first_line: dict[str, int] = {}
+    for line, raw in table:
+        problems.extend(_stray_problems(line, raw))
+        values = _renamed(raw, columns.mapping)
+        clean: dict[str, Any] = {}
+        errors: list[Problem] = []
+        for f in VILLAGE_FIELDS:
+            if f.name in columns.missing:
+                continue
+            try:
+                value = f.parse(values.get(f.name))
+            except ValueError as exc:
+                errors.append(Problem(line, f.name, str(exc)))
+                continue
+            if f.required and value is None:
+                errors.append(Problem(line, f.name, "required"))
+                continue
+            clean[f.name] = value
+        code = clean.get("code")
+        if code in first_line:
+            errors.append(
+                Problem(line, "code", f"duplicate code {code!r} (first on line {first_line[code]})")
+            )
+        elif code is not None:
+            first_line[code] = line
+        problems.extend(errors)
+        if errors or columns.missing:
+            continue
+        village = Village(
+            code=clean["code"],
+            name=clean["name"],
+            office=clean["office"],
+            secretary=clean.get("secretary") or "",
+            population=clean.get("population"),
+            households=clean.get("households"),
+        )
+        before = existing.get(village.code)
+        villages.append(village if before is None else replace(village, active=before.active))
+    if problems:
+        raise ImportRefused(path, problems)
+    return villages
+
+
+# records
+
+
+def record_type(registry: Registry, name: str) -> RecordType:
+    """The registered record type of that name; UnknownRecordType lists the known ones."""
+    found = registry.record_types.get(name)
+    if found is None:
+        known = ", ".join(sorted(registry.record_types)) or "(none: no unit plugin loaded)"
+        raise UnknownRecordType(f"unknown record type {name!r}; known types: {known}")
+    return found
+
+
+def parse_records(
+    path: Path,
+    table: Table,
+    rtype: RecordType,
+    known_villages: set[str],
+    is_locked: Callable[[Quarter], bool] = lambda _q: False,
+) -> list[NewRecord]:
+    """Validate record rows against the type's schema; raises ImportRefused with every problem.
+
+    A row dated in a finalized quarter is refused here too, so its line can be named.
+    """
+    columns = _map_columns(table, rtype.all_fields(), rtype.name)
+    problems = list(columns.problems)
+    records: list[NewRecord] = []
+    for line, raw in table:
+        problems.extend(_stray_problems(line, raw))
+        clean, errors = rtype.validate(_renamed(raw, columns.mapping), known_villages)
+        errors = [e for e in errors if e.field not in columns.missing]
+        problems.extend(Problem(line, e.field, e.reason) for e in errors)
+        if errors or columns.missing:
+            continue
+        day = date.fromisoformat(clean["date"])
+        quarter = Quarter.of(day)
+        if is_locked(quarter):
+            problems.append(
+                Problem(line, "date", f"quarter {quarter} is finalized; reopen it before importing")
+            )
+            continue
+        fields_only = {k: v for k, v in clean.items() if k not in ("date", "village")}
+        records.append(NewRecord(rtype.name, clean["village"], day, fields_only, rtype.unit))
+    if problems:
+        raise ImportRefused(path, problems)
+    return records
+
+
+# whole imports
+
+
+@dataclass(frozen=True, slots=True)
+class VillageImport:
+    """What a village import stored: how many villages were added and how many updated."""
+
+    added: int
+    updated: int
+
+
+def import_villages(store: Store, registry: Registry, path: Path, actor: str = "") -> VillageImport:
+    """Read, validate and upsert every village of the file in one transaction, or nothing."""
+    table = read_table(registry, path)
+    existing = {v.code: v for v in store.villages(active_only=False)}
+    villages = parse_villages(path, table, existing)
+    with store.transaction(actor) as tx:
+        for village in villages:
+            tx.put_village(village)
+    added = sum(1 for v in villages if v.code not in existing)
+    return VillageImport(added, len(villages) - added)
+
+
+def import_records(
+    store: Store, registry: Registry, path: Path, type_name: str, actor: str = ""
+) -> dict[Quarter, int]:
+    """Read, validate and store every record of the file in one transaction, or nothing.
+
+    Returns how many records went into each quarter, oldest first.
+    """
+    rtype = record_type(registry, type_name)
+    table = read_table(registry, path)
+    known = {v.code for v in store.villages(active_only=False)}
+    records = parse_records(path, table, rtype, known, store.is_locked)
+    if records:
+        with store.transaction(actor) as tx:
+            tx.add_records(records, note=f"import {path.name}")
+    counts: dict[Quarter, int] = {}
+    for record in records:
+        quarter = Quarter.of(record.date)
+        counts[quarter] = counts.get(quarter, 0) + 1
+    return dict(sorted(counts.items()))

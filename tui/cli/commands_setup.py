@@ -1,0 +1,79 @@
+"""Sub-commands that create a store or open the TUI: `pingan`, `pingan init`, `pingan demo`."""
+
+from __future__ import annotations
+
+import argparse
+
+from plugins.manager import PluginHost
+from store import Store
+from tui.cli.session import CliError, Session
+
+DEMO_TOWN = "桑村镇"
+
+
+def open_tui(session: Session, store: Store, host: PluginHost) -> int:
+    """Run the Textual app until the user quits; Textual is imported only here."""
+    from tui.app import PinganApp
+
+    PinganApp(store, host, lang=session.lang).run()
+    return 0
+
+
+def run_tui(session: Session, args: argparse.Namespace) -> int:
+    """`pingan` alone: open the TUI on the chosen store."""
+    return open_tui(session, session.store(), session.host())
+
+
+def run_init(session: Session, args: argparse.Namespace) -> int:
+    """`pingan init --town NAME`: create an empty store; refused if one exists."""
+    town = args.town.strip()
+    if not town:
+        raise CliError(session.text("镇名不能为空", "the town name must not be empty"))
+    Store(session.db).init(town)
+    session.say(f"已为{town}新建数据库：{session.db}", f"Created the store of {town}: {session.db}")
+    return 0
+
+
+def holds_data(store: Store) -> bool:
+    """Whether the store holds anything a user entered: villages, records, returns or decisions."""
+    main = store.main()
+    return bool(main.villages or main.returns or main.decisions or store.record_quarters())
+
+
+def run_demo(session: Session, args: argparse.Namespace) -> int:
+    """`pingan demo`: fill a new or empty store with the demo town, then open the TUI."""
+    candidate = Store(session.db)
+    if candidate.exists():
+        opened = candidate.open()
+        if "demo_seed" in opened.main().meta:
+            session.say(
+                f"{session.db} 已是示范镇，直接打开", f"{session.db} is the demo town already"
+            )
+            return 0 if args.no_tui else open_tui(session, session.store(), session.host())
+        if holds_data(opened):
+            raise CliError(
+                session.text(
+                    f"{session.db}：数据库里已有数据，示范镇不会覆盖它；请用 --db 指定一个新文件",
+                    f"{session.db}: the store already holds data and the demo will not "
+                    "overwrite it; choose a new file with --db",
+                )
+            )
+    else:
+        candidate.init(DEMO_TOWN)
+    store = session.store()
+    host = session.host()
+    from plugins.demo import build_demo
+
+    build_demo(store, host)
+    villages = len(store.villages())
+    quarters = store.record_quarters()
+    first, last = (quarters[0], quarters[-1]) if quarters else ("-", "-")
+    town = store.settings().town
+    session.say(
+        f"示范镇{town}已建好：{villages} 个村，{first} 至 {last} 的数据，保存在 {session.db}",
+        f"Demo town {town} ready: {villages} villages, data from {first} to {last}, "
+        f"stored in {session.db}",
+    )
+    if args.no_tui:
+        return 0
+    return open_tui(session, store, host)

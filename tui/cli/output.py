@@ -1,0 +1,177 @@
+"""Rendering for the command line: the grid in four formats and tables for people.
+
+Tables for people go through tabulate, which measures Chinese text with wcwidth so that
+columns stay aligned; cell symbols are one cell wide and never East-Asian-ambiguous.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import textwrap
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from tabulate import tabulate
+
+from plugins.api import State
+from plugins.criteria import CRITERIA
+from plugins.engine import Grid
+from plugins.i18n import Text
+
+GRID_COLUMNS: tuple[str, ...] = (
+    "code",
+    "name",
+    "office",
+    *(c.code for c in CRITERIA),
+    "complies",
+)
+"""The columns of `pingan grid --format csv`, a contract other tools rely on."""
+
+SYMBOLS: dict[State, str] = {
+    State.PASS: "✓",
+    State.FAIL: "✗",
+    State.PENDING: "?",
+    State.ERROR: "!",
+}
+ASCII_SYMBOLS: dict[State, str] = {
+    State.PASS: "Y",
+    State.FAIL: "X",
+    State.PENDING: "?",
+    State.ERROR: "!",
+}
+STATE_NAMES: dict[State, Text] = {
+    State.PASS: Text("达标", "pass"),
+    State.FAIL: Text("未达标", "fail"),
+    State.PENDING: Text("待定", "pending"),
+    State.ERROR: Text("出错", "error"),
+}
+LEGEND_WIDTH = 100
+
+
+def symbols_for(stream: TextIO) -> dict[State, str]:
+    """The cell symbols the stream can encode: check marks, else plain ASCII (e.g. on GBK)."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        "".join(SYMBOLS.values()).encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return ASCII_SYMBOLS
+    return SYMBOLS
+
+
+def table(rows: Sequence[Sequence[Any]], headers: Sequence[str], *, fmt: str = "simple") -> str:
+    """A tabulate table that keeps codes such as 007 as text."""
+    return str(tabulate(rows, headers=list(headers), tablefmt=fmt, disable_numparse=True))
+
+
+def percent(value: float) -> str:
+    """0.7 as '70%', 0.305 as '30.5%'."""
+    return f"{round(value * 100, 1):g}%"
+
+
+def summary_line(grid: Grid, lang: str) -> str:
+    """Compliant/total, the rate and the year's target, in one line."""
+    total = len(grid.villages)
+    rate = f"{grid.rate * 100:.1f}%"
+    year = grid.quarter.year
+    return Text(
+        f"达标 {grid.compliant}/{total} 村，达标率 {rate}，{year} 年目标 {percent(grid.target)}",
+        f"Compliant {grid.compliant}/{total} villages, rate {rate}, {year} target "
+        f"{percent(grid.target)}",
+    ).get(lang)
+
+
+def legend_lines(symbols: dict[State, str], lang: str, *, wrap: bool = True) -> list[str]:
+    """What the symbols and the criterion codes mean; English names wrap unless wrap is False."""
+    states = "  ".join(f"{symbols[s]} {STATE_NAMES[s].get(lang)}" for s in State)
+    names = [f"{c.code} {c.name.get(lang)}" for c in CRITERIA]
+    if lang == "en":
+        joined = "; ".join(names)
+        return [f"Legend: {states}", *(textwrap.wrap(joined, LEGEND_WIDTH) if wrap else [joined])]
+    return [
+        f"图例：{states}",
+        "六好：" + "，".join(names[:6]),
+        "九无：" + "，".join(names[6:]),
+    ]
+
+
+def grid_headers(lang: str) -> list[str]:
+    codes = [c.code for c in CRITERIA]
+    if lang == "en":
+        return ["code", "village", "office", *codes, "complies"]
+    return ["代码", "村", "办事处", *codes, "达标"]
+
+
+def grid_rows(grid: Grid, symbols: dict[State, str], lang: str) -> list[list[str]]:
+    yes, no = ("yes", "no") if lang == "en" else ("是", "否")
+    return [
+        [
+            v.code,
+            v.name,
+            v.office,
+            *(symbols[grid.cell(v.code, c).state] for c in grid.criteria),
+            yes if grid.complies(v.code) else no,
+        ]
+        for v in grid.villages
+    ]
+
+
+def render_grid(grid: Grid, fmt: str, *, lang: str, town: str, symbols: dict[State, str]) -> str:
+    """The grid as plain text, Markdown, CSV or JSON; csv and json ignore the language."""
+    if fmt == "csv":
+        return grid_csv(grid)
+    if fmt == "json":
+        return json.dumps(grid.to_doc(), ensure_ascii=False, indent=2) + "\n"
+    title = Text(f"{town} {grid.quarter} 平安村创建达标情况", f"{town} {grid.quarter} compliance")
+    rows = grid_rows(grid, symbols, lang)
+    empty = Text("没有在册的村。", "No active villages.").get(lang)
+    align = ("left", "left", "left", *("center",) * (len(grid.criteria) + 1))
+    body = (
+        str(
+            tabulate(
+                rows,
+                headers=grid_headers(lang),
+                tablefmt="github" if fmt == "md" else "simple",
+                disable_numparse=True,
+                colalign=align,
+            )
+        )
+        if rows
+        else empty
+    )
+    heading = title.get(lang).strip()
+    if fmt == "md":
+        legend = "\n".join(f"- {line}" for line in legend_lines(symbols, lang, wrap=False))
+        return "\n\n".join([f"## {heading}", body, legend, summary_line(grid, lang)]) + "\n"
+    legend_text = legend_lines(symbols, lang)
+    return "\n".join([heading, "", body, "", *legend_text, summary_line(grid, lang)]) + "\n"
+
+
+def grid_csv(grid: Grid) -> str:
+    """The grid for machines: the contract columns, one row per active village."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=GRID_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in grid.to_doc()["villages"]:
+        writer.writerow({column: row[column] for column in GRID_COLUMNS})
+    return buffer.getvalue()
+
+
+def grid_errors(grid: Grid, lang: str) -> list[str]:
+    """One line per distinct plugin problem behind ERROR findings, with the cells it hit."""
+    hits: dict[str, list[str]] = {}
+    for (village, criterion), cell in grid.cells.items():
+        for finding in cell.findings:
+            if finding.state is State.ERROR:
+                hits.setdefault(finding.message.get(lang), []).append(f"{village} {criterion}")
+    lines = []
+    for message, cells in hits.items():
+        shown = ", ".join(cells[:3]) + (", ..." if len(cells) > 3 else "")
+        lines.append(
+            Text(
+                f"错误：{message}（{len(cells)} 格：{shown}）",
+                f"error: {message} ({len(cells)} cells: {shown})",
+            ).get(lang)
+        )
+    return lines

@@ -1,0 +1,96 @@
+"""What every sub-command shares: the chosen store, the plugins, the language and the output."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from plugins.i18n import Text
+from plugins.manager import PluginHost, Status
+from store import Store, StoreError, location
+
+
+class CliError(Exception):
+    """Input the command line refuses; the message goes to stderr and the exit code is 1."""
+
+
+@dataclass(slots=True)
+class Session:
+    """The global options of one `pingan` run, with the store and plugins opened on first use."""
+
+    db: Path
+    plugin_dirs: list[Path]
+    lang_option: str | None = None
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+    _store: Store | None = None
+    _host: PluginHost | None = None
+    _lang: str | None = None
+
+    @classmethod
+    def from_options(cls, db: str | None, plugin_dirs: list[str], lang: str | None) -> Session:
+        """The store from --db, else $PINGAN_DB, else the default; the data folder's plugins too."""
+        dirs: list[Path] = []
+        for folder in [*(Path(d) for d in plugin_dirs), location.plugins_dir()]:
+            if folder.resolve() not in {d.resolve() for d in dirs}:
+                dirs.append(folder)
+        return cls(location.default_db(db), dirs, lang)
+
+    @property
+    def lang(self) -> str:
+        """--lang, else the store's language setting, else Chinese."""
+        if self._lang is None:
+            self._lang = self.lang_option or self._stored_lang()
+        return self._lang
+
+    def _stored_lang(self) -> str:
+        candidate = Store(self.db)
+        if not candidate.exists():
+            return "zh"
+        try:
+            return candidate.settings().lang
+        except StoreError:
+            return "zh"
+
+    def text(self, zh: str, en: str) -> str:
+        """The message in the session's language."""
+        return Text(zh, en).get(self.lang)
+
+    def say(self, zh: str, en: str) -> None:
+        """Print a message for people on stdout."""
+        print(self.text(zh, en), file=self.out)
+
+    def warn(self, zh: str, en: str) -> None:
+        """Print a message on stderr."""
+        print(self.text(zh, en), file=self.err)
+
+    def store(self) -> Store:
+        """The store, opened (and migrated) once; refuses with a hint when there is none."""
+        if self._store is None:
+            candidate = Store(self.db)
+            if not candidate.exists():
+                raise CliError(
+                    self.text(
+                        f"{self.db}：这里还没有数据库；用 `pingan init --town 镇名` 新建，"
+                        "或用 `pingan demo` 建一个示范镇",
+                        f"{self.db}: no store here; create one with `pingan init --town NAME`, "
+                        "or `pingan demo` for a demo town",
+                    )
+                )
+            self._store = candidate.open()
+        return self._store
+
+    def host(self, *, warn_failures: bool = True) -> PluginHost:
+        """The plugins, loaded once; plugins that failed are named on stderr."""
+        if self._host is None:
+            self._host = PluginHost.load(plugin_dirs=self.plugin_dirs)
+            if warn_failures:
+                for info in self._host.infos:
+                    if info.status is Status.FAILED:
+                        self.warn(
+                            f"警告：插件 {info.name} 未能加载（{info.reason}）",
+                            f"warning: plugin {info.name} did not load ({info.reason})",
+                        )
+        return self._host
