@@ -223,11 +223,12 @@ class Engine:
                     )
                 )
                 continue
-            state = result.state
-            if result.shortfall and check.unit not in filed:
-                state = State.PENDING
+            awaiting_return = result.shortfall and check.unit not in filed
+            found_state = State.PENDING if awaiting_return else result.state
             findings.append(
-                CellFinding(check.name, check.unit, plugin, state, result.message, result.evidence)
+                CellFinding(
+                    check.name, check.unit, plugin, found_state, result.message, result.evidence
+                )
             )
         units = sorted({c.unit for c in checks})
         waiting = tuple(u for u in units if u not in filed)

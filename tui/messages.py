@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
+from plugins.engine import Grid
 from store import Quarter
 
 
@@ -29,3 +30,22 @@ class LanguageChanged(Message):
     def __init__(self, lang: str) -> None:
         super().__init__()
         self.lang = lang
+
+
+class GridReady(Message):
+    """A grid computed in a worker; `request` orders it against later computations."""
+
+    def __init__(self, grid: Grid, request: int) -> None:
+        super().__init__()
+        self.grid = grid
+        self.request = request
+
+
+class GridFailed(Message):
+    """Computing the grid of a quarter raised; `reason` says why in one line."""
+
+    def __init__(self, quarter: Quarter, request: int, reason: str) -> None:
+        super().__init__()
+        self.quarter = quarter
+        self.request = request
+        self.reason = reason

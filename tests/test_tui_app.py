@@ -1,0 +1,307 @@
+"""The app shell through Pilot: start quarter, header, language, keys, help, palette, E2 wiring."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Static, TabbedContent
+
+from plugins.manager import PluginHost
+from store import Quarter, Store
+from tests.tui_support import Q2, Q3, build_town, make_app, settle
+from tui import keys
+from tui.app import PinganApp
+from tui.commands import palette_commands
+from tui.screens.evidence import EvidenceScreen
+from tui.screens.help import HelpScreen
+from tui.screens.jump import JumpScreen
+from tui.screens.main import MainScreen
+from tui.text import CATALOGUE
+from tui.widgets.grid import ComplianceGrid, GridTable
+
+
+@pytest.fixture
+def town(tmp_path: Path, host: PluginHost) -> Store:
+    return build_town(tmp_path / "town.json", host)
+
+
+def main_screen(app: PinganApp) -> MainScreen:
+    screen = app.screen_stack[1]
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def column_labels(app: PinganApp) -> list[str]:
+    table = main_screen(app).query_one(GridTable)
+    return [column.label.plain for column in table.columns.values()]
+
+
+def tab_labels(app: PinganApp) -> list[str]:
+    tabs = main_screen(app).query_one(TabbedContent)
+    return [tabs.get_tab(pane).label.plain for pane in ("dashboard", "grid")]
+
+
+async def test_opens_on_the_latest_quarter_with_data_and_an_overdue_header(
+    town: Store, host: PluginHost
+) -> None:
+    app = make_app(town, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.quarter == Q3 and app.actor == "tester"
+        screen = main_screen(app)
+        text = {w.id: str(w.content) for w in screen.query("#header Static").results(Static)}
+        assert text["header-town"] == "桑村镇"
+        assert text["header-quarter"] == "2022Q3"
+        assert "tester" in text["header-actor"]
+        overdue = (date.today() - date(2022, 10, 6)).days
+        assert overdue > 0
+        assert text["header-deadline"] == f"区报送已逾期 {overdue} 天"
+        assert screen.query_one("#header-deadline").has_class("overdue")
+
+
+async def test_a_current_quarter_shows_the_days_left_without_the_overdue_colour(
+    town: Store, host: PluginHost
+) -> None:
+    today = date.today()
+    quarter = Quarter.of(today)
+    app = make_app(town, host, quarter=quarter, lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        deadline = main_screen(app).query_one("#header-deadline", Static)
+        days = (quarter.report_deadline - today).days
+        assert days > 0
+        assert str(deadline.content) == f"{days} days to the district report"
+        assert not deadline.has_class("overdue")
+        assert app.grid is not None and app.grid.quarter == quarter
+
+
+async def test_opens_on_the_quarter_given(town: Store, host: PluginHost) -> None:
+    app = make_app(town, host, quarter=Q2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.grid is not None and app.grid.quarter == Q2
+
+
+async def test_an_empty_store_opens_on_todays_quarter(store: Store, host: PluginHost) -> None:
+    app = make_app(store, host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.quarter == Quarter.of(date.today())
+        grid = main_screen(app).query_one(ComplianceGrid)
+        assert grid.table.row_count == 0
+        await pilot.press("enter", "slash", "escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_language_switch_relabels_in_place_and_is_saved(
+    town: Store, host: PluginHost
+) -> None:
+    app = make_app(town, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        grid_table = main_screen(app).query_one(GridTable)
+        assert column_labels(app)[:3] == ["编号", "村", "办事处"]
+        assert tab_labels(app) == ["仪表盘", "网格"]
+        assert app.screen.active_bindings["right_square_bracket"].binding.description == "下季度"
+        await pilot.press("l")
+        await settle(pilot)
+        assert app.lang == "en"
+        assert column_labels(app)[:3] == ["Code", "Village", "Office"]
+        assert column_labels(app)[-1] == "OK"
+        assert tab_labels(app) == ["Dashboard", "Grid"]
+        bindings = app.screen.active_bindings
+        assert bindings["right_square_bracket"].binding.description == "Next Q"
+        assert bindings["l"].binding.description == "中文"
+        assert "user tester" in str(main_screen(app).query_one("#header-actor", Static).content)
+        cell_line = str(main_screen(app).query_one("#grid-cell", Static).content)
+        assert "Party cadres lead well" in cell_line
+        assert main_screen(app).query_one(GridTable) is grid_table
+        assert town.settings().lang == "en"
+        await pilot.press("l")
+        await settle(pilot)
+        assert column_labels(app)[:3] == ["编号", "村", "办事处"]
+        assert tab_labels(app) == ["仪表盘", "网格"]
+        assert town.settings().lang == "zh"
+
+
+async def test_language_comes_from_the_argument_else_the_settings(
+    town: Store, host: PluginHost
+) -> None:
+    app = make_app(town, host, lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert column_labels(app)[1] == "Village"
+        assert app.screen.active_bindings["slash"].binding.description == "Jump"
+    with town.transaction("tester") as tx:
+        tx.update_settings(lang="en")
+    app = make_app(town, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.lang == "en" and tab_labels(app) == ["Dashboard", "Grid"]
+
+
+async def test_help_lists_every_binding_of_the_screen_with_ids(
+    town: Store, host: PluginHost
+) -> None:
+    app = make_app(town, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        expected = {b.binding.id for b in app.screen.active_bindings.values() if b.binding.id}
+        await pilot.press("question_mark")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        table = help_screen.query_one("#help-table", DataTable)
+        ids = {str(table.get_row_at(row)[1]) for row in range(table.row_count)}
+        for binding_id in (
+            "app.help",
+            "app.language",
+            "app.quit",
+            "quarter.next",
+            "quarter.previous",
+            "grid.jump",
+            "grid.evidence",
+            "grid.office",
+            "records.new",
+        ):
+            assert binding_id in ids
+        assert expected <= ids
+        assert [str(c) for c in table.get_row("slash")] == [
+            "/",
+            "grid.jump",
+            "跳转",
+            "按村名、编号或拼音首字母跳转到村",
+        ]
+        assert "主屏幕" in str(help_screen.query_one("#help-title", Static).content)
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EvidenceScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one("#help-table", DataTable)
+        ids = {str(table.get_row_at(row)[1]) for row in range(table.row_count)}
+        assert "evidence.close" in ids and "quarter.next" not in ids
+
+
+async def test_a_keymap_in_the_settings_rebinds_keys(town: Store, host: PluginHost) -> None:
+    with town.transaction("tester") as tx:
+        tx.update_settings(keymap={"quarter.next": "ctrl+n", "no.such.binding": "x"})
+    app = make_app(town, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.quarter == Q3
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert app.quarter == Quarter(2022, 4)
+        assert app.grid is not None and app.grid.quarter == Quarter(2022, 4)
+        assert any("no.such.binding" in n.message for n in app._notifications)
+
+
+async def test_tab_keys_switch_between_dashboard_and_grid(town: Store, host: PluginHost) -> None:
+    app = make_app(town, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        tabs = main_screen(app).query_one(TabbedContent)
+        assert tabs.active == "grid"
+        await pilot.press("d")
+        await settle(pilot)
+        assert tabs.active == "dashboard"
+        await pilot.press("g")
+        assert tabs.active == "grid" and isinstance(app.focused, GridTable)
+
+
+async def test_palette_offers_area_verb_commands_only_where_they_apply(
+    town: Store, host: PluginHost
+) -> None:
+    app = make_app(town, host, lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in palette_commands(app, app.screen)]
+        for title in (
+            "Grid: Jump to village",
+            "Quarter: Next",
+            "Quarter: Previous",
+            "Language: 切换到中文",
+            "Records: New record",
+            "Units: Open the units menu",
+        ):
+            assert title in titles
+        assert all(": " in title for title in titles)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"quarter: next")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.quarter == Quarter(2022, 4)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EvidenceScreen)
+        titles = [c.title for c in palette_commands(app, app.screen)]
+        assert "Grid: Jump to village" not in titles and "Language: 切换到中文" in titles
+
+
+async def test_palette_jump_command_opens_the_jump_dialog(town: Store, host: PluginHost) -> None:
+    app = make_app(town, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        jump = next(c for c in palette_commands(app, app.screen) if c.title == "网格：跳转到村")
+        jump.run()
+        await pilot.pause()
+        assert isinstance(app.screen, JumpScreen)
+
+
+async def test_record_keys_open_the_record_screens(town: Store, host: PluginHost) -> None:
+    from tui.screens.record_type_picker import RecordTypePicker
+    from tui.screens.records import RecordsScreen
+    from tui.screens.units import UnitsScreen
+
+    app = make_app(town, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordTypePicker)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordsScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, UnitsScreen)
+
+
+def test_every_binding_has_an_id_and_a_tooltip_in_both_languages() -> None:
+    from tui.screens.help import HelpScreen as Help
+    from tui.widgets.grid import ComplianceGrid as Grid
+
+    classes = (PinganApp, MainScreen, Grid, GridTable, EvidenceScreen, Help, JumpScreen)
+    for cls in classes:
+        for binding in cls.BINDINGS:
+            assert not isinstance(binding, tuple)
+            assert binding.id in keys.SPECS, (cls.__name__, binding)
+            assert binding.tooltip, binding
+    for spec in keys.KEY_SPECS:
+        assert spec.description.zh and spec.description.en, spec.id
+        assert spec.tooltip.zh and spec.tooltip.en, spec.id
+
+
+def test_interface_strings_hold_no_ambiguous_width_characters() -> None:
+    texts = [t for text in CATALOGUE.values() for t in text]
+    texts += [t for spec in keys.KEY_SPECS for t in (*spec.description, *spec.tooltip)]
+    from tui.widgets.grid import SYMBOLS
+
+    texts += list(SYMBOLS.values())
+    for text in texts:
+        ambiguous = [ch for ch in text if unicodedata.east_asian_width(ch) == "A"]
+        assert not ambiguous, (text, ambiguous)
+    for symbol in SYMBOLS.values():
+        assert len(symbol) == 1 and unicodedata.east_asian_width(symbol) in ("N", "Na")

@@ -1,0 +1,108 @@
+"""Fixtures and helpers for the TUI tests: a small deterministic town, an app factory, settle()."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.worker import WorkerState
+
+from plugins.manager import PluginHost
+from store import Decision, NewRecord, Quarter, Store, Village
+from tui.app import PinganApp
+
+Q3 = Quarter(2022, 3)
+Q2 = Quarter(2022, 2)
+UNITS_FILING = ("police", "judicial", "emergency", "civil")
+
+VILLAGES: tuple[Village, ...] = (
+    Village("SC001", "东庄", "东片办事处"),
+    Village("SC002", "西王庄", "西片办事处"),
+    Village("SC003", "南河村", "东片办事处"),
+    Village("SC004", "北岗村", "西片办事处"),
+    Village("SC005", "大寨", "东片办事处"),
+)
+PATROLS_Q3 = {"SC001": 6, "SC002": 6, "SC003": 6, "SC004": 2, "SC005": 6}
+PATROLS_Q2 = {"SC001": 6}
+
+
+def new_record(
+    host: PluginHost, type_name: str, village: str, day: date, **fields: Any
+) -> NewRecord:
+    """A record validated against its type's schema, as a form or import would store it."""
+    record_type = host.registry.record_types[type_name]
+    clean, errors = record_type.validate({"date": day, "village": village, **fields})
+    assert not errors, errors
+    extra = {k: v for k, v in clean.items() if k not in ("date", "village")}
+    return NewRecord(type_name, village, day, extra, record_type.unit)
+
+
+def build_town(path: Path, host: PluginHost) -> Store:
+    """桑村镇 with five villages, data in 2022Q2 and 2022Q3, returns filed and G1/G2 decided in Q3.
+
+    2022Q3: 东庄 has a public-security case (N8 fails), 西王庄 a criminal gang case (N1, N9
+    fail) and a G1 decided against it, 南河村 a lawsuit (N4 fails), 北岗村 two patrols (G4
+    fails), 大寨 complies. 2022Q2: only 东庄 patrolled, nothing else happened.
+    """
+    store = Store(path)
+    store.init("桑村镇", actor="tester")
+    store.open()
+    records: list[NewRecord] = []
+    for quarter, patrols in ((Q3, PATROLS_Q3), (Q2, PATROLS_Q2)):
+        for code, count in patrols.items():
+            records += [
+                new_record(host, "police.patrol", code, quarter.start.replace(day=day + 1))
+                for day in range(count)
+            ]
+    records += [
+        new_record(
+            host, "police.case", "SC001", date(2022, 8, 3), kind="security", summary="打架斗殴"
+        ),
+        new_record(
+            host,
+            "police.case",
+            "SC002",
+            date(2022, 8, 9),
+            kind="criminal",
+            tags="gang",
+            case_no="X-12",
+        ),
+        new_record(host, "judicial.lawsuit", "SC003", date(2022, 9, 1), case_no="M-7"),
+    ]
+    with store.transaction("tester") as tx:
+        for village in VILLAGES:
+            tx.add_village(village)
+        tx.add_records(records)
+        for quarter in (Q2, Q3):
+            for unit in UNITS_FILING:
+                tx.file_return(unit, quarter)
+        for village in VILLAGES:
+            for criterion in ("G1", "G2"):
+                against = village.code == "SC002" and criterion == "G1"
+                reason = "村两委班子不团结" if against else ""
+                tx.decide(
+                    Decision(
+                        Q3, village.code, criterion, not against, reason, "tester", "2022-10-02"
+                    )
+                )
+    return store
+
+
+def make_app(store: Store, host: PluginHost, **options: Any) -> PinganApp:
+    """The app on the store, with the fixed theme the snapshots expect."""
+    return PinganApp(store, host, **options)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait until no worker is pending or running and every message queue has drained."""
+    for _ in range(20):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        busy = [
+            w for w in pilot.app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+        ]
+        if not busy:
+            return
+    raise AssertionError(f"workers still busy: {busy}")

@@ -1,0 +1,168 @@
+"""The pingan Textual app: the store, the plugins and the engine behind every screen.
+
+Store reads and writes and grid computations run in thread workers that post messages;
+message handlers change what is on screen, so the UI never waits on the disk.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App
+from textual.reactive import reactive
+
+from plugins.engine import Engine, Grid
+from plugins.i18n import check_lang
+from plugins.manager import PluginHost, describe
+from plugins.views import ViewContext
+from store import Quarter, Store, StoreError, default_actor
+from tui import keys
+from tui.commands import PinganCommands
+from tui.messages import DataChanged, GridFailed, GridReady, LanguageChanged, QuarterChanged
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+from tui.text import tr
+
+THEME = "textual-dark"
+
+
+class PinganApp(App[None]):
+    """The township's dashboard and compliance grid, in Chinese or English."""
+
+    CSS_PATH: ClassVar[str | Path] = "app.tcss"
+    TITLE = "pingan"
+    COMMANDS = App.COMMANDS | {PinganCommands}
+    BINDINGS = keys.bindings(
+        "app.quit", "app.palette", "app.help", "app.help_anywhere", "app.language"
+    )
+
+    quarter: reactive[Quarter] = reactive(Quarter(2021, 3), init=False)
+    """The quarter on screen; changing it recomputes the grid in a worker."""
+    lang: reactive[str] = reactive("zh", init=False)
+    """The interface language, "zh" or "en"; widgets watch it and relabel in place."""
+
+    def __init__(
+        self,
+        store: Store,
+        host: PluginHost,
+        *,
+        lang: str | None = None,
+        actor: str | None = None,
+        quarter: Quarter | None = None,
+    ) -> None:
+        """Open on quarter (else the latest with data); lang None means the town's setting."""
+        super().__init__()
+        self.store = store
+        self.host = host
+        self.engine = Engine(store, host)
+        self.actor = actor or default_actor()
+        settings = store.settings()
+        self.town = settings.town
+        self.settings_keymap = dict(settings.keymap)
+        self.grid: Grid | None = None
+        """The latest computed grid of `quarter`, None until the first one arrives."""
+        self._grid_requests = 0
+        self._grid_applied = 0
+        self._quarter_pending = True
+        self._changed_pending: list[Quarter] = []
+        self.set_reactive(PinganApp.lang, check_lang(lang or settings.lang))
+        self.set_reactive(PinganApp.quarter, quarter or store.latest_quarter())
+        self.theme = THEME
+
+    def on_mount(self) -> None:
+        known, unknown = keys.valid_keymap(self.settings_keymap)
+        if known:
+            self.set_keymap(known)
+        if unknown:
+            self.notify(
+                tr("notice.keymap_unknown", self.lang, ids=", ".join(unknown)), severity="warning"
+            )
+        keys.relabel(self, self.lang)
+        self.push_screen(MainScreen())
+        self._request_grid()
+
+    def view_context(self) -> ViewContext:
+        """What a unit's data view receives: store, plugins, engine, quarter and language."""
+        return ViewContext(self.store, self.host, self.engine, self.quarter, self.lang)
+
+    # the grid
+
+    def notify_data_changed(self, quarter: Quarter | None = None) -> None:
+        """Call on the UI thread after any write: recompute the grid, then post DataChanged.
+
+        From a worker thread use `app.call_from_thread(app.notify_data_changed, quarter)`.
+        The grid is recomputed whatever quarter changed, since checks may read history.
+        """
+        self._changed_pending.append(quarter or self.quarter)
+        self._request_grid()
+
+    def watch_quarter(self, quarter: Quarter) -> None:
+        self._quarter_pending = True
+        self._request_grid()
+
+    def _request_grid(self) -> None:
+        self._grid_requests += 1
+        self._compute_grid(self.quarter, self._grid_requests)
+
+    @work(thread=True, group="grid", exit_on_error=False)
+    def _compute_grid(self, quarter: Quarter, request: int) -> None:
+        try:
+            grid = self.engine.grid(quarter)
+        except Exception as exc:  # noqa: BLE001 - shown as a message; the app stays up
+            self.post_message(GridFailed(quarter, request, describe(exc)))
+            return
+        self.post_message(GridReady(grid, request))
+
+    @on(GridReady)
+    def _grid_ready(self, message: GridReady) -> None:
+        if message.request < self._grid_applied or message.grid.quarter != self.quarter:
+            return
+        self._grid_applied = message.request
+        self.grid = message.grid
+        quarter_changed, self._quarter_pending = self._quarter_pending, False
+        changed, self._changed_pending = self._changed_pending, []
+        for screen in self.screen_stack:
+            if quarter_changed:
+                screen.post_message(QuarterChanged(message.grid.quarter))
+            for quarter in dict.fromkeys(changed):
+                screen.post_message(DataChanged(quarter))
+
+    @on(GridFailed)
+    def _grid_failed(self, message: GridFailed) -> None:
+        if message.request >= self._grid_applied:
+            self.notify(tr("grid.failed", self.lang, reason=message.reason), severity="error")
+
+    # language
+
+    def watch_lang(self, lang: str) -> None:
+        keys.relabel(self, lang)
+        self.refresh_bindings()
+        for screen in self.screen_stack:
+            screen.post_message(LanguageChanged(lang))
+
+    def action_toggle_language(self) -> None:
+        """Switch between Chinese and English and save the choice in the town's settings."""
+        self.lang = "en" if self.lang == "zh" else "zh"
+        self._save_language(self.lang)
+
+    @work(thread=True, group="settings", exit_on_error=False)
+    def _save_language(self, lang: str) -> None:
+        try:
+            with self.store.transaction(self.actor) as tx:
+                tx.update_settings(lang=lang)
+        except StoreError as exc:
+            self.call_from_thread(
+                self.notify, tr("notice.save_failed", lang, reason=exc), severity="error"
+            )
+
+    # help
+
+    def action_help(self) -> None:
+        """List every key of the screen on top, with ids and tooltips."""
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        name = type(screen).__name__
+        self.push_screen(HelpScreen(name, screen.active_bindings))

@@ -1,0 +1,94 @@
+"""The command palette's "area: Verb" commands, offered only on the screens where they apply."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+
+from tui.text import tr
+
+if TYPE_CHECKING:
+    from tui.app import PinganApp
+
+
+@dataclass(frozen=True, slots=True)
+class PaletteCommand:
+    """One palette entry: its title, a line of help and what it runs."""
+
+    title: str
+    help: str
+    run: Callable[[], Any]
+
+
+def palette_commands(app: PinganApp, screen: Screen[Any]) -> list[PaletteCommand]:
+    """The commands that apply on screen, titled in the app's language."""
+    from tui.screens.main import MainScreen
+
+    lang = app.lang
+    out: list[PaletteCommand] = []
+    if isinstance(screen, MainScreen):
+        main = screen
+        quarter_help = tr("cmd.quarter.help", lang, quarter=app.quarter)
+        out += [
+            PaletteCommand(
+                tr("cmd.grid.jump", lang), tr("cmd.grid.jump.help", lang), main.action_jump
+            ),
+            PaletteCommand(tr("cmd.grid.show", lang), "", partial(main.action_show_tab, "grid")),
+            PaletteCommand(
+                tr("cmd.dashboard.show", lang), "", partial(main.action_show_tab, "dashboard")
+            ),
+            PaletteCommand(tr("cmd.grid.office", lang), "", main.grid.action_cycle_office),
+            PaletteCommand(tr("cmd.grid.sort", lang), "", main.grid.action_cycle_sort),
+            PaletteCommand(tr("cmd.quarter.next", lang), quarter_help, main.action_next_quarter),
+            PaletteCommand(
+                tr("cmd.quarter.previous", lang), quarter_help, main.action_previous_quarter
+            ),
+            PaletteCommand(tr("cmd.records.new", lang), "", main.action_new_record),
+            PaletteCommand(tr("cmd.records.list", lang), "", main.action_records),
+            PaletteCommand(tr("cmd.units.open", lang), "", main.action_units),
+        ]
+        if main.tabs.active == "grid" and main.grid.cursor_village() is not None:
+            out.append(PaletteCommand(tr("cmd.grid.evidence", lang), "", main.grid.open_evidence))
+        registry = app.host.registry
+        for view in registry.views:
+            unit = registry.units.get(view.unit)
+            unit_name = unit.name.get(lang) if unit is not None else view.unit
+            out.append(
+                PaletteCommand(
+                    tr("cmd.units.view", lang, unit=unit_name, view=view.title.get(lang)),
+                    registry.plugin_of_view.get((view.unit, view.key), ""),
+                    partial(main.action_open_units_view, view.unit, view.key),
+                )
+            )
+    out.append(PaletteCommand(tr("cmd.language", lang), "", app.action_toggle_language))
+    out.append(PaletteCommand(tr("cmd.help", lang), "", app.action_help))
+    return out
+
+
+class PinganCommands(Provider):
+    """Offers `palette_commands` for the screen the palette was opened on."""
+
+    def _commands(self) -> list[PaletteCommand]:
+        return palette_commands(cast("PinganApp", self.app), self.screen)
+
+    async def discover(self) -> Hits:
+        for command in self._commands():
+            yield DiscoveryHit(command.title, command.run, help=command.help or None)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command in self._commands():
+            score = matcher.match(command.title)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(command.title),
+                    command.run,
+                    text=command.title,
+                    help=command.help or None,
+                )

@@ -1,0 +1,120 @@
+"""The catalogue of the shell's interface strings in Chinese and English, looked up with `tr`."""
+
+from __future__ import annotations
+
+from plugins.i18n import Text
+
+CATALOGUE: dict[str, Text] = {
+    # header
+    "header.actor": Text("操作员 {actor}", "user {actor}"),
+    "header.days_left": Text("距区报送截止还有 {days} 天", "{days} days to the district report"),
+    "header.due_today": Text("今天是区报送截止日", "district report due today"),
+    "header.overdue": Text("区报送已逾期 {days} 天", "district report overdue by {days} days"),
+    # tabs
+    "tab.dashboard": Text("仪表盘", "Dashboard"),
+    "tab.grid": Text("网格", "Grid"),
+    # grid columns and bars
+    "col.code": Text("编号", "Code"),
+    "col.village": Text("村", "Village"),
+    "col.office": Text("办事处", "Office"),
+    "col.complies": Text("达标", "OK"),
+    "grid.office_all": Text("全部办事处", "all offices"),
+    "grid.office": Text("办事处：{office}", "office: {office}"),
+    "grid.sort": Text("排序：{order}", "sort: {order}"),
+    "grid.sort.code": Text("编号", "code"),
+    "grid.sort.office": Text("按办事处分组", "grouped by office"),
+    "grid.sort.failures": Text("不达标项数", "failures"),
+    "grid.villages": Text("{shown}/{total} 个村", "{shown}/{total} villages"),
+    "grid.computing": Text("正在计算...", "computing..."),
+    "grid.no_villages": Text("没有村", "no villages"),
+    "grid.compliant": Text(
+        "达标村 {compliant}/{total}（{rate}）目标 {target}",
+        "compliant {compliant}/{total} ({rate}) target {target}",
+    ),
+    "grid.errors": Text("出错 {count} 项（插件 {plugins}）", "{count} errors (plugins {plugins})"),
+    "grid.failed": Text("网格计算失败：{reason}", "could not compute the grid: {reason}"),
+    # states
+    "state.PASS": Text("达标", "pass"),
+    "state.FAIL": Text("不达标", "fail"),
+    "state.PENDING": Text("待定", "pending"),
+    "state.ERROR": Text("出错", "error"),
+    "complies.yes": Text("全部达标", "complies"),
+    "complies.no": Text("{count} 项不达标", "{count} failing"),
+    "complies.pending": Text("尚有待定项", "some pending"),
+    # evidence
+    "evidence.title": Text(
+        "{village} {quarter} {code} {criterion}", "{village} {quarter} {code} {criterion}"
+    ),
+    "evidence.state": Text("结果：{state}", "Result: {state}"),
+    "evidence.data_state": Text("数据结论：{state}", "The data says: {state}"),
+    "evidence.decision": Text("会议决定", "Meeting decision"),
+    "evidence.decision_pass": Text("达标", "pass"),
+    "evidence.decision_fail": Text("不达标", "fail"),
+    "evidence.decision_line": Text("{verdict}（{actor} {at}）", "{verdict} ({actor} {at})"),
+    "evidence.reason": Text("理由：{reason}", "Reason: {reason}"),
+    "evidence.no_reason": Text("理由：未填写", "Reason: none given"),
+    "evidence.against_data": Text("（与数据结论相反）", "(goes against the data)"),
+    "evidence.findings": Text("检查结果", "Findings"),
+    "evidence.no_findings": Text(
+        "本标准没有检查规则，由会议决定", "No checks: decided in the meeting"
+    ),
+    "evidence.finding": Text("{unit}（插件 {plugin}）", "{unit} (plugin {plugin})"),
+    "evidence.waiting": Text(
+        "等待季度报表：{units}", "Waiting for the quarterly return of: {units}"
+    ),
+    "evidence.records": Text("依据记录（{count} 条）", "Records behind it ({count})"),
+    "evidence.no_records": Text("没有依据记录", "No records behind it"),
+    "evidence.loading": Text("正在读取记录...", "reading records..."),
+    "evidence.record_missing": Text("记录 {id} 已不存在", "record {id} no longer exists"),
+    "evidence.record_head": Text("#{id} {type}  {date}  {unit}", "#{id} {type}  {date}  {unit}"),
+    "evidence.village": Text("村", "Village"),
+    "evidence.author": Text("录入人", "Entered by"),
+    "value.yes": Text("是", "yes"),
+    "value.no": Text("否", "no"),
+    # help
+    "help.title": Text("按键（{screen}）", "Keys ({screen})"),
+    "help.key": Text("按键", "Key"),
+    "help.description": Text("功能", "Does"),
+    "help.tooltip": Text("说明", "Details"),
+    "help.id": Text("编号", "Id"),
+    "help.close": Text("Esc 关闭", "Esc closes"),
+    # jump
+    "jump.title": Text("跳转到村", "Jump to village"),
+    "jump.placeholder": Text(
+        "村名、编号或拼音首字母（如 dz）", "name, code or pinyin initials (e.g. dz)"
+    ),
+    "jump.none": Text("没有匹配的村", "no village matches"),
+    # notices
+    "notice.language_saved": Text("界面语言已保存", "language saved"),
+    "notice.read_failed": Text("读取失败：{reason}", "could not read: {reason}"),
+    "notice.save_failed": Text("保存失败：{reason}", "could not save: {reason}"),
+    "notice.keymap_unknown": Text(
+        "设置中的按键编号无效：{ids}", "unknown binding ids in the keymap: {ids}"
+    ),
+    "notice.no_cell": Text("网格还没有数据", "the grid has no data yet"),
+    # palette
+    "cmd.grid.jump": Text("网格：跳转到村", "Grid: Jump to village"),
+    "cmd.grid.jump.help": Text(
+        "按村名、编号或拼音首字母查找", "Find by name, code or pinyin initials"
+    ),
+    "cmd.grid.show": Text("网格：显示网格", "Grid: Show the grid"),
+    "cmd.grid.office": Text("网格：切换办事处筛选", "Grid: Next office filter"),
+    "cmd.grid.sort": Text("网格：切换排序", "Grid: Next sort order"),
+    "cmd.grid.evidence": Text("网格：查看当前格的依据", "Grid: Open the cell's evidence"),
+    "cmd.dashboard.show": Text("仪表盘：显示仪表盘", "Dashboard: Show the dashboard"),
+    "cmd.quarter.next": Text("季度：下一季度", "Quarter: Next"),
+    "cmd.quarter.previous": Text("季度：上一季度", "Quarter: Previous"),
+    "cmd.quarter.help": Text("当前 {quarter}", "now {quarter}"),
+    "cmd.language": Text("语言：Switch to English", "Language: 切换到中文"),
+    "cmd.records.new": Text("记录：新建记录", "Records: New record"),
+    "cmd.records.list": Text("记录：本季度记录", "Records: The quarter's records"),
+    "cmd.units.open": Text("单位：打开单位菜单", "Units: Open the units menu"),
+    "cmd.units.view": Text("单位：打开 {unit} {view}", "Units: Open {unit} {view}"),
+    "cmd.help": Text("帮助：按键一览", "Help: Show the keys"),
+}
+
+
+def tr(key: str, lang: str, **values: object) -> str:
+    """The string `key` in lang, with `{name}` placeholders filled from values."""
+    text = CATALOGUE[key].get(lang)
+    return text.format(**values) if values else text

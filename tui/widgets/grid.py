@@ -1,0 +1,399 @@
+"""The compliance grid: villages by the fifteen criteria, each cell a colour and a symbol.
+
+The symbols read without colour (a colour-blind reader, a black-and-white projector) and
+are one cell wide and not East-Asian-ambiguous, so CJK terminals align them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, cast
+
+from rich.text import Text as RichText
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.events import Resize
+from textual.widgets import DataTable, Static
+
+from plugins.api import State
+from plugins.criteria import BY_CODE, CRITERION_CODES
+from plugins.engine import Cell, Grid
+from store import Village
+from tui import keys
+from tui.screens.evidence import EvidenceScreen
+from tui.text import tr
+
+if TYPE_CHECKING:
+    from tui.app import PinganApp
+
+SYMBOLS: dict[State, str] = {
+    State.PASS: "✔",
+    State.FAIL: "✘",
+    State.PENDING: "?",
+    State.ERROR: "!",
+}
+STYLES: dict[State, str] = {
+    State.PASS: "bold green",
+    State.FAIL: "bold bright_white on red",
+    State.PENDING: "yellow",
+    State.ERROR: "bold black on magenta",
+}
+WIDE_MIN = 110
+"""From this terminal width on, the grid also shows the village code and office columns."""
+
+SortOrder = Literal["code", "office", "failures"]
+SORT_ORDERS: tuple[SortOrder, ...] = ("code", "office", "failures")
+
+
+def cell_text(state: State) -> RichText:
+    """The symbol of a state in its colour."""
+    return RichText(SYMBOLS[state], style=STYLES[state])
+
+
+def complies_text(grid: Grid, village: str) -> RichText:
+    """The complies column: ✔, ✘ with the failure count, ! on an error, else ?."""
+    if grid.complies(village):
+        return cell_text(State.PASS)
+    failures = len(grid.failures(village))
+    if failures:
+        return RichText(f"{SYMBOLS[State.FAIL]}{failures}", style=STYLES[State.FAIL])
+    states = {grid.cell(village, code).state for code in grid.criteria}
+    return cell_text(State.ERROR if State.ERROR in states else State.PENDING)
+
+
+@dataclass(frozen=True, slots=True)
+class GridColumns:
+    """Which columns the grid shows: the wide layout adds the code and office columns."""
+
+    wide: bool
+
+    def columns(self) -> tuple[str, ...]:
+        head = ("code", "name", "office") if self.wide else ("name",)
+        return (*head, *CRITERION_CODES, "complies")
+
+
+class GridTable(DataTable[RichText]):
+    """The grid's DataTable; Enter opens the evidence of the cell under the cursor."""
+
+    BINDINGS = keys.bindings("grid.evidence")
+
+    def action_open_evidence(self) -> None:
+        self.action_select_cursor()
+
+
+class ComplianceGrid(Vertical):
+    """The grid tab: a bar with the filter and sort, the table, the cursor cell and a legend."""
+
+    BINDINGS = keys.bindings("grid.office", "grid.sort")
+    DEFAULT_CSS = """
+    ComplianceGrid { height: 1fr; }
+    ComplianceGrid > GridTable { height: 1fr; }
+    ComplianceGrid > Static { height: 1; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self.grid: Grid | None = None
+        """The grid on show, None until the app's first grid arrives."""
+        self.office: str | None = None
+        """The office whose villages are shown; None shows every office."""
+        self.sort: SortOrder = "code"
+        self.columns_shown = GridColumns(wide=False)
+        self.rebuilds = 0
+        """How many times the table was rebuilt rather than updated in place."""
+        self._row_keys: list[str] = []
+
+    @property
+    def pingan(self) -> PinganApp:
+        return cast("PinganApp", self.app)
+
+    @property
+    def lang(self) -> str:
+        return self.pingan.lang
+
+    @property
+    def table(self) -> GridTable:
+        return self.query_one(GridTable)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="grid-bar")
+        yield GridTable(id="grid-table", cursor_type="cell", zebra_stripes=True, fixed_columns=1)
+        yield Static(id="grid-cell")
+        yield Static(id="grid-legend")
+
+    def on_mount(self) -> None:
+        self.columns_shown = GridColumns(wide=self.app.size.width >= WIDE_MIN)
+        self.watch(self.app, "lang", self._relabel, init=False)
+        keys.relabel(self, self.lang)
+        keys.relabel(self.table, self.lang)
+        if self.pingan.grid is not None:
+            self.show(self.pingan.grid)
+        else:
+            self._update_bars()
+
+    def _relabel(self, lang: str) -> None:
+        keys.relabel(self, lang)
+        keys.relabel(self.table, lang)
+        self.refresh_bindings()
+        if self.grid is not None:
+            self._rebuild()
+        self._update_bars()
+
+    def on_resize(self, event: Resize) -> None:
+        layout = GridColumns(wide=self.app.size.width >= WIDE_MIN)
+        if layout != self.columns_shown:
+            self.columns_shown = layout
+            if self.grid is not None:
+                self._rebuild()
+
+    # showing a grid
+
+    def show(self, grid: Grid) -> None:
+        """Show grid: update changed cells in place when the rows are the same, else rebuild."""
+        self.grid = grid
+        if self.office is not None and self.office not in self.offices():
+            self.office = None
+        rows = [v.code for v in self.shown_villages()]
+        columns = [str(column.value) for column in self.table.columns]
+        if rows == self._row_keys and columns == list(self.columns_shown.columns()):
+            self._update_in_place()
+        else:
+            self._rebuild()
+        self._update_bars()
+
+    def offices(self) -> list[str]:
+        """The offices of the grid's villages, in name order."""
+        return sorted({v.office for v in self.grid.villages}) if self.grid else []
+
+    def shown_villages(self) -> list[Village]:
+        """The grid's villages after the office filter, in the sort order."""
+        if self.grid is None:
+            return []
+        grid = self.grid
+        villages = [v for v in grid.villages if self.office is None or v.office == self.office]
+        if self.sort == "office":
+            return sorted(villages, key=lambda v: (v.office, v.code))
+        if self.sort == "failures":
+            return sorted(villages, key=lambda v: (-len(grid.failures(v.code)), v.code))
+        return sorted(villages, key=lambda v: v.code)
+
+    def _row(self, village: Village) -> list[RichText]:
+        assert self.grid is not None
+        values: list[RichText] = []
+        for column in self.columns_shown.columns():
+            if column == "code":
+                values.append(RichText(village.code))
+            elif column == "name":
+                values.append(RichText(village.name))
+            elif column == "office":
+                values.append(RichText(village.office))
+            elif column == "complies":
+                values.append(complies_text(self.grid, village.code))
+            else:
+                values.append(cell_text(self.grid.cell(village.code, column).state))
+        return values
+
+    def _column_label(self, column: str) -> str:
+        if column in BY_CODE:
+            return column
+        return tr("col.village" if column == "name" else f"col.{column}", self.lang)
+
+    def _rebuild(self) -> None:
+        table = self.table
+        village, column = self.cursor_village(), self.cursor_column()
+        table.clear(columns=True)
+        table.fixed_columns = 2 if self.columns_shown.wide else 1
+        for key in self.columns_shown.columns():
+            width = 2 if key in BY_CODE else None
+            table.add_column(self._column_label(key), key=key, width=width)
+        villages = self.shown_villages()
+        for v in villages:
+            table.add_row(*self._row(v), key=v.code)
+        self._row_keys = [v.code for v in villages]
+        self.rebuilds += 1
+        self._move_to(village, column)
+
+    def _update_in_place(self) -> None:
+        assert self.grid is not None
+        table = self.table
+        for village in self.shown_villages():
+            for column, value in zip(self.columns_shown.columns(), self._row(village), strict=True):
+                old = table.get_cell(village.code, column)
+                if old.plain != value.plain or old.style != value.style:
+                    table.update_cell(village.code, column, value)
+        self._update_cursor_line()
+
+    def _move_to(self, village: str | None, column: str | None) -> None:
+        table = self.table
+        row = self._row_keys.index(village) if village in self._row_keys else 0
+        columns = list(self.columns_shown.columns())
+        col = columns.index(column) if column in columns else columns.index(CRITERION_CODES[0])
+        if self._row_keys:
+            table.move_cursor(row=row, column=col, animate=False)
+        self._update_cursor_line()
+
+    # the cursor
+
+    def cursor_village(self) -> str | None:
+        """The code of the village under the cursor."""
+        row = self.table.cursor_row
+        return self._row_keys[row] if 0 <= row < len(self._row_keys) else None
+
+    def cursor_column(self) -> str | None:
+        """The key of the column under the cursor."""
+        columns = list(self.table.columns)
+        col = self.table.cursor_column
+        return str(columns[col].value) if 0 <= col < len(columns) else None
+
+    def cursor_cell(self) -> Cell | None:
+        """The grid cell under the cursor, if the cursor is on a criterion column."""
+        village, column = self.cursor_village(), self.cursor_column()
+        if self.grid is None or village is None or column not in BY_CODE:
+            return None
+        return self.grid.cell(village, column)
+
+    def select_village(self, code: str) -> None:
+        """Put the cursor on a village's row, clearing the office filter if it hides it."""
+        if code not in self._row_keys and self.office is not None:
+            self.office = None
+            self._rebuild()
+            self._update_bars()
+        if code in self._row_keys:
+            self._move_to(code, self.cursor_column())
+        self.table.focus()
+
+    @on(DataTable.CellHighlighted)
+    def _cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        event.stop()
+        self._update_cursor_line()
+
+    @on(DataTable.CellSelected)
+    def _cell_selected(self, event: DataTable.CellSelected) -> None:
+        event.stop()
+        self.open_evidence()
+
+    def open_evidence(self) -> None:
+        """Open the evidence of the cell under the cursor (on another column: the worst cell)."""
+        village = self.cursor_village()
+        if self.grid is None or village is None:
+            self.notify(tr("notice.no_cell", self.lang))
+            return
+        column = self.cursor_column()
+        if column not in BY_CODE:
+            column = self._worst_criterion(village)
+            self._move_to(village, column)
+        cell = self.grid.cell(village, column)
+        shown = next(v for v in self.grid.villages if v.code == village)
+        self.app.push_screen(EvidenceScreen(self.grid.quarter, shown, cell))
+
+    def _worst_criterion(self, village: str) -> str:
+        assert self.grid is not None
+        for state in (State.FAIL, State.ERROR, State.PENDING):
+            for code in self.grid.criteria:
+                if self.grid.cell(village, code).state is state:
+                    return code
+        return self.grid.criteria[0]
+
+    # actions
+
+    def action_cycle_office(self) -> None:
+        """Show the next office's villages; after the last office, every office again."""
+        choices: list[str | None] = [None, *self.offices()]
+        self.office = choices[(choices.index(self.office) + 1) % len(choices)]
+        if self.grid is not None:
+            self.show(self.grid)
+
+    def action_cycle_sort(self) -> None:
+        """Sort by the next order: code, grouped by office, most failures first."""
+        self.sort = SORT_ORDERS[(SORT_ORDERS.index(self.sort) + 1) % len(SORT_ORDERS)]
+        if self.grid is not None:
+            self.show(self.grid)
+
+    # bars
+
+    def _update_bars(self) -> None:
+        lang = self.lang
+        bar = self.query_one("#grid-bar", Static)
+        legend = self.query_one("#grid-legend", Static)
+        if self.grid is None:
+            bar.update(tr("grid.computing", lang))
+            legend.update(self._legend_symbols({}))
+            return
+        office = self.office if self.office is not None else tr("grid.office_all", lang)
+        shown = self.shown_villages()
+        bar.update(
+            "  ".join(
+                (
+                    str(self.grid.quarter),
+                    tr("grid.office", lang, office=office),
+                    tr("grid.sort", lang, order=tr(f"grid.sort.{self.sort}", lang)),
+                    tr("grid.villages", lang, shown=len(shown), total=len(self.grid.villages)),
+                )
+            )
+        )
+        counts: dict[State, int] = dict.fromkeys(State, 0)
+        for village in shown:
+            for code in self.grid.criteria:
+                counts[self.grid.cell(village.code, code).state] += 1
+        line = self._legend_symbols(counts)
+        grid = self.grid
+        line.append("  |  ")
+        line.append(
+            tr(
+                "grid.compliant",
+                lang,
+                compliant=grid.compliant,
+                total=len(grid.villages),
+                rate=f"{grid.rate:.0%}",
+                target=f"{grid.target:.0%}",
+            )
+        )
+        if grid.errors:
+            plugins = ", ".join(sorted({f.plugin for f in grid.errors}))
+            line.append("  ")
+            line.append(
+                tr("grid.errors", lang, count=len(grid.errors), plugins=plugins),
+                style=STYLES[State.ERROR],
+            )
+        legend.update(line)
+        self._update_cursor_line()
+
+    def _legend_symbols(self, counts: dict[State, int]) -> RichText:
+        line = RichText()
+        for state in State:
+            line.append(SYMBOLS[state], style=STYLES[state])
+            line.append(f" {tr(f'state.{state}', self.lang)} {counts.get(state, 0)}  ")
+        line.rstrip()
+        return line
+
+    def _update_cursor_line(self) -> None:
+        label = self.query_one("#grid-cell", Static)
+        village_code = self.cursor_village()
+        if self.grid is None or village_code is None:
+            label.update("")
+            return
+        lang = self.lang
+        village = next(v for v in self.grid.villages if v.code == village_code)
+        line = RichText(f"{village.name} {village.code}  ")
+        cell = self.cursor_cell()
+        if cell is None:
+            line.append_text(complies_text(self.grid, village_code))
+            failures = len(self.grid.failures(village_code))
+            if self.grid.complies(village_code):
+                line.append(" " + tr("complies.yes", lang))
+            elif failures:
+                line.append(" " + tr("complies.no", lang, count=failures))
+            else:
+                line.append(" " + tr("complies.pending", lang))
+            label.update(line)
+            return
+        line.append(f"{cell.criterion} {BY_CODE[cell.criterion].name.get(lang)}  ")
+        line.append(SYMBOLS[cell.state], style=STYLES[cell.state])
+        line.append(f" {tr(f'state.{cell.state}', lang)}")
+        reason = next((f for f in cell.findings if f.state is cell.state), None)
+        if cell.decision is not None:
+            line.append(f"  {tr('evidence.decision', lang)} {cell.decision.reason}".rstrip())
+        elif reason is not None:
+            line.append(f"  {reason.message.get(lang)}")
+        label.update(line)
