@@ -18,7 +18,7 @@ from plugins.criteria import CRITERION_CODES
 from plugins.i18n import LANGS
 from plugins.importing import ImportRefused, UnknownRecordType
 from store import Quarter, StoreError
-from tui.cli import commands_data, commands_report, commands_setup
+from tui.cli import commands_data, commands_report, commands_settings, commands_setup
 from tui.cli.session import CliError, Session
 
 Command = Callable[[Session, argparse.Namespace], int]
@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_villages(sub)
     _add_records(sub)
     _add_returns(sub)
+    commands_settings.add_parser(sub)
 
     decide = sub.add_parser("decide", help="登记会议决定 / record the meeting's decision on a cell")
     decide.add_argument("--quarter", required=True, type=quarter_arg, metavar="Q", help="如 2022Q3")
