@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from plugins import Check, CheckContext, Field, Finding, Kind, RecordType, Text, UnitSpec, hookimpl
+from plugins import (
+    Check,
+    CheckContext,
+    Field,
+    Finding,
+    Kind,
+    RecordType,
+    Text,
+    UnitSpec,
+    ViewSpec,
+    hookimpl,
+)
 from plugins.builtin.rules_support import choices, plural
 
 PETITION = "civil.petition"
@@ -143,3 +154,16 @@ def register_checks(register: Callable[[Check], None]) -> None:
     """Declare the checks of G6 and N5."""
     for check in CHECKS:
         register(check)
+
+
+@hookimpl
+def register_views(register: Callable[[ViewSpec], None]) -> None:
+    """Declare the table of petitions and key populations, a widget imported when opened."""
+    register(
+        ViewSpec(
+            "civil",
+            "records",
+            Text("信访与重点人群", "Petitions and key populations"),
+            "plugins.builtin.views.civil:CivilRecords",
+        )
+    )

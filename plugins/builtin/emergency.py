@@ -15,6 +15,7 @@ from plugins import (
     Text,
     Threshold,
     UnitSpec,
+    ViewSpec,
     hookimpl,
 )
 from plugins.builtin.rules_support import (
@@ -177,3 +178,16 @@ def register_checks(register: Callable[[Check], None]) -> None:
     """Declare the checks of G5 and N7."""
     for check in CHECKS:
         register(check)
+
+
+@hookimpl
+def register_views(register: Callable[[ViewSpec], None]) -> None:
+    """Declare the table of accidents and hazards, a widget imported when opened."""
+    register(
+        ViewSpec(
+            "emergency",
+            "records",
+            Text("事故与隐患", "Accidents and hazards"),
+            "plugins.builtin.views.emergency:EmergencyRecords",
+        )
+    )

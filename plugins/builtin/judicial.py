@@ -15,6 +15,7 @@ from plugins import (
     Text,
     Threshold,
     UnitSpec,
+    ViewSpec,
     hookimpl,
 )
 from plugins.builtin.rules_support import (
@@ -181,3 +182,16 @@ def register_checks(register: Callable[[Check], None]) -> None:
     """Declare the checks of G3 and N4."""
     for check in CHECKS:
         register(check)
+
+
+@hookimpl
+def register_views(register: Callable[[ViewSpec], None]) -> None:
+    """Declare the table of disputes and lawsuits, a widget imported when opened."""
+    register(
+        ViewSpec(
+            "judicial",
+            "records",
+            Text("纠纷与诉讼", "Disputes and lawsuits"),
+            "plugins.builtin.views.judicial:JudicialRecords",
+        )
+    )

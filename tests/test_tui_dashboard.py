@@ -1,0 +1,153 @@
+"""The dashboard: rate against the year's target, the chart, failures per criterion, returns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import DataTable, Static
+from textual_plotext import PlotextPlot
+
+from plugins.api import State
+from plugins.criteria import CRITERION_CODES
+from plugins.engine import Engine
+from plugins.manager import PluginHost
+from store import Quarter, Store
+from tests.tui_forms_support import (
+    PREVIOUS,
+    QUARTER,
+    add,
+    build_town,
+    make_app,
+    new_record,
+    settle,
+)
+from tui.app import PinganApp
+from tui.widgets.dashboard import Dashboard, ResultCache, percent
+
+FILED = ("police", "judicial")
+
+
+def dashboard_of(app: PinganApp) -> Dashboard:
+    return app.screen.query_one(Dashboard)
+
+
+def summary(app: PinganApp) -> str:
+    return str(dashboard_of(app).query_one("#dash-summary", Static).render())
+
+
+async def open_dashboard(app: PinganApp, pilot: Any) -> Dashboard:
+    await settle(pilot)
+    await pilot.press("d")
+    await settle(pilot)
+    return dashboard_of(app)
+
+
+async def test_the_dashboard_shows_rate_target_chart_failures_and_returns(
+    store: Store, host: PluginHost
+) -> None:
+    build_town(store, host, filed=FILED)
+    add(store, host, "police.case", "V003", kind="criminal")
+    expected = Engine(store, host).grid(QUARTER)
+    target = store.settings().target(QUARTER.year)
+    app = make_app(store, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dashboard = await open_dashboard(app, pilot)
+
+        text = summary(app)
+        assert f"{expected.compliant}/{len(expected.villages)}" in text
+        assert percent(expected.rate) in text
+        assert f"{QUARTER.year} 年目标 {percent(target)}" in text
+
+        assert dashboard.data is not None
+        assert [r.quarter for r in dashboard.data.history] == [PREVIOUS, QUARTER]
+        chart = dashboard.query_one("#dash-chart", PlotextPlot)
+        drawn = chart.render()
+        assert str(PREVIOUS) in str(drawn) and str(QUARTER) in str(drawn)
+
+        failures = dashboard.query_one("#dash-failures", DataTable)
+        for code in CRITERION_CODES:
+            fails = sum(
+                1 for v in expected.villages if expected.cell(v.code, code).state is State.FAIL
+            )
+            assert failures.get_row(code)[1] == str(fails)
+        assert failures.get_row("N9")[1] == "1"
+
+        returns = dashboard.query_one("#dash-returns", DataTable)
+        filing = [u.code for u in host.registry.units.values() if u.files_returns]
+        assert returns.row_count == len(filing)
+        for code in filing:
+            assert returns.get_row(code)[1] == ("已报送" if code in FILED else "未报送")
+        title = str(dashboard.query_one("#dash-returns-title").render())
+        assert f"{len(FILED)}/{len(filing)}" in title
+
+
+async def test_the_dashboard_follows_a_new_record_and_the_language(
+    store: Store, host: PluginHost
+) -> None:
+    build_town(store, host)
+    app = make_app(store, host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        dashboard = await open_dashboard(app, pilot)
+        assert dashboard.data is not None
+        before = dashboard.data.current
+        assert before.compliant == before.total == 3
+
+        with store.transaction("someone") as tx:
+            tx.add_records(
+                [new_record(host, "police.case", "V002", QUARTER.start, kind="security")]
+            )
+        app.notify_data_changed(QUARTER)
+        await settle(pilot)
+        after = dashboard.data.current
+        assert after.compliant == 2
+        assert after.failures["N8"] == 1
+        assert "2/3" in summary(app)
+
+        await pilot.press("l")
+        await settle(pilot)
+        assert "compliant 2/3 villages" in summary(app)
+        assert f"target for {QUARTER.year}" in summary(app)
+        failures = dashboard.query_one("#dash-failures", DataTable)
+        assert [str(c.label) for c in failures.columns.values()] == [
+            "Code",
+            "Fail",
+            "Pending",
+            "Criterion",
+        ]
+        assert failures.get_row("N8")[3] == "No public-security cases"
+
+
+async def test_the_dashboard_follows_the_quarter(store: Store, host: PluginHost) -> None:
+    build_town(store, host)
+    app = make_app(store, host, lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        dashboard = await open_dashboard(app, pilot)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert dashboard.data is not None and dashboard.data.quarter == PREVIOUS
+        assert summary(app).startswith(f"{PREVIOUS}  compliant 2/3")
+
+
+class CountingEngine(Engine):
+    """An engine that counts the grids it computes."""
+
+    def __init__(self, store: Store, host: PluginHost) -> None:
+        super().__init__(store, host)
+        self.computed: list[Quarter] = []
+
+    def grid(self, quarter: Quarter) -> Any:
+        self.computed.append(quarter)
+        return super().grid(quarter)
+
+
+def test_results_are_cached_per_store_revision(store: Store, host: PluginHost) -> None:
+    build_town(store, host)
+    engine = CountingEngine(store, host)
+    cache = ResultCache()
+    first = cache.get(engine, store.revision(), QUARTER)
+    assert cache.get(engine, store.revision(), QUARTER) is first
+    assert engine.computed == [QUARTER]
+    add(store, host, "police.case", "V001", kind="security")
+    again = cache.get(engine, store.revision(), QUARTER)
+    assert engine.computed == [QUARTER, QUARTER]
+    assert again.compliant == first.compliant - 1

@@ -1,0 +1,370 @@
+"""The record form: generated from a record type's schema, for a new record or an edit of one.
+
+Every field is checked by the schema itself (`Field.parse`, `RecordType.validate`), so the
+form refuses exactly what an import would refuse; the write runs in a thread worker.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select, SelectionList, Switch
+
+from plugins.i18n import Text
+from plugins.schema import Field, FieldError, Kind, RecordType
+from store import Conflict, NewRecord, Quarter, Record, Store, StoreError, Village
+from tui.widgets.village_picker import VillagePicker
+
+if TYPE_CHECKING:
+    from tui.app import PinganApp
+
+DATE_LENGTH = len("2022-01-01")
+NO_VILLAGE_CHOSEN = Text("请从列表中选择一个村", "choose a village from the list")
+CONFLICT = Text(
+    "这条记录刚被别人修改过，未保存。请关闭表单重新打开后再改。",
+    "Someone else changed this record meanwhile; nothing was saved. Close and reopen it.",
+)
+NOT_SAVED = Text("未保存：{reason}", "Not saved: {reason}")
+FIX_ERRORS = Text("有 {count} 处需要更正，未保存", "{count} field(s) to correct; nothing saved")
+
+
+def bilingual(text: Text, lang: str) -> str:
+    """Both languages, the chosen one first: '日期 Date' in Chinese, 'Date 日期' in English."""
+    first, second = (text.en, text.zh) if lang == "en" else (text.zh, text.en)
+    return first if first == second else f"{first} {second}"
+
+
+def field_id(name: str) -> str:
+    return f"field-{name}"
+
+
+def error_id(name: str) -> str:
+    return f"error-{name}"
+
+
+class RecordFormScreen(ModalScreen[int | None]):
+    """A modal form for one record type; dismisses with the saved record's id, or None."""
+
+    CSS_PATH = "record_form.tcss"
+
+    BINDINGS = [
+        Binding(
+            "ctrl+s",
+            "save",
+            "保存 Save",
+            id="record_form.save",
+            tooltip="检查并保存记录 Check every field and save the record",
+        ),
+        Binding(
+            "escape",
+            "cancel",
+            "取消 Cancel",
+            id="record_form.cancel",
+            tooltip="关闭表单，不保存 Close the form without saving",
+        ),
+    ]
+
+    class Saved(Message):
+        """The worker stored the record; quarters are those whose data changed."""
+
+        def __init__(self, record_id: int, quarters: tuple[Quarter, ...]) -> None:
+            super().__init__()
+            self.record_id = record_id
+            self.quarters = quarters
+
+    class SaveFailed(Message):
+        """The worker could not store the record; reason is for the user."""
+
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
+    def __init__(
+        self,
+        record_type: RecordType,
+        *,
+        record: Record | None = None,
+        village: str | None = None,
+        day: date | None = None,
+    ) -> None:
+        super().__init__()
+        self.record_type = record_type
+        self.record = record
+        self._village = record.village if record else village
+        self._day = record.date if record else day
+        self._villages: list[Village] = []
+        self._errors: dict[str, str] = {}
+        self._tried_save = False
+        self._saving = False
+
+    @property
+    def pingan(self) -> PinganApp:
+        return cast("PinganApp", self.app)
+
+    @property
+    def lang(self) -> str:
+        return self.pingan.lang
+
+    # building
+
+    def compose(self) -> ComposeResult:
+        lang = self.lang
+        heading = bilingual(self.record_type.label, lang)
+        action = Text("修改", "Edit") if self.record else Text("新建", "New")
+        self._villages = [  # active villages, plus an inactive one an old record names
+            v
+            for v in self.pingan.store.villages(active_only=False)
+            if v.active or v.code == self._village
+        ]
+        with Vertical(id="record-form"):
+            yield Label(f"{bilingual(action, lang)}: {heading}", id="form-title")
+            with VerticalScroll(id="form-fields"):
+                for f in self.record_type.all_fields():
+                    with Vertical(classes="field-row", id=f"row-{f.name}"):
+                        yield Label(self._label_text(f), classes="field-label")
+                        yield self._widget_for(f)
+                        yield Label("", id=error_id(f.name), classes="field-error")
+            yield Label("", id="form-error")
+            with Horizontal(id="form-buttons"):
+                yield Button(bilingual(Text("保存", "Save"), lang), id="save", variant="primary")
+                yield Button(bilingual(Text("取消", "Cancel"), lang), id="cancel")
+
+    def _label_text(self, f: Field) -> str:
+        text = bilingual(f.label, self.lang)
+        return f"{text} *" if f.required else text
+
+    def _initial(self, f: Field) -> Any:
+        if f.name == "date":
+            return self._day.isoformat() if self._day else None
+        if f.name == "village":
+            return self._village
+        return self.record.fields.get(f.name) if self.record else None
+
+    def _widget_for(self, f: Field) -> Widget:
+        value = self._initial(f)
+        wid = field_id(f.name)
+        tip = bilingual(f.label, self.lang)
+        if f.kind is Kind.ENUM:
+            options = [(bilingual(c.label, self.lang), c.value) for c in f.choices]
+            chosen = value if value in f.choice_values() else Select.NULL
+            return Select(
+                options,
+                value=chosen,
+                allow_blank=True,
+                prompt=bilingual(Text("请选择", "Choose"), self.lang),
+                id=wid,
+                tooltip=tip,
+            )
+        if f.kind is Kind.MULTI_ENUM:
+            selected = set(value or ())
+            return SelectionList[str](
+                *[(bilingual(c.label, self.lang), c.value, c.value in selected) for c in f.choices],
+                id=wid,
+            )
+        if f.kind is Kind.BOOL:
+            return Switch(value=bool(value), id=wid, tooltip=tip)
+        if f.kind is Kind.VILLAGE:
+            return VillagePicker(self._villages, value=value, id=wid)
+        text = "" if value is None else str(value)
+        if f.kind is Kind.INT:
+            return Input(value=text, type="integer", placeholder=_int_hint(f), id=wid, tooltip=tip)
+        if f.kind is Kind.DATE:
+            return Input(
+                value=text,
+                placeholder="YYYY-MM-DD",
+                restrict=r"[0-9-]*",
+                max_length=DATE_LENGTH,
+                id=wid,
+                tooltip=tip,
+            )
+        return Input(value=text, id=wid, tooltip=tip)
+
+    def on_mount(self) -> None:
+        first = next(iter(self.record_type.all_fields()))
+        self.query_one(f"#{field_id(first.name)}").focus()
+
+    # reading and checking
+
+    def raw_values(self) -> dict[str, Any]:
+        """What the form holds, field by field, before the schema parses it."""
+        raw: dict[str, Any] = {}
+        for f in self.record_type.all_fields():
+            widget = self.query_one(f"#{field_id(f.name)}")
+            if isinstance(widget, Select):
+                raw[f.name] = widget.selection
+            elif isinstance(widget, SelectionList):
+                raw[f.name] = list(widget.selected)
+            elif isinstance(widget, Switch | VillagePicker | Input):
+                raw[f.name] = widget.value
+        return raw
+
+    @property
+    def errors(self) -> dict[str, str]:
+        """The errors shown now, by field name."""
+        return dict(self._errors)
+
+    def show_errors(self, errors: list[FieldError]) -> None:
+        """Show each error under its field and clear the others."""
+        by_field: dict[str, str] = {}
+        for error in errors:
+            by_field.setdefault(error.field, error.reason)
+        for f in self.record_type.all_fields():
+            self._show_error(f.name, by_field.get(f.name))
+
+    def _show_error(self, name: str, reason: str | None) -> None:
+        label = self.query_one(f"#{error_id(name)}", Label)
+        if reason:
+            self._errors[name] = reason
+            label.update(f"✗ {escape(reason)}")
+        else:
+            self._errors.pop(name, None)
+            label.update("")
+        label.set_class(bool(reason), "-shown")
+        self.query_one(f"#row-{name}").set_class(bool(reason), "-invalid")
+
+    def _check_one(self, f: Field, raw: Any) -> None:
+        """Parse one field as the user edits it; a half-typed date is not an error yet."""
+        half_typed = isinstance(raw, str) and 0 < len(raw) < DATE_LENGTH
+        if f.kind is Kind.DATE and half_typed and not self._tried_save:
+            self._show_error(f.name, None)
+            return
+        try:
+            value = f.parse(raw)
+        except ValueError as exc:
+            self._show_error(f.name, str(exc))
+            return
+        if self._tried_save and f.required and value in (None, []):
+            self._show_error(f.name, "required")
+            return
+        self._show_error(f.name, None)
+
+    def _field_of(self, widget: Widget | None) -> Field | None:
+        if widget is None or not widget.id or not widget.id.startswith("field-"):
+            return None
+        return self.record_type.field(widget.id.removeprefix("field-"))
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        f = self._field_of(event.input)
+        if f is not None:
+            self._check_one(f, event.value)
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        f = self._field_of(event.select)
+        if f is not None:
+            self._check_one(f, event.select.selection)
+
+    @on(SelectionList.SelectedChanged)
+    def _selection_changed(self, event: SelectionList.SelectedChanged[Any]) -> None:
+        f = self._field_of(event.selection_list)
+        if f is not None:
+            self._check_one(f, list(event.selection_list.selected))
+
+    @on(VillagePicker.Changed)
+    def _village_changed(self, event: VillagePicker.Changed) -> None:
+        f = self._field_of(event.picker)
+        if f is not None and (event.value is not None or self._tried_save):
+            self._check_one(f, event.value)
+
+    # saving
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        if not self._saving:
+            self.dismiss(None)
+
+    def validate(self) -> tuple[dict[str, Any], list[FieldError]]:
+        """Parse the whole form with the record type's schema, plus the village search box."""
+        known = {v.code for v in self._villages}
+        clean, errors = self.record_type.validate(self.raw_values(), known)
+        for picker in self.query(VillagePicker):
+            f = self._field_of(picker)
+            if f is not None and picker.value is None and picker.query_text.strip():
+                errors = [e for e in errors if e.field != f.name]
+                errors.append(FieldError(f.name, NO_VILLAGE_CHOSEN.get(self.lang)))
+        return clean, errors
+
+    def action_save(self) -> None:
+        """Validate every field; write in a worker only when nothing is wrong."""
+        if self._saving:
+            return
+        self._tried_save = True
+        clean, errors = self.validate()
+        self.show_errors(errors)
+        form_error = self.query_one("#form-error", Label)
+        if errors:
+            form_error.update(FIX_ERRORS.format(count=len(errors)).get(self.lang))
+            first = next(f for f in self.record_type.all_fields() if f.name in self._errors)
+            self.query_one(f"#{field_id(first.name)}").focus()
+            return
+        form_error.update("")
+        new = NewRecord(
+            type=self.record_type.name,
+            village=clean["village"],
+            date=date.fromisoformat(clean["date"]),
+            fields={k: v for k, v in clean.items() if k not in ("date", "village")},
+            unit=self.record_type.unit,
+        )
+        self._saving = True
+        self.query_one("#save", Button).disabled = True
+        self._write(self.pingan.store, self.pingan.actor, new, self.record, self.lang)
+
+    @work(thread=True, exclusive=True, group="record-form", exit_on_error=False)
+    def _write(
+        self, store: Store, actor: str, new: NewRecord, old: Record | None, lang: str
+    ) -> None:
+        """Store the record (add or update) and post Saved or SaveFailed."""
+        try:
+            with store.transaction(actor) as tx:
+                if old is None:
+                    record_id = tx.add_records([new])[0]
+                    quarters: tuple[Quarter, ...] = (Quarter.of(new.date),)
+                else:
+                    record_id = tx.update_record(old.id, new, expected_rev=old.rev).id
+                    quarters = tuple(sorted({old.quarter, Quarter.of(new.date)}))
+        except Conflict:
+            self.post_message(self.SaveFailed(CONFLICT.get(lang)))
+        except StoreError as exc:
+            self.post_message(self.SaveFailed(NOT_SAVED.format(reason=str(exc)).get(lang)))
+        else:
+            self.post_message(self.Saved(record_id, quarters))
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        for quarter in message.quarters:
+            self.pingan.notify_data_changed(quarter)
+        self.dismiss(message.record_id)
+
+    @on(SaveFailed)
+    def _save_failed(self, message: SaveFailed) -> None:
+        self._saving = False
+        self.query_one("#save", Button).disabled = False
+        self.query_one("#form-error", Label).update(escape(message.reason))
+        self.notify(message.reason, severity="error")
+
+
+def _int_hint(f: Field) -> str:
+    if f.minimum is not None and f.maximum is not None:
+        return f"{f.minimum}..{f.maximum}"
+    if f.minimum is not None:
+        return f">= {f.minimum}"
+    if f.maximum is not None:
+        return f"<= {f.maximum}"
+    return ""

@@ -1,0 +1,360 @@
+"""The records of the quarter on screen: filter by village and type, add, edit, delete."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.markup import escape
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Label, Select
+
+from plugins.i18n import Text
+from plugins.schema import Kind, RecordType
+from store import Conflict, Quarter, Record, Store, StoreError, Village
+from tui.messages import DataChanged
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.record_actions import choose_and_create, edit_record
+from tui.screens.record_form import bilingual
+from tui.widgets.village_picker import VillagePicker
+
+if TYPE_CHECKING:
+    from tui.app import PinganApp
+
+SUMMARY_WIDTH = 48
+TITLE = Text("{quarter} 记录（{count} 条）", "Records of {quarter} ({count})")
+COLUMNS = (
+    ("type", Text("类型", "Type")),
+    ("village", Text("村", "Village")),
+    ("date", Text("日期", "Date")),
+    ("summary", Text("内容", "Details")),
+    ("unit", Text("单位", "Unit")),
+)
+ALL_TYPES = Text("全部类型", "All types")
+VILLAGE_FILTER = Text(
+    "按村筛选：村名 / 代码 / 拼音首字母", "Filter by village: name / code / initials"
+)
+NOTHING_SELECTED = Text("没有选中的记录", "No record selected")
+DELETE_QUESTION = Text("删除这条记录？\n{summary}", "Delete this record?\n{summary}")
+DELETED = Text("已删除记录 {id}", "Deleted record {id}")
+DELETE_CONFLICT = Text(
+    "记录 {id} 刚被别人修改过，未删除", "Record {id} was changed by someone else; not deleted"
+)
+NOT_DELETED = Text("未删除：{reason}", "Not deleted: {reason}")
+
+
+def field_text(record_type: RecordType | None, name: str, value: Any, lang: str) -> str:
+    """One stored value as the user reads it: choice labels, 是/否, joined tags."""
+    f = record_type.field(name) if record_type else None
+    if f is None:
+        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    if f.kind is Kind.ENUM:
+        return f.choice_label(str(value), lang)
+    if f.kind is Kind.MULTI_ENUM:
+        return ",".join(f.choice_label(str(v), lang) for v in value or ())
+    if f.kind is Kind.BOOL:
+        return Text("是", "yes").get(lang) if value else Text("否", "no").get(lang)
+    return str(value)
+
+
+def summarize(record: Record, record_type: RecordType | None, lang: str) -> str:
+    """The record's own fields in one short line: 'label: value' pairs in schema order."""
+    names = [f.name for f in record_type.all_fields()] if record_type else sorted(record.fields)
+    parts: list[str] = []
+    for name in names:
+        if name in ("date", "village"):
+            continue
+        value = record.fields.get(name)
+        if value in (None, "", []):
+            continue
+        f = record_type.field(name) if record_type else None
+        label = f.label.get(lang) if f else name
+        parts.append(f"{label}: {field_text(record_type, name, value, lang)}")
+    line = "; ".join(parts)
+    return line if len(line) <= SUMMARY_WIDTH else line[: SUMMARY_WIDTH - 3] + "..."
+
+
+class RecordsScreen(Screen[None]):
+    """A table of the quarter's records with a village search and a type filter."""
+
+    CSS_PATH = "records.tcss"
+
+    BINDINGS = [
+        Binding("n", "new_record", "新建 New", id="records.new", tooltip="新建记录 Add a record"),
+        Binding(
+            "e",
+            "edit_record",
+            "编辑 Edit",
+            id="records.edit",
+            tooltip="编辑选中的记录（或按回车） Edit the selected record (or press Enter)",
+        ),
+        Binding(
+            "delete,x",
+            "delete_record",
+            "删除 Delete",
+            id="records.delete",
+            tooltip="删除选中的记录（需确认） Delete the selected record, after confirmation",
+        ),
+        Binding(
+            "slash",
+            "focus_filter",
+            "筛选 Filter",
+            id="records.filter",
+            tooltip="按村筛选 Filter by village",
+        ),
+        Binding("escape", "back", "返回 Back", id="records.back", tooltip="返回 Go back"),
+    ]
+
+    class Loaded(Message):
+        """The worker read the quarter's records and the villages."""
+
+        def __init__(
+            self, quarter: Quarter, records: list[Record], villages: list[Village]
+        ) -> None:
+            super().__init__()
+            self.quarter = quarter
+            self.records = records
+            self.villages = villages
+
+    class Deleted(Message):
+        """The worker deleted a record, or could not (reason is then set)."""
+
+        def __init__(self, record: Record, reason: str = "") -> None:
+            super().__init__()
+            self.record = record
+            self.reason = reason
+
+    def __init__(self, *, village: str | None = None, record_type: str | None = None) -> None:
+        super().__init__()
+        self.records: list[Record] = []
+        self.shown: list[Record] = []
+        self._quarter: Quarter | None = None
+        self._village = village
+        self._type = record_type
+        self._focus_id: int | None = None
+        self._names: dict[str, str] = {}
+
+    @property
+    def pingan(self) -> PinganApp:
+        return cast("PinganApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        lang = self.pingan.lang
+        villages = self.pingan.store.villages(active_only=False)
+        yield Label("", id="records-title")
+        with Horizontal(id="records-filters"):
+            yield VillagePicker(
+                villages,
+                value=self._village,
+                placeholder=VILLAGE_FILTER.get(lang),
+                id="village-filter",
+            )
+            yield Select(
+                self._type_options(),
+                prompt=bilingual(ALL_TYPES, lang),
+                value=self._type
+                if self._type in self.pingan.host.registry.record_types
+                else Select.NULL,
+                id="type-filter",
+                tooltip=bilingual(Text("按类型筛选", "Filter by type"), lang),
+            )
+        yield DataTable[str](id="records-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def _type_options(self) -> list[tuple[str, str]]:
+        lang = self.pingan.lang
+        registry = self.pingan.host.registry
+        return [
+            (f"{registry.units[t.unit].name.get(lang)} {t.label.get(lang)}", t.name)
+            for t in registry.record_types.values()
+            if t.unit in registry.units
+        ]
+
+    def on_mount(self) -> None:
+        self._set_columns()
+        self.watch(self.app, "quarter", self._quarter_changed, init=False)
+        self.watch(self.app, "lang", self._relabel, init=False)
+        self.query_one("#records-table", DataTable).focus()
+        self.reload()
+
+    # loading
+
+    def reload(self) -> None:
+        """Read the quarter's records again, off the UI thread."""
+        self._load(self.pingan.store, self.pingan.quarter)
+
+    @work(thread=True, exclusive=True, group="records-load", exit_on_error=False)
+    def _load(self, store: Store, quarter: Quarter) -> None:
+        self.post_message(
+            self.Loaded(quarter, store.records(quarter), store.villages(active_only=False))
+        )
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        if message.quarter != self.pingan.quarter:
+            return
+        self._quarter = message.quarter
+        self.records = message.records
+        self._names = {v.code: v.name for v in message.villages}
+        self.fill()
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        self.reload()
+
+    def _quarter_changed(self) -> None:
+        self.reload()
+
+    def _relabel(self) -> None:
+        lang = self.pingan.lang
+        type_filter: Select[str] = self.query_one("#type-filter", Select)
+        chosen = type_filter.selection
+        with type_filter.prevent(Select.Changed):
+            type_filter.set_options(self._type_options())
+            type_filter.prompt = bilingual(ALL_TYPES, lang)
+            if chosen is not None:
+                type_filter.value = chosen
+        self.query_one("#village-filter #village-query", Input).placeholder = VILLAGE_FILTER.get(
+            lang
+        )
+        self._set_columns()
+        self.fill()
+
+    def _set_columns(self) -> None:
+        table = self.query_one("#records-table", DataTable)
+        table.clear(columns=True)
+        for key, label in COLUMNS:
+            table.add_column(label.get(self.pingan.lang), key=key)
+
+    # filtering and showing
+
+    def selected_filters(self) -> tuple[str | None, str | None]:
+        """The village code and record type the user filters by (None: all)."""
+        village = self.query_one("#village-filter", VillagePicker).value
+        chosen = self.query_one("#type-filter", Select).selection
+        return village, str(chosen) if chosen is not None else None
+
+    def fill(self) -> None:
+        """Rebuild the table from the loaded records and the filters, keeping the cursor's row."""
+        lang = self.pingan.lang
+        registry = self.pingan.host.registry
+        village, record_type = self.selected_filters()
+        table = self.query_one("#records-table", DataTable)
+        current = self.selected_record()
+        keep = self._focus_id or (current.id if current else None)
+        self._focus_id = None
+        table.clear()
+        self.shown = [
+            r
+            for r in self.records
+            if (village is None or r.village == village)
+            and (record_type is None or r.type == record_type)
+        ]
+        for record in self.shown:
+            rtype = registry.record_types.get(record.type)
+            unit = registry.units.get(record.unit)
+            cells = (
+                rtype.label.get(lang) if rtype else record.type,
+                self._names.get(record.village, record.village),
+                record.date.isoformat(),
+                summarize(record, rtype, lang),
+                unit.name.get(lang) if unit else record.unit,
+            )
+            table.add_row(*map(escape, cells), key=str(record.id))
+        if keep is not None and any(r.id == keep for r in self.shown):
+            table.move_cursor(row=table.get_row_index(str(keep)))
+        quarter = str(self._quarter or self.pingan.quarter)
+        self.query_one("#records-title", Label).update(
+            TITLE.format(quarter=quarter, count=len(self.shown)).get(lang)
+        )
+
+    @on(VillagePicker.Changed, "#village-filter")
+    def _village_filter(self) -> None:
+        self.fill()
+
+    @on(Select.Changed, "#type-filter")
+    def _type_filter(self) -> None:
+        self.fill()
+
+    def selected_record(self) -> Record | None:
+        """The record under the table's cursor."""
+        table = self.query_one("#records-table", DataTable)
+        if not self.shown or table.row_count == 0:
+            return None
+        row = table.cursor_row
+        if not 0 <= row < len(self.shown):
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((r for r in self.shown if str(r.id) == key), None)
+
+    # actions
+
+    def _after_form(self, record_id: int | None) -> None:
+        if record_id is not None:
+            self._focus_id = record_id
+            self.reload()
+
+    async def action_new_record(self) -> None:
+        village, _ = self.selected_filters()
+        await choose_and_create(self.pingan, village, self.pingan.quarter, self._after_form)
+
+    def action_edit_record(self) -> None:
+        record = self.selected_record()
+        if record is None:
+            self.notify(NOTHING_SELECTED.get(self.pingan.lang), severity="warning")
+            return
+        edit_record(self.pingan, record, self._after_form)
+
+    @on(DataTable.RowSelected, "#records-table")
+    def _row_chosen(self) -> None:
+        self.action_edit_record()
+
+    def action_delete_record(self) -> None:
+        record = self.selected_record()
+        lang = self.pingan.lang
+        if record is None:
+            self.notify(NOTHING_SELECTED.get(lang), severity="warning")
+            return
+        rtype = self.pingan.host.registry.record_types.get(record.type)
+        label = rtype.label.get(lang) if rtype else record.type
+        village = self._names.get(record.village, record.village)
+        line = f"{label}, {village}, {record.date.isoformat()}: {summarize(record, rtype, lang)}"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(self.pingan.store, self.pingan.actor, record, lang)
+
+        self.app.push_screen(
+            ConfirmScreen(DELETE_QUESTION.format(summary=line).get(lang)), callback=answered
+        )
+
+    @work(thread=True, exclusive=True, group="records-delete", exit_on_error=False)
+    def _delete(self, store: Store, actor: str, record: Record, lang: str) -> None:
+        try:
+            with store.transaction(actor) as tx:
+                tx.delete_record(record.id, expected_rev=record.rev, reason="deleted in the TUI")
+        except Conflict:
+            self.post_message(self.Deleted(record, DELETE_CONFLICT.format(id=record.id).get(lang)))
+        except StoreError as exc:
+            self.post_message(self.Deleted(record, NOT_DELETED.format(reason=exc).get(lang)))
+        else:
+            self.post_message(self.Deleted(record))
+
+    @on(Deleted)
+    def _deleted(self, message: Deleted) -> None:
+        lang = self.pingan.lang
+        if message.reason:
+            self.notify(message.reason, severity="error")
+        else:
+            self.notify(DELETED.format(id=message.record.id).get(lang))
+            self.pingan.notify_data_changed(message.record.quarter)
+        self.reload()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#village-filter #village-query").focus()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,253 @@
+"""The Units menu: every unit with the data views its plugin registered, opened on demand.
+
+A view is plugin code, so everything it does while being imported, built and mounted is
+fenced: the failure becomes an error panel naming the plugin and the app stays up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.compose import compose
+from textual.containers import Horizontal, Vertical
+from textual.geometry import Region
+from textual.markup import escape
+from textual.message import Message
+from textual.screen import Screen
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from plugins.api import ViewSpec
+from plugins.i18n import Text
+from plugins.manager import describe
+from plugins.views import ViewContext, resolve_view
+from tui.messages import DataChanged
+from tui.screens.record_form import bilingual
+
+if TYPE_CHECKING:
+    from tui.app import PinganApp
+
+TITLE = Text("单位与数据视图", "Units and their data views")
+NO_VIEWS = Text("（无数据视图）", "(no data views)")
+CHOOSE = Text("在左侧选择一个视图，按回车打开", "Choose a view on the left and press Enter")
+VIEW_FAILED = Text(
+    "视图出错：插件 {plugin} 的 {unit}/{key}\n{error}\n\n其余功能照常可用。",
+    "The view failed: {unit}/{key} of plugin {plugin}\n{error}\n\nEverything else still works.",
+)
+NOT_A_WIDGET = "{factory!r} gave {value!r}, not a Textual widget class"
+
+
+class ViewCrashed(Message):
+    """A mounted view raised; bubbles from the view to the screen that shows it."""
+
+    def __init__(self, view: Widget, error: BaseException) -> None:
+        super().__init__()
+        self.view = view
+        self.error = error
+
+
+ViewClass = Callable[[ViewContext], Widget]
+_GUARDED: dict[type[Widget], ViewClass] = {}
+
+
+def guarded(cls: type[Widget]) -> ViewClass:
+    """A subclass of a view class whose compose, message handlers and rendering cannot end the app.
+
+    Textual hands an exception in a widget's compose or handlers to `App._handle_exception`,
+    which exits; the subclass catches it first and posts `ViewCrashed` instead.
+    """
+    known = _GUARDED.get(cls)
+    if known is not None:
+        return known
+
+    base: Any = cls
+
+    class GuardedView(base):  # type: ignore[misc]
+        def compose(self) -> ComposeResult:
+            try:
+                children = compose(self, super().compose())
+            except Exception as exc:  # noqa: BLE001 - plugin code may raise anything
+                self.post_message(ViewCrashed(self, exc))
+                return
+            yield from children
+
+        async def _dispatch_message(self, message: Message) -> None:
+            try:
+                await super()._dispatch_message(message)
+            except Exception as exc:  # noqa: BLE001 - plugin code may raise anything
+                if not isinstance(message, ViewCrashed):
+                    self.post_message(ViewCrashed(self, exc))
+
+        def render_lines(self, crop: Region) -> list[Strip]:
+            try:
+                lines: list[Strip] = super().render_lines(crop)
+            except Exception as exc:  # noqa: BLE001 - plugin code may raise anything
+                self.post_message(ViewCrashed(self, exc))
+                return [Strip.blank(crop.width)] * crop.height
+            return lines
+
+    GuardedView.__name__ = cls.__name__
+    GuardedView.__qualname__ = cls.__qualname__
+    GuardedView.__module__ = cls.__module__
+    view_class: ViewClass = GuardedView
+    _GUARDED[cls] = view_class
+    return view_class
+
+
+class UnitsScreen(Screen[None]):
+    """A menu of units and views on the left, the open view (or its error) on the right."""
+
+    CSS_PATH = "units.tcss"
+
+    BINDINGS = [
+        Binding("escape", "back", "返回 Back", id="units.back", tooltip="返回 Go back"),
+        Binding(
+            "m",
+            "focus_menu",
+            "菜单 Menu",
+            id="units.menu",
+            tooltip="回到单位菜单 Move to the units menu",
+        ),
+        Binding(
+            "f5",
+            "reload_view",
+            "刷新 Reload",
+            id="units.reload",
+            tooltip="重新打开当前视图 Open the current view again",
+        ),
+    ]
+
+    def __init__(self, *, view: tuple[str, str] | None = None) -> None:
+        super().__init__()
+        self._first_view = view
+        self.current: tuple[str, str] | None = None
+        self.failure: str | None = None
+
+    @property
+    def pingan(self) -> PinganApp:
+        return cast("PinganApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="units-title")
+        with Horizontal(id="units-body"):
+            yield OptionList(id="units-menu")
+            with Vertical(id="view-area"):
+                yield Label("", id="view-title")
+                yield Vertical(id="view-host")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.watch(self.app, "lang", self._relabel, init=False)
+        self.watch(self.app, "quarter", self._reopen, init=False)
+        self._build_menu()
+        menu = self.query_one("#units-menu", OptionList)
+        menu.focus()
+        if self._first_view is not None:
+            await self.open_view(*self._first_view)
+        else:
+            self.query_one("#view-title", Label).update(CHOOSE.get(self.pingan.lang))
+
+    def spec(self, unit: str, key: str) -> ViewSpec | None:
+        """The registered view of a unit by key."""
+        views = self.pingan.host.registry.views
+        return next((v for v in views if v.unit == unit and v.key == key), None)
+
+    def _build_menu(self) -> None:
+        lang = self.pingan.lang
+        registry = self.pingan.host.registry
+        self.query_one("#units-title", Label).update(bilingual(TITLE, lang))
+        options: list[Option] = []
+        for code, unit in registry.units.items():
+            options.append(Option(escape(unit.name.get(lang)), disabled=True))
+            views = [v for v in registry.views if v.unit == code]
+            options.extend(
+                Option(escape(f"  {v.title.get(lang)}"), id=f"{v.unit}/{v.key}") for v in views
+            )
+            if not views:
+                options.append(Option(f"  {NO_VIEWS.get(lang)}", disabled=True))
+        menu = self.query_one("#units-menu", OptionList)
+        highlighted = menu.highlighted
+        menu.clear_options()
+        menu.add_options(options)
+        if highlighted is not None and highlighted < menu.option_count:
+            menu.highlighted = highlighted
+        else:
+            menu.action_first()
+
+    @on(OptionList.OptionSelected, "#units-menu")
+    async def _chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            unit, _, key = event.option.id.partition("/")
+            await self.open_view(unit, key)
+
+    async def open_view(self, unit: str, key: str) -> bool:
+        """Show a unit's view; False (with an error panel naming the plugin) if it fails."""
+        spec = self.spec(unit, key)
+        if spec is None:
+            return False
+        self.current = (unit, key)
+        self.failure = None
+        host = self.query_one("#view-host", Vertical)
+        await host.remove_children()
+        plugin = self.pingan.host.registry.plugin_of_view.get((unit, key), unit)
+        self.query_one("#view-title", Label).update(
+            f"{escape(spec.title.get(self.pingan.lang))}  [dim]({escape(plugin)})[/]"
+        )
+        try:
+            cls = resolve_view(spec)
+            if not (isinstance(cls, type) and issubclass(cls, Widget)):
+                raise TypeError(NOT_A_WIDGET.format(factory=spec.factory, value=cls))
+            view = guarded(cls)(self.pingan.view_context())
+            view.add_class("unit-view")
+            await host.mount(view)
+        except Exception as exc:  # noqa: BLE001 - plugin code may raise anything
+            await self._show_failure(exc)
+            return False
+        return self.failure is None
+
+    @on(ViewCrashed)
+    async def _crashed(self, message: ViewCrashed) -> None:
+        message.stop()
+        if message.view.parent is not None:
+            await self._show_failure(message.error)
+
+    async def _show_failure(self, error: BaseException) -> None:
+        if self.current is None:
+            return
+        unit, key = self.current
+        plugin = self.pingan.host.registry.plugin_of_view.get((unit, key), unit)
+        self.failure = describe(error)
+        self.log.error(f"view {unit}/{key} of plugin {plugin} failed", error)
+        host = self.query_one("#view-host", Vertical)
+        await host.remove_children()
+        text = VIEW_FAILED.format(plugin=plugin, unit=unit, key=key, error=self.failure).get(
+            self.pingan.lang
+        )
+        await host.mount(Static(escape(text), id="view-error", classes="view-error"))
+        self.notify(text.splitlines()[0], severity="error")
+
+    async def _reopen(self) -> None:
+        if self.current is not None:
+            await self.open_view(*self.current)
+
+    async def _relabel(self) -> None:
+        self._build_menu()
+        await self._reopen()
+
+    async def on_data_changed(self, message: DataChanged) -> None:
+        await self._reopen()
+
+    async def action_reload_view(self) -> None:
+        await self._reopen()
+
+    def action_focus_menu(self) -> None:
+        self.query_one("#units-menu", OptionList).focus()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

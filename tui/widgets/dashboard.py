@@ -1,0 +1,346 @@
+"""The dashboard: the quarter's rate against the year's target, its history, failures and returns.
+
+Grids are computed in a thread worker (one per quarter with data) and cached per store
+revision, so switching tabs or languages never recomputes and a save recomputes once.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.markup import escape
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import DataTable, Label, Static
+from textual_plotext import PlotextPlot
+
+from plugins.api import State
+from plugins.criteria import BY_CODE, CRITERION_CODES
+from plugins.engine import Engine, Grid
+from plugins.i18n import Text
+from plugins.manager import PluginHost
+from store import Quarter, Store
+from tui.messages import DataChanged
+
+if TYPE_CHECKING:
+    from tui.app import PinganApp
+
+STYLES = Path(__file__).with_suffix(".tcss")
+RATE_COLOUR = "green"
+TARGET_COLOUR = "red"
+
+SUMMARY = Text(
+    "{quarter}  达标 {compliant}/{total} 个村 = {rate}    {year} 年目标 {target}    {verdict}",
+    "{quarter}  compliant {compliant}/{total} villages = {rate}    target for {year}: {target}"
+    "    {verdict}",
+)
+MET = Text("已达到目标", "target met")
+SHORT = Text("未达目标，还差 {missing} 个村", "below target: {missing} more village(s) needed")
+NO_VILLAGES = Text("{quarter}  还没有村", "{quarter}  no villages yet")
+LOADING = Text("正在计算...", "Computing...")
+FAILED = Text("仪表盘计算出错：{reason}", "The dashboard could not be computed: {reason}")
+CHART_CAPTION = Text(
+    "[{rate}]-- 达标率 %[/]   [{target}]-- 年度目标 %[/]",
+    "[{rate}]-- rate %[/]   [{target}]-- target %[/]",
+)
+FAILURES_TITLE = Text("各项标准未达标村数", "Villages failing each criterion")
+FAILURE_COLUMNS = (
+    Text("代码", "Code"),
+    Text("未达标", "Fail"),
+    Text("待定", "Pending"),
+    Text("标准", "Criterion"),
+)
+RETURNS_TITLE = Text(
+    "{quarter} 季度报表：已报送 {filed}/{total} 个单位",
+    "Returns for {quarter}: {filed} of {total} units filed",
+)
+RETURN_COLUMNS = (Text("单位", "Unit"), Text("报表", "Return"), Text("报送时间", "Filed at"))
+FILED = Text("已报送", "filed")
+MISSING = Text("未报送", "missing")
+
+
+def percent(value: float) -> str:
+    """A rate as a percentage with one decimal: 0.6 -> '60.0%'."""
+    return f"{value * 100:.1f}%"
+
+
+@dataclass(frozen=True, slots=True)
+class QuarterResult:
+    """What the dashboard needs of one quarter's grid."""
+
+    quarter: Quarter
+    compliant: int
+    total: int
+    target: float
+    failures: dict[str, int] = field(default_factory=dict)
+    pending: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        return self.compliant / self.total if self.total else 0.0
+
+    @property
+    def missing(self) -> int:
+        """How many more compliant villages the target needs (0 when met)."""
+        return max(0, math.ceil(self.target * self.total - 1e-9) - self.compliant)
+
+    @classmethod
+    def of(cls, grid: Grid) -> QuarterResult:
+        failures = dict.fromkeys(grid.criteria, 0)
+        pending = dict.fromkeys(grid.criteria, 0)
+        for (_, criterion), cell in grid.cells.items():
+            if cell.state is State.FAIL:
+                failures[criterion] += 1
+            elif cell.state is State.PENDING:
+                pending[criterion] += 1
+        return cls(grid.quarter, grid.compliant, len(grid.villages), grid.target, failures, pending)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitReturn:
+    """Whether one unit that files returns has filed the quarter's."""
+
+    code: str
+    name: Text
+    filed_at: str = ""
+
+    @property
+    def filed(self) -> bool:
+        return bool(self.filed_at)
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardData:
+    """Everything the dashboard shows for one quarter."""
+
+    quarter: Quarter
+    current: QuarterResult
+    history: tuple[QuarterResult, ...]
+    returns: tuple[UnitReturn, ...]
+
+
+class ResultCache:
+    """Quarter results of one store revision; a new revision empties it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._revision = -1
+        self._results: dict[Quarter, QuarterResult] = {}
+
+    def get(self, engine: Engine, revision: int, quarter: Quarter) -> QuarterResult:
+        with self._lock:
+            if revision != self._revision:
+                self._revision, self._results = revision, {}
+            cached = self._results.get(quarter)
+        if cached is not None:
+            return cached
+        result = QuarterResult.of(engine.grid(quarter))
+        with self._lock:
+            if revision == self._revision:
+                self._results[quarter] = result
+        return result
+
+
+def compute(
+    store: Store, host: PluginHost, engine: Engine, quarter: Quarter, cache: ResultCache
+) -> DashboardData:
+    """The dashboard's data for quarter: its grid, every quarter with records, its returns."""
+    revision = store.revision()
+    quarters = sorted(set(store.record_quarters()) | {quarter})
+    history = tuple(cache.get(engine, revision, q) for q in quarters)
+    current = next(r for r in history if r.quarter == quarter)
+    filed = {r.unit: r.filed_at for r in store.returns(quarter)}
+    returns = tuple(
+        UnitReturn(unit.code, unit.name, filed.get(unit.code, ""))
+        for unit in host.registry.units.values()
+        if unit.files_returns
+    )
+    return DashboardData(quarter, current, history, returns)
+
+
+class Dashboard(Widget):
+    """The town's compliance at a glance for the quarter on screen."""
+
+    DEFAULT_CSS = STYLES.read_text(encoding="utf-8")
+
+    class Computed(Message):
+        """The worker finished computing the dashboard's data."""
+
+        def __init__(self, data: DashboardData, serial: int) -> None:
+            super().__init__()
+            self.data = data
+            self.serial = serial
+
+    class Failed(Message):
+        """The worker could not compute the data; reason names the error."""
+
+        def __init__(self, reason: str, serial: int) -> None:
+            super().__init__()
+            self.reason = reason
+            self.serial = serial
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's widget argument name
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.data: DashboardData | None = None
+        self._cache = ResultCache()
+        self._serial = 0
+
+    @property
+    def pingan(self) -> PinganApp:
+        return cast("PinganApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(LOADING.get(self.pingan.lang), id="dash-summary")
+        with Horizontal(id="dash-body"):
+            with Vertical(id="dash-chart-box"):
+                yield Label("", id="dash-chart-caption")
+                yield PlotextPlot(id="dash-chart")
+            with Vertical(id="dash-side"):
+                yield Label("", id="dash-failures-title", classes="dash-title")
+                yield DataTable[str](id="dash-failures", cursor_type="row", zebra_stripes=True)
+                yield Label("", id="dash-returns-title", classes="dash-title")
+                yield DataTable[str](id="dash-returns", cursor_type="row")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "lang", self._relabel, init=False)
+        self.watch(self.app, "quarter", self._quarter_changed, init=False)
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        """Recompute for the app's quarter in a worker; the result arrives as `Computed`."""
+        self._serial += 1
+        app = self.pingan
+        self._compute(app.store, app.host, app.engine, app.quarter, self._serial)
+
+    @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
+    def _compute(
+        self, store: Store, host: PluginHost, engine: Engine, quarter: Quarter, serial: int
+    ) -> None:
+        try:
+            data = compute(store, host, engine, quarter, self._cache)
+        except Exception as exc:  # noqa: BLE001 - shown on the dashboard instead of ending the app
+            self.post_message(self.Failed(f"{type(exc).__name__}: {exc}", serial))
+        else:
+            self.post_message(self.Computed(data, serial))
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        self.refresh_data()
+
+    def _quarter_changed(self) -> None:
+        self.refresh_data()
+
+    @on(Computed)
+    def _computed(self, message: Computed) -> None:
+        if message.serial != self._serial:
+            return
+        self.data = message.data
+        self._show()
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        if message.serial == self._serial:
+            summary = self.query_one("#dash-summary", Static)
+            summary.update(escape(FAILED.format(reason=message.reason).get(self.pingan.lang)))
+            summary.set_classes("-error")
+
+    def _relabel(self) -> None:
+        if self.data is not None:
+            self._show()
+
+    # drawing
+
+    def summary_text(self) -> str:
+        """The headline: compliant/total, the rate, the year's target and how far from it."""
+        lang = self.pingan.lang
+        if self.data is None:
+            return LOADING.get(lang)
+        result = self.data.current
+        if not result.total:
+            return NO_VILLAGES.format(quarter=str(result.quarter)).get(lang)
+        missing = result.missing
+        verdict = MET if missing == 0 else SHORT.format(missing=missing)
+        return SUMMARY.format(
+            quarter=str(result.quarter),
+            compliant=result.compliant,
+            total=result.total,
+            rate=percent(result.rate),
+            year=result.quarter.year,
+            target=percent(result.target),
+            verdict=verdict.get(lang),
+        ).get(lang)
+
+    def _show(self) -> None:
+        data = self.data
+        if data is None:
+            return
+        summary = self.query_one("#dash-summary", Static)
+        summary.update(self.summary_text())
+        summary.set_classes("-met" if data.current.missing == 0 else "-below")
+        self._draw_chart(data)
+        self._fill_failures(data)
+        self._fill_returns(data)
+
+    def _draw_chart(self, data: DashboardData) -> None:
+        lang = self.pingan.lang
+        self.query_one("#dash-chart-caption", Label).update(
+            CHART_CAPTION.format(rate=RATE_COLOUR, target=TARGET_COLOUR).get(lang)
+        )
+        plot = self.query_one("#dash-chart", PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        xs = [float(i) for i in range(1, len(data.history) + 1)]
+        plt.plot(xs, [r.rate * 100 for r in data.history], marker="braille", color=RATE_COLOUR)
+        plt.plot(xs, [r.target * 100 for r in data.history], marker="braille", color=TARGET_COLOUR)
+        plt.xticks(xs, [str(r.quarter) for r in data.history])
+        plt.ylim(0, 100)
+        plot.refresh()
+
+    def _fill_failures(self, data: DashboardData) -> None:
+        lang = self.pingan.lang
+        self.query_one("#dash-failures-title", Label).update(FAILURES_TITLE.get(lang))
+        table = self.query_one("#dash-failures", DataTable)
+        table.clear(columns=True)
+        for column in FAILURE_COLUMNS:
+            table.add_column(column.get(lang))
+        result = data.current
+        for code in CRITERION_CODES:
+            table.add_row(
+                code,
+                str(result.failures.get(code, 0)),
+                str(result.pending.get(code, 0)),
+                BY_CODE[code].name.get(lang),
+                key=code,
+            )
+
+    def _fill_returns(self, data: DashboardData) -> None:
+        lang = self.pingan.lang
+        filed = sum(1 for r in data.returns if r.filed)
+        self.query_one("#dash-returns-title", Label).update(
+            RETURNS_TITLE.format(
+                quarter=str(data.quarter), filed=filed, total=len(data.returns)
+            ).get(lang)
+        )
+        table = self.query_one("#dash-returns", DataTable)
+        table.clear(columns=True)
+        for column in RETURN_COLUMNS:
+            table.add_column(column.get(lang))
+        for unit in data.returns:
+            table.add_row(
+                escape(unit.name.get(lang)),
+                (FILED if unit.filed else MISSING).get(lang),
+                unit.filed_at[:16].replace("T", " "),
+                key=unit.code,
+            )
