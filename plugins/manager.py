@@ -13,6 +13,7 @@ import importlib
 import importlib.metadata
 import importlib.util
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -125,8 +126,8 @@ class PluginHost:
                 short = module_name.rsplit(".", 1)[-1]
                 host._add(short, Source.BUILTIN, module_name, _importer(module_name))
         if entry_points:
-            for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
-                host._add(ep.name, Source.ENTRY_POINT, ep.value, ep.load)
+            for name, location, load in _entry_points():
+                host._add(name, Source.ENTRY_POINT, location, load)
         for folder in plugin_dirs:
             for path in sorted(Path(folder).glob("*.py")):
                 if path.name.startswith("_"):
@@ -188,6 +189,39 @@ class PluginHost:
 
     def plugin_of_unit(self, unit: str) -> str:
         return self.registry.plugin_of_unit.get(unit, unit)
+
+
+def _entry_points() -> list[tuple[str, str, Callable[[], object]]]:
+    """(name, location, loader) of every `pingan` entry point, read one distribution at a time.
+
+    `importlib.metadata.entry_points()` raises for everyone when any one installed
+    distribution has a malformed entry_points.txt; here only that distribution fails,
+    and only if it declares a pingan group.
+    """
+    found: list[tuple[str, str, Callable[[], object]]] = []
+    seen: set[str] = set()
+    for dist in importlib.metadata.distributions():
+        dist_name = str(dist.metadata["Name"] or "")
+        key = re.sub(r"[-_.]+", "-", dist_name).lower()
+        if key and key in seen:
+            continue
+        seen.add(key)
+        try:
+            points = list(dist.entry_points.select(group=ENTRY_POINT_GROUP))
+        except Exception as exc:  # noqa: BLE001 - any parse error of someone else's metadata
+            if f"[{ENTRY_POINT_GROUP}]" in (dist.read_text("entry_points.txt") or ""):
+                reason = f"{dist_name}: unreadable entry_points.txt ({describe(exc)})"
+                found.append((dist_name, f"{dist_name} entry_points.txt", _failing(reason)))
+            continue
+        found.extend((ep.name, ep.value, ep.load) for ep in points)
+    return found
+
+
+def _failing(reason: str) -> Callable[[], object]:
+    def load() -> object:
+        raise ImportError(reason)
+
+    return load
 
 
 def _importer(module_name: str) -> Callable[[], object]:

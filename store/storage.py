@@ -20,6 +20,8 @@ from tinydb.storages import Storage
 from store.errors import StoreCorrupt, StoreError
 
 _REPLACE_RETRIES = 8
+# 1 µs: a step NTFS (100 ns) and every POSIX file system with ns times can store.
+_MTIME_STEP_NS = 1_000
 
 
 def fsync_dir(folder: Path) -> None:
@@ -42,11 +44,29 @@ def write_temp(path: Path, data: bytes) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        _stamp_later(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
     return temp
+
+
+def _stamp_later(temp: Path, target: Path) -> None:
+    """Give temp an mtime later than target's, so each version of a file has a new mtime.
+
+    Readers cache a file by (inode, mtime, size); file systems reuse the inode a replace
+    frees, and a coarse clock (one tick is 1-10 ms) can give the next version the same
+    mtime, so without this a same-size rewrite could go unseen.
+    """
+    try:
+        previous = os.stat(target).st_mtime_ns
+    except FileNotFoundError:
+        return
+    current = os.stat(temp)
+    if current.st_mtime_ns <= previous:
+        later = previous + _MTIME_STEP_NS
+        os.utime(temp, ns=(current.st_atime_ns, later))
 
 
 def replace(source: Path, target: Path) -> None:
@@ -83,14 +103,18 @@ def dumps(data: Any) -> bytes:
 
 
 def read_json(path: Path) -> Any:
-    """Read a store file; None when it does not exist, StoreCorrupt when it does not parse."""
+    """Read a store file; None when it does not exist, StoreCorrupt when empty or unparsable.
+
+    Our writes never leave an empty file, so one is damage (an interrupted copy, a
+    non-atomic writer) and is refused like any other unreadable file.
+    """
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
     except FileNotFoundError:
         return None
     if not raw.strip():
-        return None
+        raise StoreCorrupt(path, "the file is empty")
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:

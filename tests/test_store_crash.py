@@ -1,0 +1,242 @@
+"""The store under damage: unreadable files refused untouched, killed writers, cut commits."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import orjson
+import pytest
+
+from store import NewRecord, Quarter, Store, StoreCorrupt
+from tests.store_support import (
+    CRASH_EXIT,
+    Child,
+    all_record_ids,
+    leftovers,
+    new_store,
+    note,
+    store_files,
+    verify_audit_chain,
+    village,
+)
+
+Q2, Q3, Q4 = Quarter(2022, 2), Quarter(2022, 3), Quarter(2022, 4)
+KILLS = 20
+# The commit step a writer is killed at: (step, n-th of its kind in the commit).
+KILL_AT = (
+    ("write_temp", 1),
+    ("write_temp", 2),
+    ("write_temp", 3),
+    ("atomic_write", 1),
+    ("replace", 1),
+    ("replace", 2),
+    ("replace", 3),
+)
+
+DAMAGE: dict[str, Callable[[bytes], bytes]] = {
+    "truncated": lambda raw: raw[: len(raw) // 2],
+    "garbage": lambda raw: b"\x00\xff\xfe not json at all",
+    "empty": lambda raw: b"",
+    "not-an-object": lambda raw: b"[1, 2, 3]",
+}
+
+
+@pytest.fixture(autouse=True)
+def reap_children() -> Iterator[None]:
+    """Kill any child process a failing test left running."""
+    yield
+    Child.reap()
+
+
+@pytest.fixture
+def town(tmp_path: Path) -> Store:
+    """A store with records in 2022Q2, Q3 and Q4."""
+    store = new_store(tmp_path / "town.json")
+    with store.transaction() as tx:
+        tx.add_records(
+            [
+                note("V001", date(2022, 5, 1)),
+                note("V001", date(2022, 8, 1)),
+                note("V002", date(2022, 11, 1)),
+            ]
+        )
+    return store
+
+
+def with_backup(store: Store) -> Path:
+    """Drop a file into the store's backups folder, as a backup run would have."""
+    backup = store.layout.backups_dir / "town-2022-12-31.json"
+    backup.parent.mkdir(parents=True, exist_ok=True)
+    backup.write_bytes(b"{}")
+    return backup
+
+
+def assert_names(exc: StoreCorrupt, path: Path, backup: Path | None) -> None:
+    assert exc.path == path
+    assert str(path) in str(exc)
+    assert exc.backup == backup
+    if backup is None:
+        assert "no backup found" in str(exc)
+    else:
+        assert str(backup) in str(exc)
+
+
+# unreadable files
+
+
+@pytest.mark.parametrize("has_backup", [False, True], ids=["no-backup", "backup"])
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_an_unreadable_main_file_is_refused_and_never_written(
+    town: Store, damage: str, has_backup: bool
+) -> None:
+    backup = with_backup(town) if has_backup else None
+    town.path.write_bytes(DAMAGE[damage](town.path.read_bytes()))
+    before = store_files(town)
+    attempts: list[Callable[[], object]] = [
+        lambda: Store(town.path).open(),
+        lambda: Store(town.path).init("重建镇"),
+        lambda: Store(town.path).villages(),
+        lambda: Store(town.path).migrate(),
+    ]
+    for attempt in attempts:
+        with pytest.raises(StoreCorrupt) as caught:
+            attempt()
+        assert_names(caught.value, town.path, backup)
+    with pytest.raises(StoreCorrupt) as caught, town.transaction() as tx:
+        tx.add_village(village("V003"))
+    assert_names(caught.value, town.path, backup)
+    assert store_files(town) == before
+    assert leftovers(town.layout) == []
+
+
+@pytest.mark.parametrize("has_backup", [False, True], ids=["no-backup", "backup"])
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_an_unreadable_partition_is_refused_and_never_written(
+    town: Store, damage: str, has_backup: bool
+) -> None:
+    backup = with_backup(town) if has_backup else None
+    part = town.layout.records(Q3)
+    q2_record = town.records(Q2)[0]
+    part.write_bytes(DAMAGE[damage](part.read_bytes()))
+    before = store_files(town)
+    reader = Store(town.path).open()
+    with pytest.raises(StoreCorrupt) as caught:
+        reader.records(Q3)
+    assert_names(caught.value, part, backup)
+    with pytest.raises(StoreCorrupt) as caught, reader.transaction() as tx:
+        tx.add_records([note("V002", date(2022, 9, 9))])
+    assert_names(caught.value, part, backup)
+    with pytest.raises(StoreCorrupt), reader.transaction() as tx:
+        tx.update_record(q2_record.id, note("V001", date(2022, 8, 2)), expected_rev=1)
+    assert store_files(town) == before
+    assert [r.date for r in reader.records(Q4)] == [date(2022, 11, 1)]
+
+
+# writers killed at random moments
+
+
+def run_until(child: Child, acks: int, step: tuple[str, int]) -> list[int]:
+    """Read the writer's lines until `acks` commits are acknowledged and the commit after
+    them has started its n-th step of the given kind; return the acknowledged ids."""
+    acknowledged: list[int] = []
+    name, nth = step
+    seen = 0
+    while True:
+        words = child.line().split()
+        if words[0] == "ack":
+            acknowledged.extend(int(word) for word in words[1:])
+            seen = 0
+        elif len(acknowledged) >= acks and words[1] == name:
+            seen += 1
+            if seen == nth:
+                return acknowledged
+
+
+def test_a_writer_killed_mid_write_loses_nothing_it_acknowledged(tmp_path: Path) -> None:
+    """SIGKILL a writing process KILLS times, each just as a chosen step of a commit starts."""
+    store = new_store(tmp_path / "town.json")
+    acknowledged: list[int] = []
+    found: Counter[str] = Counter()
+    for run in range(KILLS):
+        child = Child("writer", store.path, run)
+        acknowledged += run_until(child, 1 + run % 3, KILL_AT[run % len(KILL_AT)])
+        child.kill()
+        found["journal" if store.layout.journal.exists() else "no journal"] += 1
+        found["temp files" if leftovers(store.layout) else "no temp files"] += 1
+        reopened = Store(store.path).open()
+        for path in [store.path, *reopened.layout.folder.rglob("*.json")]:
+            assert isinstance(orjson.loads(path.read_bytes()), dict), path
+        ids = all_record_ids(reopened)
+        assert len(ids) == len(set(ids))
+        assert sorted(set(acknowledged) - set(ids)) == [], f"lost after kill {run}"
+        assert reopened.main().meta["next_record_id"] > max(ids)
+        verify_audit_chain(reopened)
+    with store.transaction() as tx:
+        tx.add_village(village("V003"))
+    assert leftovers(store.layout) == []
+    print(f"{KILLS} kills found: {dict(found)}")
+
+
+# a commit cut at a chosen point
+
+
+def crashed_change_is_present(store: Store) -> bool:
+    """Whether the change the crash child tried (a 2022Q3 record and a new town name) landed."""
+    landed_record = [r for r in store.records(Q3) if r.fields.get("crashed")]
+    landed_name = store.settings().town == "新桑村镇"
+    assert bool(landed_record) == landed_name, "half of the commit landed"
+    return landed_name
+
+
+def crash(store: Store, stage: str) -> None:
+    child = Child("crash", store.path, stage)
+    assert child.wait() == CRASH_EXIT, child.stderr()
+
+
+@pytest.mark.parametrize("recover_by", ["open", "transaction"])
+@pytest.mark.parametrize("stage", ["after-journal", "mid-renames"])
+def test_a_commit_cut_after_its_journal_landed_is_finished(
+    tmp_path: Path, stage: str, recover_by: str
+) -> None:
+    store = new_store(tmp_path / "town.json")
+    before = store_files(store)
+    crash(store, stage)
+    plan = orjson.loads(store.layout.journal.read_bytes())["renames"]
+    targets = [Path(final) for _, final in plan]
+    audit = store.layout.audit(date.today().year)
+    assert set(targets) == {store.path, store.layout.records(Q3), audit}
+    changed = [t for t in targets if before.get(t) != (t.read_bytes() if t.exists() else None)]
+    assert len(changed) == (0 if stage == "after-journal" else 1)
+
+    recovered = Store(store.path)
+    if recover_by == "open":
+        recovered.open()
+    else:
+        with recovered.transaction() as tx:
+            tx.add_village(village("V003"))
+    assert not store.layout.journal.exists()
+    assert leftovers(store.layout) == []
+    assert crashed_change_is_present(recovered)
+    verify_audit_chain(recovered)
+    if recover_by == "transaction":
+        assert recovered.village("V003") is not None
+
+
+def test_a_commit_cut_before_its_journal_landed_leaves_the_old_files(tmp_path: Path) -> None:
+    store = new_store(tmp_path / "town.json")
+    before = store_files(store)
+    crash(store, "before-journal")
+    assert not store.layout.journal.exists()
+    assert len(leftovers(store.layout)) == 3
+    assert store_files(store) == before
+    reopened = Store(store.path).open()
+    assert not crashed_change_is_present(reopened)
+    with reopened.transaction() as tx:
+        tx.add_records([NewRecord("test.note", "V002", date(2022, 7, 7), {}, "test")])
+    assert leftovers(store.layout) == []
+    assert not crashed_change_is_present(reopened)
+    assert len(reopened.records(Q3)) == 1
+    verify_audit_chain(reopened)
