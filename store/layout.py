@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from store.quarter import Quarter
@@ -42,8 +43,16 @@ class Layout:
     def records(self, quarter: Quarter) -> Path:
         return self.records_dir / f"{quarter}.json"
 
-    def audit(self, year: int) -> Path:
-        return self.audit_dir / f"{year}.json"
+    @property
+    def snapshots_dir(self) -> Path:
+        return self.folder / "snapshots"
+
+    def audit(self, day: date) -> Path:
+        """The audit partition of a day's month, so that a save rewrites one month of entries."""
+        return self.audit_dir / f"{day:%Y-%m}.json"
+
+    def snapshot(self, quarter: Quarter) -> Path:
+        return self.snapshots_dir / f"{quarter}.json"
 
     def record_partitions(self) -> list[tuple[Quarter, Path]]:
         """Every records partition on disk, oldest first."""
@@ -69,4 +78,5 @@ class Layout:
             (self.main.parent, f"{self.journal.name}.tmp-*"),
             (self.records_dir, "*.json.tmp-*"),
             (self.audit_dir, "*.json.tmp-*"),
+            (self.snapshots_dir, "*.json.tmp-*"),
         ]

@@ -52,9 +52,17 @@ class MainView:
                 )
                 for d in _docs(data, "decisions")
             ]
-            self.snapshots = {d["quarter"]: d for d in _docs(data, "snapshots")}
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreCorrupt(path, f"bad document: {exc!r}") from None
+
+
+def _snapshot_doc(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
+    """The one document of a snapshot file."""
+    try:
+        doc = _table(data, "snapshot").get("1")
+    except TypeError as exc:
+        raise StoreCorrupt(path, str(exc)) from None
+    return dict(doc) if isinstance(doc, dict) else None
 
 
 def _table(data: dict[str, Any], name: str) -> dict[str, Any]:
@@ -77,6 +85,7 @@ class Store:
         self._lock = filelock.FileLock(str(self.layout.lock), timeout=lock_timeout)
         self._main = FileCache(MainView)
         self._partitions = FileCache(Partition.build)
+        self._snapshots = FileCache(_snapshot_doc)
 
     @property
     def path(self) -> Path:
@@ -216,7 +225,9 @@ class Store:
         return [d for d in self.main().decisions if d.quarter == quarter]
 
     def snapshot(self, quarter: Quarter) -> dict[str, Any] | None:
-        return self.main().snapshots.get(str(quarter))
+        """The quarter's saved snapshot (grid, locked, at), if one was saved."""
+        with self._naming_backup():
+            return self._snapshots.get(self.layout.snapshot(quarter))
 
     def is_locked(self, quarter: Quarter) -> bool:
         snap = self.snapshot(quarter)

@@ -140,7 +140,7 @@ class Transaction:
         return list(range(start, start + count))
 
     def _ensure_open(self, quarter: Quarter) -> None:
-        snapshot = self.table("snapshots").get(Query().quarter == str(quarter))
+        snapshot = self._snapshot_table(quarter).get(doc_id=1)
         if isinstance(snapshot, dict) and snapshot.get("locked"):
             raise Refused(f"quarter {quarter} is finalized; reopen it before changing its data")
 
@@ -286,11 +286,15 @@ class Transaction:
             doc,
         )
 
+    def _snapshot_table(self, quarter: Quarter) -> Table:
+        return self.db(self.layout.snapshot(quarter)).table("snapshot")
+
     def save_snapshot(self, quarter: Quarter, grid: dict[str, Any], *, locked: bool) -> None:
-        q = Query()
-        table = self.table("snapshots")
-        table.remove(q.quarter == str(quarter))
-        table.insert({"quarter": str(quarter), "locked": locked, "at": now_text(), "grid": grid})
+        """Store the quarter's frozen grid in its own file; locked refuses changes to its data."""
+        doc = {"quarter": str(quarter), "locked": locked, "at": now_text(), "grid": grid}
+        table = self._snapshot_table(quarter)
+        table.truncate()
+        table.insert(Document(doc, doc_id=1))
         self.audit("snapshot.save", str(quarter), None, {"locked": locked})
 
     # audit
@@ -314,8 +318,7 @@ class Transaction:
         meta = self.meta()
         head = str(meta.get("audit_head", ""))
         seq = int(meta.get("audit_seq", 0))
-        year = date.today().year
-        table = self.db(self.layout.audit(year)).table("audit")
+        table = self.db(self.layout.audit(date.today())).table("audit")
         for entry in self._audit:
             seq += 1
             body = {"seq": seq, "prev": head, **entry}

@@ -206,7 +206,7 @@ def test_a_commit_cut_after_its_journal_landed_is_finished(
     crash(store, stage)
     plan = orjson.loads(store.layout.journal.read_bytes())["renames"]
     targets = [Path(final) for _, final in plan]
-    audit = store.layout.audit(date.today().year)
+    audit = store.layout.audit(date.today())
     assert set(targets) == {store.path, store.layout.records(Q3), audit}
     changed = [t for t in targets if before.get(t) != (t.read_bytes() if t.exists() else None)]
     assert len(changed) == (0 if stage == "after-journal" else 1)
