@@ -1,0 +1,60 @@
+"""The plugin guide's examples, put together as one folder plugin, load and work as documented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from plugins.api import State
+from plugins.engine import Engine
+from plugins.importing import import_records
+from plugins.manager import PluginHost, Source, Status
+from store import Quarter, Store, Village
+
+GUIDE = Path(__file__).parent.parent / "docs" / "plugins.md"
+
+
+def hook_examples() -> str:
+    """The python blocks of the guide's `### register_*` sections, as one module."""
+    text = GUIDE.read_text(encoding="utf-8")
+    blocks: list[str] = []
+    for section in re.split(r"^### ", text, flags=re.MULTILINE)[1:]:
+        if section.startswith("register_"):
+            blocks.extend(re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL))
+    return "\n\n".join(blocks)
+
+
+def test_the_guide_examples_make_a_working_unit(tmp_path: Path) -> None:
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "traffic.py").write_text(hook_examples(), encoding="utf-8")
+    host = PluginHost.load(plugin_dirs=[folder], entry_points=False)
+    info = next(i for i in host.infos if i.name == "traffic")
+    assert (info.source, info.status, info.units) == (Source.FOLDER, Status.LOADED, ["traffic"])
+    registry = host.registry
+    assert "traffic.accident" in registry.record_types
+    assert [v.key for v in registry.views if v.unit == "traffic"] == ["accidents"]
+    importer = registry.importer_for(".tsv")
+    assert importer is not None and importer.name == "tsv"
+
+    store = Store(tmp_path / "town.json")
+    store.init("测试镇")
+    with store.transaction() as tx:
+        tx.add_village(Village("V01", "东庄", "东办"))
+    data = tmp_path / "accidents.tsv"
+    data.write_text(
+        "date\tvillage\tseverity\tinjuries\n2024-02-01\tV01\t重大\t2\n", encoding="utf-8"
+    )
+    assert import_records(store, registry, data, "traffic.accident") == {Quarter(2024, 1): 1}
+
+    cell = Engine(store, host).cell(Quarter(2024, 1), "V01", "N7")
+    [record] = store.records(Quarter(2024, 1))
+    assert (cell.state, cell.evidence) == (State.FAIL, (record.id,))
+    assert "traffic" in {f.plugin for f in cell.findings}
+    quiet = Quarter(2024, 2)
+    with store.transaction() as tx:
+        tx.file_return("emergency", quiet)
+    assert Engine(store, host).cell(quiet, "V01", "N7").waiting_for == ("traffic",)
+    with store.transaction() as tx:
+        tx.file_return("traffic", quiet)
+    assert Engine(store, host).cell(quiet, "V01", "N7").state is State.PASS
