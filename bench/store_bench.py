@@ -102,6 +102,18 @@ def new_store(folder: Path, name: str, village_count: int) -> Store:
     return store.open()
 
 
+def preload(
+    store: Store, codes: list[str], rng: random.Random, total: int, quarter_count: int
+) -> list[Quarter]:
+    """Add total records over the first quarter_count quarters, a transaction per quarter."""
+    quarters = quarter_range(FIRST, Quarter(FIRST.year + 3, 4))[:quarter_count]
+    per_quarter = total // len(quarters)
+    for quarter in quarters:
+        with store.transaction(ACTOR) as tx:
+            tx.add_records(spread(rng, codes, per_quarter, [quarter]))
+    return quarters
+
+
 def store_files(store: Store) -> list[Path]:
     return [store.path, *store.layout.folder.rglob("*.json")]
 
@@ -125,11 +137,7 @@ def bench_one_transaction(folder: Path, sizes: Sizes, rng: random.Random) -> Non
 def bench_single_transactions(folder: Path, sizes: Sizes, rng: random.Random) -> None:
     store = new_store(folder, "single", sizes.villages)
     codes = [v.code for v in store.villages()]
-    quarters = quarter_range(FIRST, Quarter(FIRST.year + 3, 4))[: sizes.preloaded_quarters]
-    per_quarter = sizes.preloaded // len(quarters)
-    for quarter in quarters:
-        with store.transaction(ACTOR) as tx:
-            tx.add_records(spread(rng, codes, per_quarter, [quarter]))
+    quarters = preload(store, codes, rng, sizes.preloaded, sizes.preloaded_quarters)
     target = quarters[-1]
     all_mb = size_mb(store_files(store))
     settle()
@@ -169,11 +177,7 @@ def bench_single_transactions(folder: Path, sizes: Sizes, rng: random.Random) ->
 def bench_reload(folder: Path, sizes: Sizes, rng: random.Random) -> None:
     store = new_store(folder, "reload", sizes.villages)
     codes = [v.code for v in store.villages()]
-    quarters = quarter_range(FIRST, Quarter(FIRST.year + 3, 4))[: sizes.reload_quarters]
-    per_quarter = sizes.reload_records // len(quarters)
-    for quarter in quarters:
-        with store.transaction(ACTOR) as tx:
-            tx.add_records(spread(rng, codes, per_quarter, [quarter]))
+    quarters = preload(store, codes, rng, sizes.reload_records, sizes.reload_quarters)
     total_mb = size_mb(store_files(store))
 
     def read_everything(reader: Store) -> int:
@@ -225,6 +229,7 @@ def schema_value(field: Any, quarter: Quarter, village: str, rng: random.Random)
 
 def bench_grid(folder: Path, sizes: Sizes, rng: random.Random) -> None:
     from plugins.engine import Engine
+    from plugins.importing import new_record
     from plugins.manager import PluginHost, Status
 
     host = PluginHost.load(entry_points=False)
@@ -243,10 +248,8 @@ def bench_grid(folder: Path, sizes: Sizes, rng: random.Random) -> None:
             raw = {f.name: schema_value(f, quarter, code, rng) for f in rtype.all_fields()}
             raw["date"] = (quarter.start + timedelta(days=rng.randint(0, 89))).isoformat()
             clean, errors = rtype.validate(raw, set(codes))
-            if errors:
-                continue
-            day = date.fromisoformat(clean.pop("date"))
-            batch.append(NewRecord(rtype.name, clean.pop("village"), day, clean, rtype.unit))
+            if not errors:
+                batch.append(new_record(rtype, clean))
     with store.transaction(ACTOR) as tx:
         tx.add_records(batch)
         for unit in host.registry.units.values():

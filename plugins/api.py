@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from plugins.i18n import Text
+from plugins.schema import RecordType
 from store import Quarter, Record, Village
 
 
@@ -43,7 +44,10 @@ class UnitSpec:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """What one check concluded for one village and quarter: PASS or FAIL, why, and the evidence."""
+    """What one check concluded for one village and quarter: PASS or FAIL, why, and the evidence.
+
+    `shortfall` marks a failure shown only by too few records (see `lacking`).
+    """
 
     state: State
     message: Text
@@ -52,6 +56,7 @@ class Finding:
 
     @classmethod
     def passed(cls, zh: str, en: str) -> Finding:
+        """A pass, with its message in Chinese and English."""
         return cls(State.PASS, Text(zh, en))
 
     @classmethod
@@ -70,6 +75,7 @@ class Finding:
 
 
 def _ids(evidence: Iterable[Record | int]) -> tuple[int, ...]:
+    """The distinct record ids of evidence given as records or ids, sorted."""
     return tuple(sorted({r if isinstance(r, int) else r.id for r in evidence}))
 
 
@@ -141,7 +147,7 @@ class Contributions:
     """Everything one plugin registered, kept apart until the plugin has loaded cleanly."""
 
     units: list[UnitSpec] = field(default_factory=list)
-    record_types: list[Any] = field(default_factory=list)
+    record_types: list[RecordType] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     views: list[ViewSpec] = field(default_factory=list)
     importers: list[Importer] = field(default_factory=list)

@@ -14,7 +14,7 @@ from typing import Any
 from plugins.api import Check, Finding, State
 from plugins.criteria import CRITERION_CODES
 from plugins.i18n import Text
-from plugins.manager import PluginHost, describe
+from plugins.manager import PLUGIN_ERRORS, PluginHost, describe
 from store import Decision, Quarter, Record, Store, Village
 
 
@@ -102,6 +102,11 @@ class Grid:
         }
 
 
+def verdict_state(passed: bool) -> State:
+    """The state a meeting decision gives its cell: PASS or FAIL."""
+    return State.PASS if passed else State.FAIL
+
+
 class _Context:
     """The CheckContext a check receives."""
 
@@ -155,7 +160,7 @@ class Engine:
         }
 
     def _history_quarters(self, quarter: Quarter) -> list[Quarter]:
-        return [q for q in self.store.record_quarters() if q <= quarter]
+        return self.store.record_quarters(until=quarter)
 
     def grid(self, quarter: Quarter) -> Grid:
         villages = self.store.villages(active_only=True)
@@ -209,7 +214,7 @@ class Engine:
                 result = check.function(ctx)
                 if not isinstance(result, Finding) or result.state not in (State.PASS, State.FAIL):
                     raise TypeError(f"check returned {result!r}, not a PASS or FAIL Finding")
-            except Exception as exc:  # noqa: BLE001 - a broken check must not break the grid
+            except PLUGIN_ERRORS as exc:
                 findings.append(
                     CellFinding(
                         check.name,
@@ -241,9 +246,7 @@ class Engine:
             data_state = State.PASS
         else:
             data_state = State.PENDING
-        state = data_state
-        if decision is not None:
-            state = State.PASS if decision.passed else State.FAIL
+        state = data_state if decision is None else verdict_state(decision.passed)
         return Cell(
             ctx.village.code, criterion, state, data_state, tuple(findings), decision, waiting
         )

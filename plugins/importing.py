@@ -16,9 +16,9 @@ from typing import Any
 
 from plugins.api import Importer
 from plugins.i18n import Text
-from plugins.manager import describe
+from plugins.manager import PLUGIN_ERRORS, describe
 from plugins.registry import Registry
-from plugins.schema import Field, Kind, RecordType
+from plugins.schema import Field, Kind, RecordType, parse_fields
 from store import NewRecord, Quarter, Store, Village
 
 STRAY_CELLS = ""
@@ -163,7 +163,7 @@ def read_table(registry: Registry, path: Path) -> Table:
         raise ImportRefused(
             path, [Problem(None, "", f"cannot read: {exc.strerror or exc}")]
         ) from None
-    except Exception as exc:  # noqa: BLE001 - an outside reader may raise anything
+    except PLUGIN_ERRORS as exc:
         reason = f"the {importer.name} reader failed: {describe(exc)}"
         raise ImportRefused(path, [Problem(None, "", reason)]) from None
 
@@ -253,21 +253,10 @@ def parse_villages(
     first_line: dict[str, int] = {}
     for line, raw in table:
         problems.extend(_stray_problems(line, raw))
-        values = _renamed(raw, columns.mapping)
-        clean: dict[str, Any] = {}
-        errors: list[Problem] = []
-        for f in VILLAGE_FIELDS:
-            if f.name in columns.missing:
-                continue
-            try:
-                value = f.parse(values.get(f.name))
-            except ValueError as exc:
-                errors.append(Problem(line, f.name, str(exc)))
-                continue
-            if f.required and value is None:
-                errors.append(Problem(line, f.name, "required"))
-                continue
-            clean[f.name] = value
+        clean, field_errors = parse_fields(VILLAGE_FIELDS, _renamed(raw, columns.mapping))
+        errors = [
+            Problem(line, e.field, e.reason) for e in field_errors if e.field not in columns.missing
+        ]
         code = clean.get("code")
         if code in first_line:
             errors.append(
@@ -305,6 +294,14 @@ def record_type(registry: Registry, name: str) -> RecordType:
     return found
 
 
+def new_record(rtype: RecordType, clean: Mapping[str, Any]) -> NewRecord:
+    """A row that passed `rtype.validate` as a record to store: date and village taken out."""
+    fields = {k: v for k, v in clean.items() if k not in ("date", "village")}
+    return NewRecord(
+        rtype.name, clean["village"], date.fromisoformat(clean["date"]), fields, rtype.unit
+    )
+
+
 def parse_records(
     path: Path,
     table: Table,
@@ -326,15 +323,14 @@ def parse_records(
         problems.extend(Problem(line, e.field, e.reason) for e in errors)
         if errors or columns.missing:
             continue
-        day = date.fromisoformat(clean["date"])
-        quarter = Quarter.of(day)
+        record = new_record(rtype, clean)
+        quarter = Quarter.of(record.date)
         if is_locked(quarter):
             problems.append(
                 Problem(line, "date", f"quarter {quarter} is finalized; reopen it before importing")
             )
             continue
-        fields_only = {k: v for k, v in clean.items() if k not in ("date", "village")}
-        records.append(NewRecord(rtype.name, clean["village"], day, fields_only, rtype.unit))
+        records.append(record)
     if problems:
         raise ImportRefused(path, problems)
     return records

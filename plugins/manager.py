@@ -40,6 +40,9 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
 DISABLE_ENV = "PINGAN_DISABLE_PLUGINS"
 ALLOW_ENV = "PINGAN_LOAD_PLUGINS"
 
+PLUGIN_ERRORS: tuple[type[BaseException], ...] = (Exception, SystemExit)
+"""What the host catches from a plugin's code: any error, even sys.exit(); Ctrl+C still stops."""
+
 _REGISTER_HOOKS: tuple[tuple[str, str], ...] = (
     ("register_units", "units"),
     ("register_record_types", "record_types"),
@@ -50,12 +53,16 @@ _REGISTER_HOOKS: tuple[tuple[str, str], ...] = (
 
 
 class Source(StrEnum):
+    """Where a plugin came from, as `pingan plugins` shows it."""
+
     BUILTIN = "built-in"
     ENTRY_POINT = "entry point"
     FOLDER = "folder"
 
 
 class Status(StrEnum):
+    """Whether a plugin is in use, and if not, why."""
+
     LOADED = "loaded"
     FAILED = "failed"
     DISABLED = "disabled"
@@ -73,6 +80,7 @@ class PluginInfo:
     units: list[str] = field(default_factory=list)
 
     def to_doc(self) -> dict[str, Any]:
+        """The plugin as `pingan plugins --json` prints it."""
         return {
             "name": self.name,
             "unit": ",".join(self.units),
@@ -84,6 +92,7 @@ class PluginInfo:
 
 
 def _names_from_env(var: str) -> set[str] | None:
+    """The comma-separated plugin names in an environment variable; None when it is unset."""
     raw = os.environ.get(var)
     if raw is None:
         return None
@@ -139,6 +148,7 @@ class PluginHost:
         return host
 
     def _add(self, name: str, source: Source, location: str, load: Callable[[], object]) -> None:
+        """Import and register one plugin unless turned off or its name is taken; never raises."""
         info = PluginInfo(name, source, location)
         self.infos.append(info)
         if name in self._disabled or (
@@ -154,9 +164,7 @@ class PluginHost:
             plugin = load()
             self.pm.register(plugin, name=name)
             self.pm.check_pending()
-        except BaseException as exc:  # noqa: BLE001 - a plugin may raise anything, even SystemExit
-            if isinstance(exc, KeyboardInterrupt):
-                raise
+        except PLUGIN_ERRORS as exc:
             if self.pm.has_plugin(name):
                 self.pm.unregister(name=name)
             info.status, info.reason = Status.FAILED, describe(exc)
@@ -174,9 +182,7 @@ class PluginHost:
                         if impl.plugin_name == info.name:
                             impl.function(register=items.append)
                 self.registry.vet(info.name, found)
-            except BaseException as exc:  # noqa: BLE001 - isolate whatever the plugin raises
-                if isinstance(exc, KeyboardInterrupt):
-                    raise
+            except PLUGIN_ERRORS as exc:
                 reason = str(exc) if isinstance(exc, ContributionError) else describe(exc)
                 self.pm.unregister(name=info.name)
                 info.status, info.reason = Status.FAILED, reason
@@ -185,10 +191,8 @@ class PluginHost:
             info.units = [u.code for u in found.units]
 
     def failed(self) -> list[PluginInfo]:
+        """The plugins that did not load, with their reasons."""
         return [i for i in self.infos if i.status is Status.FAILED]
-
-    def plugin_of_unit(self, unit: str) -> str:
-        return self.registry.plugin_of_unit.get(unit, unit)
 
 
 def _entry_points() -> list[tuple[str, str, Callable[[], object]]]:

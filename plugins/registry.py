@@ -2,16 +2,59 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from plugins.api import Check, Contributions, Importer, UnitSpec, ViewSpec
 from plugins.criteria import BY_CODE
+from plugins.i18n import Text
 from plugins.schema import RecordType
 
 
 class ContributionError(Exception):
     """A plugin's contribution that cannot be accepted (duplicate name, unknown criterion...)."""
+
+
+_HOOK_CLASSES: tuple[tuple[str, str, type], ...] = (
+    ("units", "register_units", UnitSpec),
+    ("record_types", "register_record_types", RecordType),
+    ("checks", "register_checks", Check),
+    ("views", "register_views", ViewSpec),
+    ("importers", "register_importers", Importer),
+)
+"""Each Contributions bucket, the hook that fills it and the class its items must be."""
+
+
+def _not_text(item: Any, where: str) -> str | None:
+    """Where a label or name declared as Text holds something else, in item or the parts it holds.
+
+    The command line and the TUI call `.get(lang)` on every such value, so a plain string
+    would end in a traceback far from the plugin that registered it.
+    """
+    for f in dataclasses.fields(item):
+        value = getattr(item, f.name)
+        if f.type in ("Text", Text) and not isinstance(value, Text):
+            return f"{where}.{f.name} is {type(value).__name__}, not Text"
+        if isinstance(value, tuple | list) and not isinstance(value, Text):
+            for index, part in enumerate(value):
+                if dataclasses.is_dataclass(part) and not isinstance(part, type):
+                    found = _not_text(part, f"{where}.{f.name}[{index}]")
+                    if found is not None:
+                        return found
+    return None
+
+
+def _refuse_malformed(found: Contributions) -> None:
+    """Raise ContributionError for an item that is not its hook's class or has a non-Text label."""
+    for bucket, hook, cls in _HOOK_CLASSES:
+        for index, item in enumerate(getattr(found, bucket)):
+            if not isinstance(item, cls):
+                raise ContributionError(f"{hook} got {type(item).__name__}, not {cls.__name__}")
+            problem = _not_text(item, f"{hook}[{index}]")
+            if problem is not None:
+                raise ContributionError(problem)
 
 
 @dataclass(slots=True)
@@ -29,25 +72,24 @@ class Registry:
 
     def vet(self, plugin: str, found: Contributions) -> None:
         """Raise ContributionError if found clashes with what is registered or is malformed."""
-        units = {u.code for u in found.units}
+        _refuse_malformed(found)
+        known_units = set(self.units)
         for unit in found.units:
-            if unit.code in self.units:
-                raise ContributionError(
-                    f"unit {unit.code!r} is already provided by {self.plugin_of_unit[unit.code]}"
-                )
+            if unit.code in known_units:
+                owner = self.plugin_of_unit.get(unit.code, plugin)
+                raise ContributionError(f"unit {unit.code!r} is already provided by {owner}")
             for code in unit.criteria:
                 if code not in BY_CODE:
                     raise ContributionError(f"unit {unit.code!r}: unknown criterion {code!r}")
-        known_units = units | set(self.units)
+            known_units.add(unit.code)
         seen_types: set[str] = set()
         for rtype in found.record_types:
-            if not isinstance(rtype, RecordType):
-                raise ContributionError(f"register_record_types got {type(rtype).__name__}")
             if rtype.name in self.record_types or rtype.name in seen_types:
                 raise ContributionError(f"record type {rtype.name!r} is already registered")
             if rtype.unit not in known_units:
                 raise ContributionError(f"record type {rtype.name!r}: unknown unit {rtype.unit!r}")
             seen_types.add(rtype.name)
+        seen_checks: set[str] = set()
         for check in found.checks:
             if check.criterion not in BY_CODE:
                 raise ContributionError(
@@ -55,16 +97,19 @@ class Registry:
                 )
             if check.unit not in known_units:
                 raise ContributionError(f"check {check.name!r}: unknown unit {check.unit!r}")
-            if check.name in self.plugin_of_check:
+            if check.name in self.plugin_of_check or check.name in seen_checks:
                 raise ContributionError(f"check {check.name!r} is already registered")
             if not callable(check.function):
                 raise ContributionError(f"check {check.name!r}: function is not callable")
+            seen_checks.add(check.name)
         for view in found.views:
             if view.unit not in known_units:
                 raise ContributionError(f"view {view.key!r}: unknown unit {view.unit!r}")
+        seen_importers: set[str] = set()
         for importer in found.importers:
-            if importer.name in self.importers:
+            if importer.name in self.importers or importer.name in seen_importers:
                 raise ContributionError(f"importer {importer.name!r} is already registered")
+            seen_importers.add(importer.name)
 
     def add(self, plugin: str, found: Contributions) -> None:
         """Merge a vetted plugin's contributions."""
@@ -87,10 +132,6 @@ class Registry:
         for check in self.checks:
             grouped[check.criterion].append(check)
         return grouped
-
-    def units_for(self, criterion: str) -> list[str]:
-        """The units whose returns a criterion waits for: those with a check on it."""
-        return sorted({c.unit for c in self.checks if c.criterion == criterion})
 
     def importer_for(self, suffix: str) -> Importer | None:
         suffix = suffix.lower()

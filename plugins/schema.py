@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -48,9 +48,11 @@ class Field:
     maximum: int | None = None
 
     def choice_values(self) -> tuple[str, ...]:
+        """The stored values an enum field allows, in declared order."""
         return tuple(c.value for c in self.choices)
 
     def choice_label(self, value: str, lang: str) -> str:
+        """The label of an enum value in lang; the value itself if it is not a choice."""
         for c in self.choices:
             if c.value == value:
                 return c.label.get(lang)
@@ -162,6 +164,7 @@ class RecordType:
         return head + tuple(f for f in self.fields if f.name not in ("date", "village"))
 
     def field(self, name: str) -> Field | None:
+        """The field of that name, date and village included."""
         return next((f for f in self.all_fields() if f.name == name), None)
 
     def validate(
@@ -171,28 +174,40 @@ class RecordType:
 
         Unknown keys are refused too, so a misspelt column is never dropped silently.
         """
-        clean: dict[str, Any] = {}
-        errors: list[FieldError] = []
-        names = {f.name for f in self.all_fields()}
-        for key in raw:
-            if key not in names:
-                errors.append(FieldError(key, f"unknown field for {self.name}"))
-        for f in self.all_fields():
-            try:
-                value = f.parse(raw.get(f.name))
-            except ValueError as exc:
-                errors.append(FieldError(f.name, str(exc)))
-                continue
-            if f.required and value in (None, []):
-                errors.append(FieldError(f.name, "required"))
-                continue
-            if (
-                f.kind is Kind.VILLAGE
-                and value is not None
-                and known_villages is not None
-                and value not in known_villages
-            ):
-                errors.append(FieldError(f.name, f"unknown village code {value!r}"))
-                continue
-            clean[f.name] = value
-        return clean, errors
+        fields = self.all_fields()
+        names = {f.name for f in fields}
+        unknown = [
+            FieldError(key, f"unknown field for {self.name}") for key in raw if key not in names
+        ]
+        clean, errors = parse_fields(fields, raw, known_villages)
+        return clean, unknown + errors
+
+
+def parse_fields(
+    fields: Sequence[Field], raw: Mapping[str, Any], known_villages: set[str] | None = None
+) -> tuple[dict[str, Any], list[FieldError]]:
+    """Parse each field's value in raw; returns the clean values and every error found.
+
+    A required field left empty is an error, and so is a village code not in known_villages.
+    """
+    clean: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    for f in fields:
+        try:
+            value = f.parse(raw.get(f.name))
+        except ValueError as exc:
+            errors.append(FieldError(f.name, str(exc)))
+            continue
+        if f.required and value in (None, []):
+            errors.append(FieldError(f.name, "required"))
+            continue
+        if (
+            f.kind is Kind.VILLAGE
+            and value is not None
+            and known_villages is not None
+            and value not in known_villages
+        ):
+            errors.append(FieldError(f.name, f"unknown village code {value!r}"))
+            continue
+        clean[f.name] = value
+    return clean, errors

@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 
 from store.errors import StoreCorrupt
 from store.models import Record
-from store.storage import read_json
+from store.storage import read_object
 
 T = TypeVar("T")
 FileKey = tuple[int, int, int]
@@ -44,15 +44,10 @@ class FileCache(Generic[T]):
         entry = self._entries.get(path)
         if entry is not None and entry.key == key:
             return entry.value
-        data = read_json(path) if key is not None else None
-        if data is not None and not isinstance(data, dict):
-            raise StoreCorrupt(path, "top level is not an object")
+        data = read_object(path) if key is not None else None
         value = self._build(path, data or {})
         self._entries[path] = _Entry(key, value)
         return value
-
-    def forget(self) -> None:
-        self._entries.clear()
 
 
 @dataclass(slots=True)

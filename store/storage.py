@@ -1,4 +1,4 @@
-"""Durable file primitives: atomic replace with fsync, and a TinyDB storage built on it.
+"""Durable file primitives: atomic replace with fsync, and reading a store file back.
 
 TinyDB's own JSONStorage rewrites the file in place and loses everything on a
 full disk or a crash; every write here goes to a temp file that replaces the
@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from tinydb.storages import Storage
 
 from store.errors import StoreCorrupt, StoreError
 
@@ -102,11 +101,11 @@ def dumps(data: Any) -> bytes:
     return orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
 
 
-def read_json(path: Path) -> Any:
-    """Read a store file; None when it does not exist, StoreCorrupt when empty or unparsable.
+def read_object(path: Path) -> dict[str, Any] | None:
+    """Read a store file's top-level JSON object; None when the file does not exist.
 
     Our writes never leave an empty file, so one is damage (an interrupted copy, a
-    non-atomic writer) and is refused like any other unreadable file.
+    non-atomic writer) and is refused with StoreCorrupt like any other unreadable file.
     """
     try:
         with open(path, "rb") as handle:
@@ -116,25 +115,9 @@ def read_json(path: Path) -> Any:
     if not raw.strip():
         raise StoreCorrupt(path, "the file is empty")
     try:
-        return orjson.loads(raw)
+        data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise StoreCorrupt(path, f"invalid JSON: {exc}") from None
-
-
-class AtomicJSONStorage(Storage):
-    """A TinyDB storage that reads with open-read-close and writes by atomic replace."""
-
-    def __init__(self, path: str | os.PathLike[str], **_: Any) -> None:
-        self.path = Path(path)
-
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        data = read_json(self.path)
-        if data is not None and not isinstance(data, dict):
-            raise StoreCorrupt(self.path, "top level is not an object")
-        return data
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        atomic_write(self.path, dumps(data))
-
-    def close(self) -> None:
-        """Nothing to release: no handle is held between operations."""
+    if not isinstance(data, dict):
+        raise StoreCorrupt(path, "top level is not an object")
+    return data

@@ -201,9 +201,16 @@ class Store:
     def village_records(self, quarter: Quarter, village: str, record_type: str) -> list[Record]:
         return list(self.partition(quarter).by_village_type.get((village, record_type), ()))
 
-    def record_quarters(self) -> list[Quarter]:
-        """Quarters that hold at least one record, oldest first."""
-        return [q for q, _ in self.layout.record_partitions() if self.partition(q).by_id]
+    def record_quarters(self, until: Quarter | None = None) -> list[Quarter]:
+        """Quarters that hold at least one record, oldest first; none later than until if given.
+
+        Each partition is read to see whether it is empty, so `until` spares reading later ones.
+        """
+        return [
+            q
+            for q, _ in self.layout.record_partitions()
+            if (until is None or q <= until) and self.partition(q).by_id
+        ]
 
     def record(self, record_id: int) -> Record | None:
         quarter = self._locate(record_id)
@@ -232,6 +239,11 @@ class Store:
     def is_locked(self, quarter: Quarter) -> bool:
         snap = self.snapshot(quarter)
         return bool(snap and snap.get("locked"))
+
+    def holds_data(self) -> bool:
+        """Whether the store holds anything entered: villages, records, returns or decisions."""
+        main = self.main()
+        return bool(main.villages or main.returns or main.decisions or self.record_quarters())
 
     def latest_quarter(self, today: date | None = None) -> Quarter:
         """The latest quarter holding data, else today's."""

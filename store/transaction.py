@@ -8,7 +8,8 @@ exception nothing is written.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,12 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from store import journal
-from store.errors import Conflict, NotFound, Refused, StoreCorrupt
+from store.errors import Conflict, NotFound, Refused
 from store.layout import Layout
 from store.models import Decision, NewRecord, Record, Village
 from store.quarter import Quarter
 from store.settings import Settings
-from store.storage import dumps, read_json
+from store.storage import dumps, read_object
 
 
 def now_text() -> str:
@@ -36,10 +37,7 @@ class _Buffer:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        data = read_json(path)
-        if data is not None and not isinstance(data, dict):
-            raise StoreCorrupt(path, "top level is not an object")
-        self.data: dict[str, Any] | None = data
+        self.data: dict[str, Any] | None = read_object(path)
         self.dirty = False
 
 
@@ -60,7 +58,7 @@ class _BufferStorage(Storage):
 class Transaction:
     """The write API of the store; obtain one from `Store.transaction()`."""
 
-    def __init__(self, layout: Layout, actor: str, locate: Any) -> None:
+    def __init__(self, layout: Layout, actor: str, locate: Callable[[int], Quarter | None]) -> None:
         self.layout = layout
         self.actor = actor
         self._locate = locate
@@ -85,30 +83,34 @@ class Transaction:
 
     # meta and settings
 
-    def meta(self) -> dict[str, Any]:
-        doc = self.table("meta").get(doc_id=1)
+    def _single(self, name: str) -> dict[str, Any]:
+        """The one document of a single-document table of the main file (meta, settings)."""
+        doc = self.table(name).get(doc_id=1)
         return dict(doc) if isinstance(doc, dict) else {}
 
-    def set_meta(self, **changes: Any) -> None:
-        table = self.table("meta")
+    def _merge_single(self, name: str, changes: dict[str, Any]) -> None:
+        """Merge changes into the one document of a single-document table, creating it."""
+        table = self.table(name)
         if table.contains(doc_id=1):
             table.update(changes, doc_ids=[1])
         else:
             table.insert(Document(changes, doc_id=1))
 
+    def meta(self) -> dict[str, Any]:
+        return self._single("meta")
+
+    def set_meta(self, **changes: Any) -> None:
+        self._merge_single("meta", changes)
+
     def settings(self) -> Settings:
-        doc = self.table("settings").get(doc_id=1)
-        return Settings.from_doc(dict(doc) if isinstance(doc, dict) else None)
+        return Settings.from_doc(self._single("settings"))
 
     def update_settings(self, **changes: Any) -> None:
+        """Change settings, refused (ValueError) before anything is stored if they do not parse."""
         before = self.settings().to_doc()
         after = {**before, **changes}
         Settings.from_doc(after)
-        table = self.table("settings")
-        if table.contains(doc_id=1):
-            table.update(after, doc_ids=[1])
-        else:
-            table.insert(Document(after, doc_id=1))
+        self._merge_single("settings", after)
         self.audit("settings.update", "settings", before, after)
 
     # villages
@@ -179,7 +181,8 @@ class Transaction:
             self._ensure_open(quarter)
             self.records_table(quarter).insert_multiple(docs)
         if len(batch) == 1:
-            self.audit("record.add", f"record:{ids[0]}", None, by_quarter_first(by_quarter))
+            [[only]] = by_quarter.values()
+            self.audit("record.add", f"record:{ids[0]}", None, dict(only))
         else:
             self.audit(
                 "records.import",
@@ -189,31 +192,31 @@ class Transaction:
             )
         return ids
 
-    def _get_record(self, record_id: int) -> tuple[Quarter, Record]:
-        quarter = self._locate(record_id)
-        if quarter is None:
-            raise NotFound(f"no record {record_id}")
-        doc = self.records_table(quarter).get(doc_id=record_id)
-        if not isinstance(doc, dict):
-            raise NotFound(f"no record {record_id}")
-        return quarter, Record.from_doc(record_id, dict(doc))
+    def _changeable_record(self, record_id: int, expected_rev: int) -> tuple[Quarter, Record]:
+        """The stored record and its quarter, if it is still at expected_rev in an open quarter.
 
-    def update_record(self, record_id: int, new: NewRecord, *, expected_rev: int) -> Record:
-        """Replace a record's content; refused if its revision moved since it was read."""
-        quarter, old = self._get_record(record_id)
+        NotFound if there is no such record, Conflict if someone changed it since it was
+        read, Refused if its quarter is finalized.
+        """
+        quarter = self._locate(record_id)
+        doc = None if quarter is None else self.records_table(quarter).get(doc_id=record_id)
+        if quarter is None or not isinstance(doc, dict):
+            raise NotFound(f"no record {record_id}")
+        old = Record.from_doc(record_id, dict(doc))
         if old.rev != expected_rev:
             raise Conflict(f"record {record_id} was changed by someone else (revision {old.rev})")
         self._ensure_open(quarter)
+        return quarter, old
+
+    def update_record(self, record_id: int, new: NewRecord, *, expected_rev: int) -> Record:
+        """Replace a record's village, date and fields; refused if its revision moved since read."""
+        quarter, old = self._changeable_record(record_id, expected_rev)
         self._ensure_village(new.village)
-        updated = Record(
-            id=record_id,
-            type=old.type,
+        updated = replace(
+            old,
             village=new.village,
             date=new.date,
             fields=new.fields,
-            unit=old.unit,
-            author=old.author,
-            created=old.created,
             updated=now_text(),
             rev=old.rev + 1,
         )
@@ -227,10 +230,8 @@ class Transaction:
         return updated
 
     def delete_record(self, record_id: int, *, expected_rev: int, reason: str = "") -> None:
-        quarter, old = self._get_record(record_id)
-        if old.rev != expected_rev:
-            raise Conflict(f"record {record_id} was changed by someone else (revision {old.rev})")
-        self._ensure_open(quarter)
+        """Remove a record, audited with its content and the reason; refused as update_record."""
+        quarter, old = self._changeable_record(record_id, expected_rev)
         self.records_table(quarter).remove(doc_ids=[record_id])
         self.audit("record.delete", f"record:{record_id}", old.to_doc(), {"reason": reason})
 
@@ -335,8 +336,3 @@ class Transaction:
             path: dumps(buffer.data or {}) for path, buffer in self._buffers.items() if buffer.dirty
         }
         journal.commit(self.layout.journal, files)
-
-
-def by_quarter_first(by_quarter: dict[Quarter, list[Document]]) -> dict[str, Any]:
-    """The only document of a one-record batch."""
-    return dict(next(iter(by_quarter.values()))[0])

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from plugins.engine import Cell, Engine
+from plugins.importing import new_record
 from plugins.manager import PluginHost
 from plugins.schema import Kind
 from store import Decision, NewRecord, Quarter, Store, Village, now_text
@@ -54,10 +54,7 @@ class Town:
             raw = {"date": item.day, "village": item.village, **item.fields}
             clean, errors = rtype.validate(raw, known)
             assert not errors, f"{item}: {errors}"
-            values = {k: v for k, v in clean.items() if k not in ("date", "village")}
-            batch.append(
-                NewRecord(item.type, item.village, date.fromisoformat(item.day), values, rtype.unit)
-            )
+            batch.append(new_record(rtype, clean))
         with self.store.transaction() as tx:
             return tx.add_records(batch)
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from store import Conflict, NewRecord, Store, Village
+from store import Conflict, NewRecord, Record, Store, Village
 from store import journal as store_journal
 from store.layout import Layout
 from store.storage import dumps
@@ -242,6 +242,12 @@ def _racer(path: Path, worker: int, count: int) -> None:
     print("done", flush=True)
 
 
+def _incremented(current: Record) -> NewRecord:
+    """The record with its counter field one higher."""
+    fields = {**current.fields, "counter": current.number("counter") + 1}
+    return NewRecord(current.type, current.village, current.date, fields, current.unit)
+
+
 def _incrementer(path: Path, record_id: int, count: int) -> None:
     """Wait for "go", then add 1 to a record's counter count times, retrying on Conflict."""
     store = Store(path).open()
@@ -252,11 +258,9 @@ def _incrementer(path: Path, record_id: int, count: int) -> None:
     while done < count:
         current = store.record(record_id)
         assert current is not None
-        fields = {**current.fields, "counter": current.number("counter") + 1}
-        changed = NewRecord(current.type, current.village, current.date, fields, current.unit)
         try:
             with store.transaction("incrementer") as tx:
-                tx.update_record(record_id, changed, expected_rev=current.rev)
+                tx.update_record(record_id, _incremented(current), expected_rev=current.rev)
         except Conflict:
             conflicts += 1
             continue
@@ -273,11 +277,9 @@ def _lockstep_incrementer(path: Path, record_id: int, count: int) -> None:
         assert current is not None
         print("read", current.rev, flush=True)
         sys.stdin.readline()
-        fields = {**current.fields, "counter": current.number("counter") + 1}
-        changed = NewRecord(current.type, current.village, current.date, fields, current.unit)
         try:
             with store.transaction("lockstep") as tx:
-                tx.update_record(record_id, changed, expected_rev=current.rev)
+                tx.update_record(record_id, _incremented(current), expected_rev=current.rev)
         except Conflict:
             print("conflict", flush=True)
             continue

@@ -11,6 +11,7 @@ import sys
 import types
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from wcwidth import wcwidth
@@ -18,6 +19,7 @@ from wcwidth import wcwidth
 from plugins.criteria import CRITERION_CODES
 from plugins.manager import PluginHost
 from store import Quarter, Store, Village
+from store.storage import read_object
 from tests.cli_support import call_pingan, problems, run_pingan, write_csv, write_xlsx
 
 GRID_HEADER = "code,name,office,G1,G2,G3,G4,G5,G6,N1,N2,N3,N4,N5,N6,N7,N8,N9,complies"
@@ -333,19 +335,19 @@ def test_grid_for_people_in_chinese_and_english(hand_made_town: Pingan) -> None:
         "东片",
         "?",
         "?",
-        "✗",
-        "✗",
-        "✓",
-        "✗",
-        "✓",
-        "✗",
-        "✓",
-        "✓",
+        "✘",
+        "✘",
+        "✔",
+        "✘",
+        "✔",
+        "✘",
+        "✔",
+        "✔",
         "?",
-        "✓",
-        "✗",
-        "✗",
-        "✓",
+        "✔",
+        "✘",
+        "✘",
+        "✔",
         "否",
     ]
     assert "G1 党员干部引领好" in out
@@ -386,7 +388,7 @@ def test_grid_columns_align_with_chinese_names(pingan: Pingan, tmp_path: Path) -
     spans = [(m.start(), m.end()) for m in re.finditer(r"-+", rule)]
     assert display_cells(header, spans) == ["代码", "村", "办事处", *CRITERION_CODES, "达标"]
     _, machine, _ = pingan("grid", "--quarter", "2022Q1", "--format", "csv")
-    symbols = {"PASS": "✓", "FAIL": "✗", "PENDING": "?", "ERROR": "!"}
+    symbols = {"PASS": "✔", "FAIL": "✘", "PENDING": "?", "ERROR": "!"}
     by_code = grid_rows(machine)
     for line, (village, name, office) in zip(
         rows, [("022", "何家湾村", "南"), ("1", "东", "北部办事处")], strict=True
@@ -510,6 +512,30 @@ def test_usage_errors_exit_2(pingan: Pingan) -> None:
         with pytest.raises(SystemExit) as info:
             pingan(*args)
         assert info.value.code == 2
+
+
+def test_a_store_path_that_cannot_be_read_is_refused_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "a-folder.json"
+    folder.mkdir()
+    code, _, err = call_pingan(["--db", str(folder), "grid"], capsys)
+    assert code == 1 and str(folder) in err
+
+
+def test_a_command_reads_the_store_file_once(
+    hand_made_town: Pingan, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[Path] = []
+
+    def counted(path: Path) -> dict[str, Any] | None:
+        reads.append(path)
+        return read_object(path)
+
+    monkeypatch.setattr("store.cache.read_object", counted)
+    code, _, _ = hand_made_town("grid", "--quarter", "2022Q3", "--format", "csv")
+    assert code == 0
+    assert reads.count(db.absolute()) == 1
 
 
 # opening the TUI

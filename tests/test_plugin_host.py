@@ -16,6 +16,7 @@ import pytest
 from plugins import hookspecs
 from plugins.api import State
 from plugins.engine import Engine
+from plugins.importing import ImportRefused, read_table
 from plugins.manager import BUILTIN_PLUGINS, PluginHost, PluginInfo, Source, Status
 from plugins.views import resolve_view
 from store import Decision, NewRecord, Quarter, Store, Village, now_text
@@ -158,6 +159,56 @@ BROKEN: dict[str, tuple[str, str]] = {
         """,
         "unknown hook 'register_unit'",
     ),
+    "plain_name": (
+        """
+        from plugins import UnitSpec, hookimpl
+
+        @hookimpl
+        def register_units(register):
+            register(UnitSpec("plain", "巡防队", criteria=("N1",)))
+        """,
+        "register_units[0].name is str, not Text",
+    ),
+    "plain_choice": (
+        """
+        from plugins import Choice, Field, Kind, RecordType, Text, UnitSpec, hookimpl
+
+        @hookimpl
+        def register_units(register):
+            register(UnitSpec("choosy", Text("挑剔", "Choosy"), criteria=("N1",)))
+
+        @hookimpl
+        def register_record_types(register):
+            kind = Field("kind", Kind.ENUM, Text("类别", "Kind"), choices=(Choice("a", "甲"),))
+            register(RecordType("choosy.item", "choosy", Text("条目", "Item"), (kind,)))
+        """,
+        "register_record_types[0].fields[0].choices[0].label is str, not Text",
+    ),
+    "not_a_check": (
+        """
+        from plugins import Text, UnitSpec, hookimpl
+
+        @hookimpl
+        def register_units(register):
+            register(UnitSpec("loose", Text("松散", "Loose"), criteria=("N1",)))
+
+        @hookimpl
+        def register_checks(register):
+            register({"criterion": "N1", "unit": "loose"})
+        """,
+        "register_checks got dict, not Check",
+    ),
+    "twice": (
+        """
+        from plugins import Text, UnitSpec, hookimpl
+
+        @hookimpl
+        def register_units(register):
+            register(UnitSpec("twice", Text("重复", "Twice"), criteria=("N1",)))
+            register(UnitSpec("twice", Text("重复", "Twice"), criteria=("N2",)))
+        """,
+        "unit 'twice' is already provided by twice",
+    ),
     "ward": ("raise AssertionError('never imported: the name is taken')\n", "already loaded"),
 }
 
@@ -206,7 +257,17 @@ def test_every_broken_plugin_fails_alone(good_dir: Path, bad_dir: Path) -> None:
         assert info.source is Source.FOLDER
         if info.name != "ward":
             assert not host.pm.has_plugin(info.name)
-    for unit in ("halfway", "copycat", "tenth", "stray", "typo"):
+    for unit in (
+        "halfway",
+        "copycat",
+        "tenth",
+        "stray",
+        "typo",
+        "plain",
+        "choosy",
+        "loose",
+        "twice",
+    ):
         assert unit not in host.registry.units
     good = [i for i in host.infos if Path(i.location).parent == good_dir]
     assert {i.name: (i.status, i.units) for i in good} == {
@@ -350,6 +411,46 @@ def test_a_check_that_breaks_gives_error_cells_naming_its_plugin(
     assert {grid.cell("V001", c).state for c in ("G1", "G3", "N9")} == {State.PENDING}
     assert Engine(town, host).cell(Q3, "V002", "N3").state is State.ERROR
     assert grid.compliant == 0
+
+
+EXITING = '''
+"""A unit whose check and file reader call sys.exit(0)."""
+import sys
+
+from plugins import Check, Importer, Text, UnitSpec, hookimpl
+
+
+@hookimpl
+def register_units(register):
+    register(UnitSpec("exiting", Text("退出所", "Exiting"), criteria=("N2",)))
+
+
+def leave(_):
+    sys.exit(0)
+
+
+@hookimpl
+def register_checks(register):
+    register(Check("N2", "exiting", "exiting.leave", leave))
+
+
+@hookimpl
+def register_importers(register):
+    register(Importer("exiting", Text("退出", "Exiting"), (".tsv",), leave))
+'''
+
+
+def test_a_plugin_calling_sys_exit_gives_an_error_not_an_exit(town: Store, tmp_path: Path) -> None:
+    folder = write_plugins(tmp_path / "exiting", {"exiting": EXITING})
+    host = PluginHost.load(builtins=False, entry_points=False, plugin_dirs=[folder])
+    cell = Engine(town, host).grid(Q3).cell("V001", "N2")
+    assert cell.state is State.ERROR
+    assert "SystemExit: 0" in cell.findings[0].message.en
+    data = tmp_path / "rows.tsv"
+    data.write_text("date\tvillage\n", encoding="utf-8")
+    with pytest.raises(ImportRefused) as refused:
+        read_table(host.registry, data)
+    assert refused.value.lines() == [f"{data}: the exiting reader failed: SystemExit: 0"]
 
 
 # views and importers

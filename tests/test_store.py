@@ -21,6 +21,7 @@ from store import (
     Refused,
     SchemaTooNew,
     Store,
+    StoreCorrupt,
     StoreMissing,
     Village,
     now_text,
@@ -165,6 +166,16 @@ def test_records_go_to_the_partition_of_their_quarter(town: Store, tmp_path: Pat
     assert names == ["2022Q2.json", "2022Q3.json", "2023Q1.json"]
     assert town.record_quarters() == [Q2, Q3, Q5]
     assert [r.id for r in town.village_records(Q3, "V002", "test.note")] == [ids[1]]
+
+
+def test_quarters_up_to_one_are_found_without_reading_later_partitions(town: Store) -> None:
+    with town.transaction() as tx:
+        tx.add_records([note("V001", date(2022, 5, 1)), note("V001", date(2023, 1, 1))])
+    town.layout.records(Q5).write_bytes(b"{not json")
+    reader = Store(town.path).open()
+    assert reader.record_quarters(until=Q4) == [Q2]
+    with pytest.raises(StoreCorrupt):
+        reader.record_quarters()
 
 
 def test_saving_one_quarter_leaves_the_other_partitions_untouched(town: Store) -> None:

@@ -7,18 +7,31 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import DataTable, Static, TabbedContent
+from wcwidth import wcwidth
 
 from plugins.manager import PluginHost
 from store import Quarter, Store
-from tests.tui_support import Q2, Q3, build_town, make_app, settle
+from tests.tui_support import (
+    CJK,
+    Q2,
+    Q3,
+    binding_owners,
+    build_town,
+    make_app,
+    module_texts,
+    settle,
+)
 from tui import keys
 from tui.app import PinganApp
 from tui.commands import palette_commands
 from tui.screens.evidence import EvidenceScreen
-from tui.screens.help import HelpScreen
+from tui.screens.help import SCREEN_NAMES, HelpScreen
 from tui.screens.jump import JumpScreen
 from tui.screens.main import MainScreen
+from tui.symbols import ASCII_SYMBOLS, STATE_NAMES, STATE_SYMBOLS
 from tui.text import CATALOGUE
 from tui.widgets.grid import ComplianceGrid, GridTable
 
@@ -164,9 +177,10 @@ async def test_help_lists_every_binding_of_the_screen_with_ids(
             "grid.jump",
             "grid.evidence",
             "grid.office",
-            "records.new",
+            "grid.new_record",
         ):
             assert binding_id in ids
+        assert "records.new" not in ids
         assert expected <= ids
         assert [str(c) for c in table.get_row("slash")] == [
             "/",
@@ -279,29 +293,69 @@ async def test_record_keys_open_the_record_screens(town: Store, host: PluginHost
         assert isinstance(app.screen, UnitsScreen)
 
 
-def test_every_binding_has_an_id_and_a_tooltip_in_both_languages() -> None:
-    from tui.screens.help import HelpScreen as Help
-    from tui.widgets.grid import ComplianceGrid as Grid
-
-    classes = (PinganApp, MainScreen, Grid, GridTable, EvidenceScreen, Help, JumpScreen)
-    for cls in classes:
-        for binding in cls.BINDINGS:
-            assert not isinstance(binding, tuple)
-            assert binding.id in keys.SPECS, (cls.__name__, binding)
-            assert binding.tooltip, binding
+def test_every_binding_comes_from_the_registry_with_a_tooltip_in_both_languages() -> None:
+    owners = binding_owners()
+    assert {"PinganApp", "MainScreen", "RecordsScreen", "RecordFormScreen", "UnitsScreen"} <= {
+        owner.__name__ for owner in owners
+    }
+    for owner in owners:
+        for binding in owner.__dict__["BINDINGS"]:
+            assert isinstance(binding, Binding), (owner, binding)
+            spec = keys.SPECS.get(binding.id or "")
+            assert spec is not None, (owner.__name__, binding)
+            assert binding == spec.binding("zh"), (owner.__name__, binding)
+    assert len(keys.SPECS) == len(keys.KEY_SPECS)
     for spec in keys.KEY_SPECS:
         assert spec.description.zh and spec.description.en, spec.id
         assert spec.tooltip.zh and spec.tooltip.en, spec.id
+        assert not CJK.search(spec.description.en + spec.tooltip.en) or spec.id == "app.language"
+
+
+def test_the_help_screen_names_every_screen_that_has_bindings() -> None:
+    screens = [owner for owner in binding_owners() if issubclass(owner, Screen)]
+    assert len(screens) >= 8
+    for screen in screens:
+        if screen is not HelpScreen:
+            assert screen.__name__ in SCREEN_NAMES, screen
+
+
+async def test_a_keymap_entry_moves_one_screens_key_and_no_other(
+    town: Store, host: PluginHost
+) -> None:
+    from tui.screens.record_type_picker import RecordTypePicker
+    from tui.screens.records import RecordsScreen
+
+    with town.transaction("tester") as tx:
+        tx.update_settings(keymap={"records.new": "a", "record_form.save": "ctrl+w"})
+    app = make_app(town, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert not app._notifications
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordTypePicker)
+        await pilot.press("escape", "r")
+        await settle(pilot)
+        records = app.screen
+        assert isinstance(records, RecordsScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is records
+        assert "a" in records.active_bindings and "n" not in records.active_bindings
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordTypePicker)
 
 
 def test_interface_strings_hold_no_ambiguous_width_characters() -> None:
     texts = [t for text in CATALOGUE.values() for t in text]
     texts += [t for spec in keys.KEY_SPECS for t in (*spec.description, *spec.tooltip)]
-    from tui.widgets.grid import SYMBOLS
-
-    texts += list(SYMBOLS.values())
+    texts += [t for text in module_texts() for t in text]
+    texts += [t for name in STATE_NAMES.values() for t in name]
+    assert len(texts) > 300
     for text in texts:
         ambiguous = [ch for ch in text if unicodedata.east_asian_width(ch) == "A"]
         assert not ambiguous, (text, ambiguous)
-    for symbol in SYMBOLS.values():
+    for symbol in (*STATE_SYMBOLS.values(), *ASCII_SYMBOLS.values()):
         assert len(symbol) == 1 and unicodedata.east_asian_width(symbol) in ("N", "Na")
+        assert wcwidth(symbol) == 1

@@ -19,7 +19,8 @@ from tui.pinyin import match_villages, readings
 from tui.screens.evidence import EvidenceScreen
 from tui.screens.jump import JumpScreen
 from tui.screens.main import MainScreen
-from tui.widgets.grid import SYMBOLS, ComplianceGrid, GridTable
+from tui.symbols import STATE_SYMBOLS
+from tui.widgets.grid import ComplianceGrid, GridTable
 
 
 @pytest.fixture
@@ -69,7 +70,7 @@ async def test_enter_on_a_failing_cell_shows_its_finding_and_records(
         grid = grid_of(app)
         await pilot.press(*["right"] * CRITERION_CODES.index("N8"))
         assert grid.cursor_column() == "N8"
-        assert shown(grid, "SC001", "N8") == SYMBOLS[State.FAIL]
+        assert shown(grid, "SC001", "N8") == STATE_SYMBOLS[State.FAIL]
         await pilot.press("enter")
         await settle(pilot)
         screen = app.screen
@@ -127,18 +128,18 @@ async def test_brackets_step_quarters_updating_header_and_cells_in_place(
         header = app.screen.query_one("#header-quarter", Static)
         rebuilds = grid.rebuilds
         assert str(header.content) == "2022Q3"
-        assert shown(grid, "SC001", "N8") == SYMBOLS[State.FAIL]
-        assert shown(grid, "SC001", "G1") == SYMBOLS[State.PASS]
+        assert shown(grid, "SC001", "N8") == STATE_SYMBOLS[State.FAIL]
+        assert shown(grid, "SC001", "G1") == STATE_SYMBOLS[State.PASS]
         await pilot.press("left_square_bracket")
         await settle(pilot)
         assert app.quarter == Q2 and app.grid is not None and app.grid.quarter == Q2
         assert str(header.content) == "2022Q2"
-        assert shown(grid, "SC001", "N8") == SYMBOLS[State.PASS]
-        assert shown(grid, "SC001", "G1") == SYMBOLS[State.PENDING]
+        assert shown(grid, "SC001", "N8") == STATE_SYMBOLS[State.PASS]
+        assert shown(grid, "SC001", "G1") == STATE_SYMBOLS[State.PENDING]
         assert "2022Q2" in str(grid.query_one("#grid-bar", Static).content)
         await pilot.press("right_square_bracket")
         await settle(pilot)
-        assert shown(grid, "SC001", "N8") == SYMBOLS[State.FAIL]
+        assert shown(grid, "SC001", "N8") == STATE_SYMBOLS[State.FAIL]
         assert grid.rebuilds == rebuilds
 
 
@@ -227,8 +228,8 @@ async def test_a_record_written_outside_the_ui_turns_the_cell_fail_in_place(
         await settle(pilot)
         grid = grid_of(app)
         rebuilds = grid.rebuilds
-        assert shown(grid, "SC005", "N8") == SYMBOLS[State.PASS]
-        assert shown(grid, "SC005", "complies") == SYMBOLS[State.PASS]
+        assert shown(grid, "SC005", "N8") == STATE_SYMBOLS[State.PASS]
+        assert shown(grid, "SC005", "complies") == STATE_SYMBOLS[State.PASS]
 
         def write() -> None:
             record = new_record(host, "police.case", "SC005", date(2022, 9, 20), kind="security")
@@ -238,8 +239,8 @@ async def test_a_record_written_outside_the_ui_turns_the_cell_fail_in_place(
 
         app.run_worker(write, thread=True)
         await settle(pilot)
-        assert shown(grid, "SC005", "N8") == SYMBOLS[State.FAIL]
-        assert shown(grid, "SC005", "complies") == f"{SYMBOLS[State.FAIL]}1"
+        assert shown(grid, "SC005", "N8") == STATE_SYMBOLS[State.FAIL]
+        assert shown(grid, "SC005", "complies") == f"{STATE_SYMBOLS[State.FAIL]}1"
         assert grid.rebuilds == rebuilds
         assert app.grid is not None and app.grid.compliant == 0
 
@@ -271,8 +272,8 @@ async def test_error_cells_show_a_symbol_the_legend_count_and_an_error_panel(
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         grid = grid_of(app)
-        assert shown(grid, "SC005", "N3") == SYMBOLS[State.ERROR]
-        assert shown(grid, "SC005", "complies") == SYMBOLS[State.ERROR]
+        assert shown(grid, "SC005", "N3") == STATE_SYMBOLS[State.ERROR]
+        assert shown(grid, "SC005", "complies") == STATE_SYMBOLS[State.ERROR]
         legend = str(grid.query_one("#grid-legend", Static).content)
         assert "! 出错 5" in legend and "broken" in legend
         await pilot.press(*["right"] * CRITERION_CODES.index("N3"), "enter")

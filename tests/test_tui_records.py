@@ -9,12 +9,13 @@ import pytest
 from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import DataTable, Label, OptionList, SelectionList
+from textual.widgets import DataTable, Label, OptionList, SelectionList, Static
 
 from plugins.api import State
 from plugins.manager import PluginHost
 from store import Store
 from tests.tui_forms_support import (
+    CJK,
     QUARTER,
     add,
     build_town,
@@ -26,14 +27,16 @@ from tests.tui_forms_support import (
     retype,
     settle,
 )
+from tui import keys
 from tui.app import PinganApp
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.help import HelpScreen
 from tui.screens.record_actions import edit_record, open_form
 from tui.screens.record_form import FIX_ERRORS, RecordFormScreen, field_id
 from tui.screens.record_type_picker import RecordTypePicker
 from tui.screens.records import RecordsScreen
 from tui.screens.units import UnitsScreen
-from tui.widgets.village_picker import VillagePicker
+from tui.widgets.village_picker import VillagePicker, VillageQuery
 
 
 @pytest.fixture
@@ -337,13 +340,64 @@ async def test_records_filter_by_village_and_type(town: Store, host: PluginHost)
 
 @pytest.mark.parametrize(
     "owner",
-    [RecordFormScreen, RecordsScreen, UnitsScreen, ConfirmScreen, RecordTypePicker, VillagePicker],
+    [RecordFormScreen, RecordsScreen, UnitsScreen, ConfirmScreen, RecordTypePicker, VillageQuery],
 )
-def test_every_binding_has_an_id_and_a_tooltip(owner: type[Any]) -> None:
+def test_every_binding_is_registered_with_an_id_and_a_tooltip(owner: type[Any]) -> None:
     bindings = owner.BINDINGS
     assert bindings
     for binding in bindings:
         assert isinstance(binding, Binding)
-        assert binding.id and binding.tooltip, binding
+        assert binding.id in keys.SPECS and binding.tooltip, binding
+        assert not CJK.search(keys.SPECS[binding.id].description.en), binding
     ids = [b.id for b in bindings]
     assert len(ids) == len(set(ids))
+
+
+def help_ids(app: PinganApp) -> set[str]:
+    """The binding ids the help screen on top lists."""
+    help_screen = app.screen
+    assert isinstance(help_screen, HelpScreen)
+    table = help_screen.query_one("#help-table", DataTable)
+    return {str(table.get_row_at(row)[1]) for row in range(table.row_count)}
+
+
+async def test_help_lists_the_keys_of_the_records_form_and_dialogs(
+    town: Store, host: PluginHost
+) -> None:
+    add(town, host, "police.case", "V002", kind="security")
+    app = make_app(town, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("f1")
+        records_ids = {"records.new", "records.edit", "records.delete", "records.filter"}
+        assert records_ids | {"records.back", "app.language"} <= help_ids(app)
+        assert "按键（记录）" in str(app.screen.query_one("#help-title", Static).render())
+
+        await pilot.press("escape", "x")
+        await settle(pilot)
+        await pilot.press("f1")
+        assert {"confirm.yes", "confirm.no"} <= help_ids(app)
+        assert "按键（确认）" in str(app.screen.query_one("#help-title", Static).render())
+
+        await pilot.press("escape", "escape", "n")
+        await settle(pilot)
+        await pilot.press("f1")
+        assert "record_type_picker.cancel" in help_ids(app)
+        assert "选择记录类型" in str(app.screen.query_one("#help-title", Static).render())
+
+        await pilot.press("escape", "escape")
+        open_form(app, "police.case", village="V001", quarter=QUARTER)
+        await settle(pilot)
+        picker = form_of(app).query_one(f"#{field_id('village')}", VillagePicker)
+        picker.choose(None)
+        picker.query_one(VillageQuery).focus()
+        await pilot.press("f1")
+        form_ids = {"record_form.save", "record_form.cancel", "village_picker.matches"}
+        assert form_ids <= help_ids(app)
+        assert not records_ids & help_ids(app)
+        assert "记录表单" in str(app.screen.query_one("#help-title", Static).render())
+        await pilot.press("escape", *"v00", "down", "down", "enter")
+        await pilot.pause()
+        assert picker.value == "V002"

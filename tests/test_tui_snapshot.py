@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 
 import pytest
@@ -11,7 +9,7 @@ import pytest
 from plugins.criteria import CRITERION_CODES
 from plugins.manager import PluginHost
 from store import Store
-from tests.tui_support import VILLAGES, build_town, make_app, settle
+from tests.tui_support import VILLAGES, build_town, make_app, settle, svg_text
 from tui.screens.main import MainScreen
 from tui.widgets.grid import GridTable
 
@@ -21,20 +19,13 @@ def town(tmp_path: Path, host: PluginHost) -> Store:
     return build_town(tmp_path / "town.json", host)
 
 
-def svg_text(path: Path) -> str:
-    """The visible text of a Rich SVG export: its <text> contents, unescaped, joined."""
-    svg = path.read_text(encoding="utf-8")
-    parts = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
-    return html.unescape("".join(parts)).replace("\xa0", " ")
-
-
 async def test_grid_snapshot_at_120_by_40(town: Store, host: PluginHost, tmp_path: Path) -> None:
     app = make_app(town, host)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         saved = Path(app.save_screenshot("grid-120x40.svg", path=str(tmp_path)))
     assert saved.exists() and saved.stat().st_size > 0
-    text = svg_text(saved)
+    text = svg_text(saved.read_text(encoding="utf-8"))
     for village in VILLAGES:
         assert village.name in text and village.code in text and village.office in text
     for code in CRITERION_CODES:
@@ -53,7 +44,7 @@ async def test_grid_fits_80_by_24_without_scrolling_sideways(
         assert isinstance(app.screen, MainScreen)
         assert table.virtual_size.width <= table.scrollable_content_region.width
         saved = Path(app.save_screenshot("grid-80x24.svg", path=str(tmp_path)))
-    text = svg_text(saved)
+    text = svg_text(saved.read_text(encoding="utf-8"))
     for code in CRITERION_CODES:
         assert code in text
     assert "东庄" in text and "Village" in text and "? Help" in text

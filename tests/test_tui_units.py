@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 import pytest
-from textual.app import ComposeResult
+from textual import on
+from textual.app import App, ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable, OptionList, Select, Static
+from textual.worker import WorkerFailed
 
 from plugins import Text, UnitSpec, ViewSpec, hookimpl
 from plugins.builtin.views import RecordsView
@@ -44,6 +50,87 @@ class BrokenMount(Static):
 
     def on_mount(self) -> None:
         raise ValueError("mount went wrong")
+
+
+class BrokenRender(Static):
+    def __init__(self, context: ViewContext) -> None:
+        super().__init__("never shown")
+
+    def render(self) -> str:
+        raise ArithmeticError("render went wrong")
+
+
+class Poke(Message):
+    """Asks a view's child to run its (failing) handler."""
+
+
+class FailingChild(Static):
+    def on_poke(self, message: Poke) -> None:
+        raise RuntimeError("child handler went wrong")
+
+
+class ChildHandlerView(Vertical):
+    """A view whose child widget raises in one of its own message handlers."""
+
+    def __init__(self, context: ViewContext) -> None:
+        super().__init__()
+
+    def compose(self) -> ComposeResult:
+        yield FailingChild("child")
+
+    def on_mount(self) -> None:
+        self.query_one(FailingChild).post_message(Poke())
+
+
+class ChildMountView(Vertical):
+    """A view whose child widget raises while it is mounted."""
+
+    def __init__(self, context: ViewContext) -> None:
+        super().__init__()
+        self.context = context
+
+    def compose(self) -> ComposeResult:
+        yield BrokenMount(self.context)
+
+
+class MessageHandlerView(Vertical):
+    """A view whose handler of a child's message raises (a message, not an event)."""
+
+    def __init__(self, context: ViewContext) -> None:
+        super().__init__()
+
+    def compose(self) -> ComposeResult:
+        yield Select([("a", "a"), ("b", "b")])
+
+    def on_mount(self) -> None:
+        self.query_one(Select).value = "b"
+
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        raise LookupError("handler went wrong")
+
+
+class FailingWorker(Static):
+    """Starts a thread worker that raises, leaving exit_on_error at its default (exit)."""
+
+    def on_mount(self) -> None:
+        self.run_worker(self._fail, thread=True)
+
+    def _fail(self) -> None:
+        raise OSError("worker went wrong")
+
+
+class WorkerView(FailingWorker):
+    def __init__(self, context: ViewContext) -> None:
+        super().__init__("working")
+
+
+class ChildWorkerView(Vertical):
+    def __init__(self, context: ViewContext) -> None:
+        super().__init__()
+
+    def compose(self) -> ComposeResult:
+        yield FailingWorker("child working")
 
 
 def missing_module() -> Any:
@@ -90,6 +177,12 @@ def outside_host() -> PluginHost:
                         "mount": lambda: BrokenMount,
                         "notwidget": lambda: "just a string",
                         "badname": "plugins.builtin.views.police:NoSuchView",
+                        "render": lambda: BrokenRender,
+                        "childhandler": lambda: ChildHandlerView,
+                        "childmount": lambda: ChildMountView,
+                        "message": lambda: MessageHandlerView,
+                        "worker": lambda: WorkerView,
+                        "childworker": lambda: ChildWorkerView,
                     },
                 ),
             ),
@@ -197,6 +290,12 @@ async def test_an_outside_plugins_view_appears_with_no_change_to_the_tui(
         ("mount", "ValueError: mount went wrong"),
         ("notwidget", "TypeError"),
         ("badname", "AttributeError"),
+        ("render", "ArithmeticError: render went wrong"),
+        ("childhandler", "RuntimeError: child handler went wrong"),
+        ("childmount", "ValueError: mount went wrong"),
+        ("message", "LookupError: handler went wrong"),
+        ("worker", "OSError: worker went wrong"),
+        ("childworker", "OSError: worker went wrong"),
     ],
 )
 async def test_a_failing_view_shows_an_error_panel_and_the_app_stays_up(
@@ -231,3 +330,21 @@ async def test_a_failing_view_shows_an_error_panel_and_the_app_stays_up(
         assert app.is_running
         assert app.screen.query_one(ComplianceGrid)
         assert app.grid is not None and app.grid.quarter == QUARTER
+
+
+def test_the_textual_internals_the_view_fence_relies_on_are_still_there() -> None:
+    """tui.view_fence overrides App._handle_exception and reads the running message pump.
+
+    Textual offers no public hook for an exception in a widget's handlers or workers; when
+    this fails, Textual moved these internals and the fence must follow them.
+    """
+    from textual import _context
+    from textual.message_pump import MessagePump
+
+    handle = App._handle_exception
+    assert list(inspect.signature(handle).parameters) == ["self", "error"]
+    for caller in (MessagePump._pre_process, MessagePump._process_messages_loop):
+        assert "self.app._handle_exception(error)" in inspect.getsource(caller)
+    assert isinstance(_context.active_message_pump, ContextVar)
+    assert "self._context()" in inspect.getsource(MessagePump._process_messages)
+    assert WorkerFailed(ValueError("x")).error.args == ("x",)

@@ -13,7 +13,7 @@ from textual.widgets import Input, Label, Select
 
 from plugins.manager import PluginHost
 from store import Decision, Quarter, Record, Store, Village
-from tests.tui_support import new_record, settle
+from tests.tui_support import CJK, new_record, settle
 from tui.app import PinganApp
 from tui.screens.record_form import RecordFormScreen, error_id, field_id
 
@@ -26,7 +26,7 @@ VILLAGES = (
 )
 PATROLS_PER_QUARTER = 6
 
-__all__ = ["new_record", "settle"]
+__all__ = ["CJK", "new_record", "settle"]
 
 
 def build_town(

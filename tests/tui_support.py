@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import html
+import importlib
+import pkgutil
+import re
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
+from textual.dom import DOMNode
 from textual.pilot import Pilot
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 from textual.worker import WorkerState
 
+from plugins.i18n import Text
 from plugins.manager import PluginHost
 from store import Decision, NewRecord, Quarter, Store, Village
 from tui.app import PinganApp
+
+CJK = re.compile(r"[\u3400-\u9fff\uff01-\uff5e]")
+"""A Chinese character or full-width punctuation mark."""
 
 Q3 = Quarter(2022, 3)
 Q2 = Quarter(2022, 2)
@@ -106,3 +119,63 @@ async def settle(pilot: Pilot[Any]) -> None:
         if not busy:
             return
     raise AssertionError(f"workers still busy: {busy}")
+
+
+def svg_text(svg: str) -> str:
+    """The visible text of a Rich SVG export: its <text> contents, unescaped, joined."""
+    parts = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
+    return html.unescape("".join(parts)).replace("\xa0", " ")
+
+
+def screen_text(app: PinganApp) -> str:
+    """What the screen on top shows right now, line by line, spaces kept (dialogs: the dialog)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def footer_text(app: PinganApp) -> str:
+    """The keys and descriptions the footer of the screen on top shows."""
+    footer = app.screen.query_one(Footer)
+    return "  ".join(f"{key.key_display} {key.description}" for key in footer.query(FooterKey))
+
+
+def tui_modules(*packages: str) -> Iterator[ModuleType]:
+    """Every module of the packages named, imported (the command line's excepted)."""
+    for package_name in packages:
+        package = importlib.import_module(package_name)
+        yield package
+        for info in pkgutil.walk_packages(package.__path__, f"{package_name}."):
+            if not info.name.startswith("tui.cli"):
+                yield importlib.import_module(info.name)
+
+
+def binding_owners() -> list[type[DOMNode]]:
+    """Every class of the TUI that declares BINDINGS of its own."""
+    return [
+        value
+        for module in tui_modules("tui")
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and issubclass(value, DOMNode)
+        and value.__module__ == module.__name__
+        and "BINDINGS" in value.__dict__
+    ]
+
+
+def module_texts() -> list[Text]:
+    """The bilingual strings the TUI and the built-in views keep at module level."""
+    found: list[Text] = []
+
+    def collect(value: object) -> None:
+        if isinstance(value, Text):
+            found.append(value)
+        elif isinstance(value, tuple | list):
+            for item in value:
+                collect(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+
+    for module in tui_modules("tui", "plugins.builtin.views"):
+        for value in vars(module).values():
+            collect(value)
+    return found

@@ -24,12 +24,16 @@ from tui.messages import DataChanged, GridFailed, GridReady, LanguageChanged, Qu
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.text import tr
+from tui.view_fence import FencedApp
 
 THEME = "textual-dark"
 
 
-class PinganApp(App[None]):
-    """The township's dashboard and compliance grid, in Chinese or English."""
+class PinganApp(FencedApp):
+    """The township's dashboard and compliance grid, in Chinese or English.
+
+    A FencedApp, so a plugin's data view that raises shows an error panel instead of ending it.
+    """
 
     CSS_PATH: ClassVar[str | Path] = "app.tcss"
     TITLE = "pingan"

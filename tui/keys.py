@@ -1,7 +1,10 @@
-"""The registry of the shell's key bindings: ids, default keys, bilingual descriptions and tooltips.
+"""The registry of every key binding of the TUI: ids, default keys, descriptions and tooltips.
 
 Every binding has an id so a town can remap it from settings.keymap (App.set_keymap), and
-bilingual labels so the footer and help screen follow the interface language.
+a description and tooltip in each language so the footer and help screen show the
+interface language only and follow a switch. An id names one action of one screen
+(`grid.new_record` is the main screen's `n`, `records.new` the records screen's), so
+remapping one never moves another.
 """
 
 from __future__ import annotations
@@ -9,11 +12,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.dom import DOMNode
 
 from plugins.i18n import Text
+
+if TYPE_CHECKING:
+    from tui.app import PinganApp
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +131,7 @@ KEY_SPECS: tuple[KeySpec, ...] = (
         ),
     ),
     KeySpec(
-        "records.new",
+        "grid.new_record",
         "n",
         "new_record",
         Text("新建", "New"),
@@ -206,6 +213,105 @@ KEY_SPECS: tuple[KeySpec, ...] = (
         Text("选择上一个匹配的村", "Highlight the previous match"),
         show=False,
     ),
+    KeySpec(
+        "records.new",
+        "n",
+        "new_record",
+        Text("新建", "New"),
+        Text("新建一条记录（预填筛选的村）", "Add a record (for the village filtered on, if any)"),
+    ),
+    KeySpec(
+        "records.edit",
+        "e",
+        "edit_record",
+        Text("编辑", "Edit"),
+        Text("编辑选中的记录（或按回车）", "Edit the selected record (or press Enter)"),
+    ),
+    KeySpec(
+        "records.delete",
+        "delete,x",
+        "delete_record",
+        Text("删除", "Delete"),
+        Text("删除选中的记录（需确认）", "Delete the selected record, after confirmation"),
+    ),
+    KeySpec(
+        "records.filter",
+        "slash",
+        "focus_filter",
+        Text("筛选", "Filter"),
+        Text("按村名、编号或拼音首字母筛选", "Filter by village name, code or pinyin initials"),
+    ),
+    KeySpec(
+        "records.back",
+        "escape",
+        "back",
+        Text("返回", "Back"),
+        Text("回到主屏幕", "Back to the main screen"),
+    ),
+    KeySpec(
+        "record_type_picker.cancel",
+        "escape",
+        "cancel",
+        Text("取消", "Cancel"),
+        Text("不新建记录", "Add nothing"),
+    ),
+    KeySpec(
+        "record_form.save",
+        "ctrl+s",
+        "save",
+        Text("保存", "Save"),
+        Text("检查每一项并保存记录", "Check every field and save the record"),
+    ),
+    KeySpec(
+        "record_form.cancel",
+        "escape",
+        "cancel",
+        Text("取消", "Cancel"),
+        Text("关闭表单，不保存", "Close the form without saving"),
+    ),
+    KeySpec(
+        "village_picker.matches",
+        "down",
+        "focus_matches",
+        Text("匹配的村", "Matches"),
+        Text("移到匹配的村的列表", "Move into the list of matching villages"),
+        show=False,
+    ),
+    KeySpec(
+        "confirm.yes",
+        "y",
+        "answer(True)",
+        Text("是", "Yes"),
+        Text("确认并执行", "Confirm and go ahead"),
+    ),
+    KeySpec(
+        "confirm.no",
+        "n,escape",
+        "answer(False)",
+        Text("否", "No"),
+        Text("取消，不做改动", "Cancel; change nothing"),
+    ),
+    KeySpec(
+        "units.back",
+        "escape",
+        "back",
+        Text("返回", "Back"),
+        Text("回到主屏幕", "Back to the main screen"),
+    ),
+    KeySpec(
+        "units.menu",
+        "m",
+        "focus_menu",
+        Text("菜单", "Menu"),
+        Text("回到单位菜单", "Move to the units menu"),
+    ),
+    KeySpec(
+        "units.reload",
+        "f5",
+        "reload_view",
+        Text("刷新", "Reload"),
+        Text("重新打开当前视图", "Open the current view again"),
+    ),
 )
 
 SPECS: dict[str, KeySpec] = {spec.id: spec for spec in KEY_SPECS}
@@ -214,6 +320,23 @@ SPECS: dict[str, KeySpec] = {spec.id: spec for spec in KEY_SPECS}
 def bindings(*ids: str, lang: str = "zh") -> list[BindingType]:
     """The Bindings for ids, labelled in lang, for a class's BINDINGS."""
     return [SPECS[binding_id].binding(lang) for binding_id in ids]
+
+
+def follow_language(node: DOMNode) -> None:
+    """Label node's bindings in the app's language now, and again after every switch.
+
+    Call it from on_mount; the footer and help screen then show one language only. The
+    first labelling asks for no footer refresh: the footer reads the bindings once the
+    screen is up, and a refresh while a DataTable fills can paint it with stale widths.
+    """
+    app = cast("PinganApp", node.app)
+
+    def switched(lang: str) -> None:
+        relabel(node, lang)
+        node.refresh_bindings()
+
+    relabel(node, app.lang)
+    node.watch(app, "lang", switched, init=False)
 
 
 def relabel(node: DOMNode, lang: str) -> None:

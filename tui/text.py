@@ -33,11 +33,7 @@ CATALOGUE: dict[str, Text] = {
     ),
     "grid.errors": Text("出错 {count} 项（插件 {plugins}）", "{count} errors (plugins {plugins})"),
     "grid.failed": Text("网格计算失败：{reason}", "could not compute the grid: {reason}"),
-    # states
-    "state.PASS": Text("达标", "pass"),
-    "state.FAIL": Text("不达标", "fail"),
-    "state.PENDING": Text("待定", "pending"),
-    "state.ERROR": Text("出错", "error"),
+    # the complies column
     "complies.yes": Text("全部达标", "complies"),
     "complies.no": Text("{count} 项不达标", "{count} failing"),
     "complies.pending": Text("尚有待定项", "some pending"),

@@ -18,14 +18,7 @@ from plugins import (
     ViewSpec,
     hookimpl,
 )
-from plugins.builtin.rules_support import (
-    absence,
-    choices,
-    percent,
-    plural,
-    ratio_below,
-    threshold_percent,
-)
+from plugins.builtin.rules_support import absence, choices, plural, share_at_least
 from store import Record
 
 ACCIDENT = "emergency.accident"
@@ -129,21 +122,13 @@ def check_hazards(ctx: CheckContext) -> Finding:
     if not due:
         return Finding.passed("本季度无到期隐患", "No hazards due this quarter")
     late = [h for h in due if not rectified_on_time(h)]
-    on_time = len(due) - len(late)
-    minimum = ctx.threshold(MIN_RECTIFIED_RATIO)
-    rate = f"{percent(on_time, len(due))}（{on_time}/{len(due)}）"
-    rate_en = f"{percent(on_time, len(due))} ({on_time}/{len(due)})"
-    if ratio_below(on_time, len(due), minimum):
-        return Finding.failed(
-            f"本季度到期隐患按期整改率 {rate}，低于 {threshold_percent(minimum)}",
-            f"{rate_en} of the hazards due this quarter rectified by their deadline, "
-            f"below {threshold_percent(minimum)}",
-            evidence=late,
-        )
-    return Finding.passed(
-        f"本季度到期隐患按期整改率 {rate}，不低于 {threshold_percent(minimum)}",
-        f"{rate_en} of the hazards due this quarter rectified by their deadline, "
-        f"at least {threshold_percent(minimum)}",
+    return share_at_least(
+        len(due) - len(late),
+        len(due),
+        ctx.threshold(MIN_RECTIFIED_RATIO),
+        "本季度到期隐患按期整改率",
+        "of the hazards due this quarter rectified by their deadline",
+        late,
     )
 
 

@@ -18,14 +18,7 @@ from plugins import (
     ViewSpec,
     hookimpl,
 )
-from plugins.builtin.rules_support import (
-    absence,
-    choices,
-    percent,
-    plural,
-    ratio_below,
-    threshold_percent,
-)
+from plugins.builtin.rules_support import absence, choices, plural, share_at_least
 from store import Record
 
 DISPUTE = "judicial.dispute"
@@ -133,23 +126,14 @@ def check_disputes(ctx: CheckContext) -> Finding:
             f"{len(above)} resolved above the town",
             evidence=criminal + above,
         )
-    end = ctx.quarter.end
-    unresolved = [r for r in disputes if not resolved_by(r, end)]
-    resolved = len(disputes) - len(unresolved)
-    minimum = ctx.threshold(MIN_RESOLVED_RATIO)
-    rate = f"{percent(resolved, len(disputes))}（{resolved}/{len(disputes)}）"
-    rate_en = f"{percent(resolved, len(disputes))} ({resolved}/{len(disputes)})"
-    if ratio_below(resolved, len(disputes), minimum):
-        return Finding.failed(
-            f"本季度纠纷化解率 {rate}，低于 {threshold_percent(minimum)}",
-            f"{rate_en} of the quarter's disputes resolved by quarter end, "
-            f"below {threshold_percent(minimum)}",
-            evidence=unresolved,
-        )
-    return Finding.passed(
-        f"本季度纠纷化解率 {rate}，不低于 {threshold_percent(minimum)}",
-        f"{rate_en} of the quarter's disputes resolved by quarter end, "
-        f"at least {threshold_percent(minimum)}",
+    unresolved = [r for r in disputes if not resolved_by(r, ctx.quarter.end)]
+    return share_at_least(
+        len(disputes) - len(unresolved),
+        len(disputes),
+        ctx.threshold(MIN_RESOLVED_RATIO),
+        "本季度纠纷化解率",
+        "of the quarter's disputes resolved by quarter end",
+        unresolved,
     )
 
 

@@ -53,6 +53,27 @@ def plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
+def share_at_least(
+    part: int,
+    whole: int,
+    minimum: float,
+    zh_rate: str,
+    en_share: str,
+    shortfall: Sequence[Record],
+) -> Finding:
+    """PASS when part/whole reaches minimum (exactly the threshold passes), else FAIL.
+
+    `zh_rate` names the rate in Chinese (本季度纠纷化解率); `en_share` follows the figure in
+    English ("of the quarter's disputes resolved..."); `shortfall` is the failure's evidence.
+    """
+    shown = threshold_percent(minimum)
+    zh = f"{zh_rate} {percent(part, whole)}（{part}/{whole}）"
+    en = f"{percent(part, whole)} ({part}/{whole}) {en_share}"
+    if ratio_below(part, whole, minimum):
+        return Finding.failed(f"{zh}，低于 {shown}", f"{en}, below {shown}", evidence=shortfall)
+    return Finding.passed(f"{zh}，不低于 {shown}", f"{en}, at least {shown}")
+
+
 def absence(found: Sequence[Record], zh: str, measure: str, en_one: str, en_many: str) -> Finding:
     """PASS when nothing was found this quarter, else FAIL with exactly the records found.
 

@@ -13,8 +13,9 @@ from plugins.demo.events import generate_records
 from plugins.demo.plan import LAST_QUARTER, QUARTERS, Trouble, TroublePlan, make_plan
 from plugins.demo.villages import TOWN, make_villages
 from plugins.demo.writer import RawRecord
+from plugins.importing import new_record
 from plugins.manager import PluginHost
-from store import Decision, NewRecord, Quarter, Refused, Store, Transaction, Village
+from store import Decision, NewRecord, Quarter, Refused, Store, Village
 
 __all__ = [
     "DEMO_ACTOR",
@@ -111,17 +112,8 @@ def _validated(town: DemoTown, host: PluginHost) -> list[NewRecord]:
         if errors:
             reasons = "; ".join(f"{e.field}: {e.reason}" for e in errors)
             raise ValueError(f"demo generated an invalid {type_name} record: {reasons}")
-        village = clean.pop("village")
-        day = date.fromisoformat(clean.pop("date"))
-        out.append(NewRecord(type_name, village, day, clean, record_type.unit))
+        out.append(new_record(record_type, clean))
     return out
-
-
-def _ensure_empty(store: Store, tx: Transaction) -> None:
-    """Refuse a store that holds villages, records, returns or decisions."""
-    tables = ("villages", "returns", "decisions")
-    if any(len(tx.table(name)) for name in tables) or store.record_quarters():
-        raise Refused(f"{store.path}: the store already holds data; the demo needs an empty one")
 
 
 def build_demo(store: Store, host: PluginHost, seed: int = DEMO_SEED) -> None:
@@ -136,7 +128,10 @@ def build_demo(store: Store, host: PluginHost, seed: int = DEMO_SEED) -> None:
     town = DemoTown(seed)
     records = _validated(town, host)
     with store.transaction(DEMO_ACTOR) as tx:
-        _ensure_empty(store, tx)
+        if store.holds_data():
+            raise Refused(
+                f"{store.path}: the store already holds data; the demo needs an empty one"
+            )
         if not tx.settings().town:
             tx.update_settings(town=TOWN)
         tx.set_meta(demo_seed=seed)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from plugins.api import State
-from plugins.criteria import criterion
-from plugins.engine import Engine
+from plugins.engine import Engine, verdict_state
 from plugins.importing import import_records, import_villages
 from plugins.manager import PluginHost
 from store import Decision, Quarter, Village, default_actor, now_text
-from tui.cli.output import STATE_NAMES, table
+from tui.cli.output import table
 from tui.cli.session import CliError, Session
+from tui.symbols import STATE_NAMES
 
 
 def run_villages_import(session: Session, args: argparse.Namespace) -> int:
@@ -171,7 +170,7 @@ def run_decide(session: Session, args: argparse.Namespace) -> int:
     """`pingan decide`: the meeting's verdict on one cell; a reason is needed against the data."""
     store = session.store()
     quarter: Quarter = args.quarter
-    code = criterion(args.criterion).code
+    code: str = args.criterion
     village = store.village(args.village)
     if village is None:
         raise CliError(
@@ -193,15 +192,10 @@ def run_decide(session: Session, args: argparse.Namespace) -> int:
     decision = Decision(quarter, village.code, code, passed, reason, default_actor(), now_text())
     with store.transaction() as tx:
         tx.decide(decision)
-    verdict = STATE_NAMES[decision_state(passed)].get(session.lang)
+    verdict = STATE_NAMES[verdict_state(passed)].get(session.lang)
     session.say(
         f"{quarter} {village.code}（{village.name}）{code}：会议决定{verdict}（数据：{data_says}）",
         f"{quarter} {village.code} ({village.name}) {code}: the meeting decided {verdict} "
         f"(data: {data_says})",
     )
     return 0
-
-
-def decision_state(passed: bool) -> State:
-    """The cell state a decision sets."""
-    return State.PASS if passed else State.FAIL

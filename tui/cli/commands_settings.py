@@ -6,14 +6,14 @@ import argparse
 import re
 from typing import Any
 
-from plugins.i18n import LANGS
+from plugins.i18n import check_lang
 from tui.cli.output import table
 from tui.cli.session import CliError, Session
 
 _KEY_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 NAMES_HELP = (
     "town | lang | target.YEAR | threshold.UNIT.NAME | key.BINDING_ID "
-    "（如 target.2024 0.9、threshold.police.min_patrols 8、key.grid.next_quarter n）"
+    "（如 target.2024 0.9、threshold.police.min_patrols 8、key.quarter.next ctrl+n）"
 )
 
 
@@ -50,9 +50,10 @@ def run_settings_set(session: Session, args: argparse.Namespace) -> int:
             raise CliError(session.text("镇名不能为空", "the town name must not be empty"))
         changes = {"town": value}
     elif name == "lang":
-        if value not in LANGS:
-            raise CliError(f"lang: {value!r} ∉ {', '.join(LANGS)}")
-        changes = {"lang": value}
+        try:
+            changes = {"lang": check_lang(value)}
+        except ValueError as exc:
+            raise CliError(f"lang: {exc}") from None
     elif name.startswith("target."):
         year = _year(name.removeprefix("target."))
         changes = {"targets": {**settings.targets, str(year): _rate(value)}}

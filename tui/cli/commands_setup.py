@@ -29,28 +29,21 @@ def run_init(session: Session, args: argparse.Namespace) -> int:
     town = args.town.strip()
     if not town:
         raise CliError(session.text("镇名不能为空", "the town name must not be empty"))
-    Store(session.db).init(town)
+    session.store_file().init(town)
     session.say(f"已为{town}新建数据库：{session.db}", f"Created the store of {town}: {session.db}")
     return 0
 
 
-def holds_data(store: Store) -> bool:
-    """Whether the store holds anything a user entered: villages, records, returns or decisions."""
-    main = store.main()
-    return bool(main.villages or main.returns or main.decisions or store.record_quarters())
-
-
 def run_demo(session: Session, args: argparse.Namespace) -> int:
     """`pingan demo`: fill a new or empty store with the demo town, then open the TUI."""
-    candidate = Store(session.db)
-    if candidate.exists():
-        opened = candidate.open()
-        if "demo_seed" in opened.main().meta:
+    if session.store_file().exists():
+        store = session.store()
+        if "demo_seed" in store.main().meta:
             session.say(
                 f"{session.db} 已是示范镇，直接打开", f"{session.db} is the demo town already"
             )
-            return 0 if args.no_tui else open_tui(session, session.store(), session.host())
-        if holds_data(opened):
+            return 0 if args.no_tui else open_tui(session, store, session.host())
+        if store.holds_data():
             raise CliError(
                 session.text(
                     f"{session.db}：数据库里已有数据，示范镇不会覆盖它；请用 --db 指定一个新文件",
@@ -59,8 +52,8 @@ def run_demo(session: Session, args: argparse.Namespace) -> int:
                 )
             )
     else:
-        candidate.init(DEMO_TOWN)
-    store = session.store()
+        session.store_file().init(DEMO_TOWN)
+        store = session.store()
     host = session.host()
     from plugins.demo import build_demo
 

@@ -181,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    except OSError as exc:
+        print(exc, file=session.err)
+        return 1
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from plugins.api import State
 from plugins.criteria import CRITERIA
 from plugins.engine import Grid
 from plugins.i18n import Text
+from tui.symbols import ASCII_SYMBOLS, STATE_NAMES, STATE_SYMBOLS
 
 GRID_COLUMNS: tuple[str, ...] = (
     "code",
@@ -29,24 +30,6 @@ GRID_COLUMNS: tuple[str, ...] = (
 )
 """The columns of `pingan grid --format csv`, a contract other tools rely on."""
 
-SYMBOLS: dict[State, str] = {
-    State.PASS: "✓",
-    State.FAIL: "✗",
-    State.PENDING: "?",
-    State.ERROR: "!",
-}
-ASCII_SYMBOLS: dict[State, str] = {
-    State.PASS: "Y",
-    State.FAIL: "X",
-    State.PENDING: "?",
-    State.ERROR: "!",
-}
-STATE_NAMES: dict[State, Text] = {
-    State.PASS: Text("达标", "pass"),
-    State.FAIL: Text("未达标", "fail"),
-    State.PENDING: Text("待定", "pending"),
-    State.ERROR: Text("出错", "error"),
-}
 LEGEND_WIDTH = 100
 
 
@@ -54,15 +37,25 @@ def symbols_for(stream: TextIO) -> dict[State, str]:
     """The cell symbols the stream can encode: check marks, else plain ASCII (e.g. on GBK)."""
     encoding = getattr(stream, "encoding", None) or "utf-8"
     try:
-        "".join(SYMBOLS.values()).encode(encoding)
+        "".join(STATE_SYMBOLS.values()).encode(encoding)
     except (UnicodeEncodeError, LookupError):
         return ASCII_SYMBOLS
-    return SYMBOLS
+    return STATE_SYMBOLS
 
 
-def table(rows: Sequence[Sequence[Any]], headers: Sequence[str], *, fmt: str = "simple") -> str:
+def table(
+    rows: Sequence[Sequence[Any]],
+    headers: Sequence[str],
+    *,
+    fmt: str = "simple",
+    colalign: Sequence[str] | None = None,
+) -> str:
     """A tabulate table that keeps codes such as 007 as text."""
-    return str(tabulate(rows, headers=list(headers), tablefmt=fmt, disable_numparse=True))
+    return str(
+        tabulate(
+            rows, headers=list(headers), tablefmt=fmt, disable_numparse=True, colalign=colalign
+        )
+    )
 
 
 def percent(value: float) -> str:
@@ -127,19 +120,8 @@ def render_grid(grid: Grid, fmt: str, *, lang: str, town: str, symbols: dict[Sta
     rows = grid_rows(grid, symbols, lang)
     empty = Text("没有在册的村。", "No active villages.").get(lang)
     align = ("left", "left", "left", *("center",) * (len(grid.criteria) + 1))
-    body = (
-        str(
-            tabulate(
-                rows,
-                headers=grid_headers(lang),
-                tablefmt="github" if fmt == "md" else "simple",
-                disable_numparse=True,
-                colalign=align,
-            )
-        )
-        if rows
-        else empty
-    )
+    tablefmt = "github" if fmt == "md" else "simple"
+    body = table(rows, grid_headers(lang), fmt=tablefmt, colalign=align) if rows else empty
     heading = title.get(lang).strip()
     if fmt == "md":
         legend = "\n".join(f"- {line}" for line in legend_lines(symbols, lang, wrap=False))

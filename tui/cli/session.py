@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from plugins.i18n import Text
-from plugins.manager import PluginHost, Status
+from plugins.manager import PluginHost
 from store import Store, StoreError, location
 
 
@@ -26,6 +26,7 @@ class Session:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
     _store: Store | None = None
+    _opened: bool = False
     _host: PluginHost | None = None
     _lang: str | None = None
 
@@ -46,7 +47,7 @@ class Session:
         return self._lang
 
     def _stored_lang(self) -> str:
-        candidate = Store(self.db)
+        candidate = self.store_file()
         if not candidate.exists():
             return "zh"
         try:
@@ -66,10 +67,16 @@ class Session:
         """Print a message on stderr."""
         print(self.text(zh, en), file=self.err)
 
+    def store_file(self) -> Store:
+        """The store at db, not yet opened; one object per run, so its files are read once."""
+        if self._store is None:
+            self._store = Store(self.db)
+        return self._store
+
     def store(self) -> Store:
         """The store, opened (and migrated) once; refuses with a hint when there is none."""
-        if self._store is None:
-            candidate = Store(self.db)
+        candidate = self.store_file()
+        if not self._opened:
             if not candidate.exists():
                 raise CliError(
                     self.text(
@@ -79,18 +86,18 @@ class Session:
                         "or `pingan demo` for a demo town",
                     )
                 )
-            self._store = candidate.open()
-        return self._store
+            candidate.open()
+            self._opened = True
+        return candidate
 
     def host(self, *, warn_failures: bool = True) -> PluginHost:
         """The plugins, loaded once; plugins that failed are named on stderr."""
         if self._host is None:
             self._host = PluginHost.load(plugin_dirs=self.plugin_dirs)
             if warn_failures:
-                for info in self._host.infos:
-                    if info.status is Status.FAILED:
-                        self.warn(
-                            f"警告：插件 {info.name} 未能加载（{info.reason}）",
-                            f"warning: plugin {info.name} did not load ({info.reason})",
-                        )
+                for info in self._host.failed():
+                    self.warn(
+                        f"警告：插件 {info.name} 未能加载（{info.reason}）",
+                        f"warning: plugin {info.name} did not load ({info.reason})",
+                    )
         return self._host

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
+
+from plugins.i18n import Text
+from tui import keys
+
+if TYPE_CHECKING:
+    from tui.app import PinganApp
+
+YES = Text("是 (y)", "Yes (y)")
+NO = Text("否 (n)", "No (n)")
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -36,14 +46,10 @@ class ConfirmScreen(ModalScreen[bool]):
     }
     """
 
-    BINDINGS = [
-        Binding("y", "answer(True)", "是 Yes", id="confirm.yes", tooltip="确认 Confirm"),
-        Binding(
-            "n,escape", "answer(False)", "否 No", id="confirm.no", tooltip="取消，不做改动 Cancel"
-        ),
-    ]
+    BINDINGS = keys.bindings("confirm.yes", "confirm.no")
 
-    def __init__(self, question: str, *, yes: str = "是 Yes (y)", no: str = "否 No (n)") -> None:
+    def __init__(self, question: Text, *, yes: Text = YES, no: Text = NO) -> None:
+        """Ask question (in both languages, so a language switch relabels it)."""
         super().__init__()
         self.question = question
         self._yes = yes
@@ -51,13 +57,21 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(escape(self.question), id="confirm-question")
+            yield Label(id="confirm-question")
             with Horizontal(id="confirm-buttons"):
-                yield Button(self._yes, id="confirm-yes", variant="error")
-                yield Button(self._no, id="confirm-no", variant="primary")
+                yield Button("", id="confirm-yes", variant="error")
+                yield Button("", id="confirm-no", variant="primary")
 
     def on_mount(self) -> None:
+        keys.follow_language(self)
+        self.watch(self.app, "lang", self._relabel, init=False)
+        self._relabel(cast("PinganApp", self.app).lang)
         self.query_one("#confirm-no", Button).focus()
+
+    def _relabel(self, lang: str) -> None:
+        self.query_one("#confirm-question", Label).update(escape(self.question.get(lang)))
+        self.query_one("#confirm-yes", Button).label = self._yes.get(lang)
+        self.query_one("#confirm-no", Button).label = self._no.get(lang)
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

@@ -19,17 +19,12 @@ from plugins.engine import Cell, CellFinding
 from plugins.schema import Field, Kind
 from store import Quarter, Record, StoreError, Village
 from tui import keys
+from tui.symbols import STATE_SYMBOLS, state_name
 from tui.text import tr
 
 if TYPE_CHECKING:
     from tui.app import PinganApp
 
-STATE_SYMBOLS: dict[State, str] = {
-    State.PASS: "✔",
-    State.FAIL: "✘",
-    State.PENDING: "?",
-    State.ERROR: "!",
-}
 STATE_STYLES: dict[State, str] = {
     State.PASS: "bold green",
     State.FAIL: "bold red",
@@ -40,7 +35,7 @@ STATE_STYLES: dict[State, str] = {
 
 def state_text(state: State, lang: str) -> RichText:
     """A state as its symbol and word, in its colour."""
-    return RichText(f"{STATE_SYMBOLS[state]} {tr(f'state.{state}', lang)}", STATE_STYLES[state])
+    return RichText(f"{STATE_SYMBOLS[state]} {state_name(state, lang)}", STATE_STYLES[state])
 
 
 def field_value(field: Field, value: Any, lang: str, village_names: dict[str, str]) -> str:
@@ -99,14 +94,12 @@ class EvidenceScreen(ModalScreen[None]):
             yield Static(id="evidence-hint")
 
     def on_mount(self) -> None:
-        keys.relabel(self, self.pingan.lang)
+        keys.follow_language(self)
         self.watch(self.app, "lang", self._relabel, init=False)
         self._render_all()
         self._load_records(self.cell.evidence)
 
     def _relabel(self, lang: str) -> None:
-        keys.relabel(self, lang)
-        self.refresh_bindings()
         self._render_all()
 
     @work(thread=True, exit_on_error=False, group="evidence")

@@ -44,12 +44,18 @@ class JumpScreen(ModalScreen[str | None]):
             yield OptionList(id="jump-matches")
 
     def on_mount(self) -> None:
-        lang = self.pingan.lang
-        keys.relabel(self, lang)
-        self.query_one("#jump-title", Static).update(RichText(tr("jump.title", lang), "bold"))
-        self.query_one("#jump-input", Input).placeholder = tr("jump.placeholder", lang)
+        keys.follow_language(self)
+        self.watch(self.app, "lang", self._relabel, init=False)
+        self._relabel(self.pingan.lang)
         self._show_matches("")
         self.query_one("#jump-input", Input).focus()
+
+    def _relabel(self, lang: str) -> None:
+        query = self.query_one("#jump-input", Input)
+        self.query_one("#jump-title", Static).update(RichText(tr("jump.title", lang), "bold"))
+        query.placeholder = tr("jump.placeholder", lang)
+        if not self.matches:
+            self._show_matches(query.value)
 
     @on(Input.Changed, "#jump-input")
     def _query_changed(self, event: Input.Changed) -> None:

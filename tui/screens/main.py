@@ -32,7 +32,7 @@ class MainScreen(Screen[None]):
         "tab.grid",
         "tab.dashboard",
         "grid.jump",
-        "records.new",
+        "grid.new_record",
         "records.list",
         "units.open",
     )
@@ -62,15 +62,13 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        keys.relabel(self, self.pingan.lang)
+        keys.follow_language(self)
         self.watch(self.app, "lang", self._relabel, init=False)
         self.grid.table.focus()
 
     def _relabel(self, lang: str) -> None:
-        keys.relabel(self, lang)
         for tab in TABS:
             self.tabs.get_tab(tab).label = tr(f"tab.{tab}", lang)
-        self.refresh_bindings()
 
     @on(QuarterChanged)
     def _quarter_changed(self, message: QuarterChanged) -> None:

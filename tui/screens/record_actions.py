@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
+from plugins.i18n import Text
 from store import Quarter, Record
 from tui.screens.record_form import RecordFormScreen
 from tui.screens.record_type_picker import RecordTypePicker
@@ -14,6 +15,11 @@ if TYPE_CHECKING:
     from tui.app import PinganApp
 
 SavedCallback = Callable[[int | None], None]
+UNKNOWN_TYPE = Text("未知记录类型 {name}", "Unknown record type {name}")
+NOT_LOADED = Text(
+    "记录类型 {name} 的插件未加载，无法编辑",
+    "The plugin of record type {name} is not loaded; cannot edit",
+)
 
 
 def default_day(quarter: Quarter, today: date | None = None) -> date:
@@ -33,7 +39,7 @@ def open_form(
     """Push the form of a new record of a type; nothing happens for an unknown type."""
     record_type = app.host.registry.record_types.get(record_type_name)
     if record_type is None:
-        app.notify(f"未知记录类型 unknown record type {record_type_name}", severity="error")
+        app.notify(UNKNOWN_TYPE.format(name=record_type_name).get(app.lang), severity="error")
         return
     day = default_day(quarter or app.quarter)
     app.push_screen(RecordFormScreen(record_type, village=village, day=day), callback=on_saved)
@@ -43,11 +49,7 @@ def edit_record(app: PinganApp, record: Record, on_saved: SavedCallback | None =
     """Push the form of an existing record; refused with a message when its type is not loaded."""
     record_type = app.host.registry.record_types.get(record.type)
     if record_type is None:
-        app.notify(
-            f"记录类型 {record.type} 的插件未加载，无法编辑 "
-            f"The plugin of record type {record.type} is not loaded; cannot edit",
-            severity="error",
-        )
+        app.notify(NOT_LOADED.format(name=record.type).get(app.lang), severity="error")
         return
     app.push_screen(RecordFormScreen(record_type, record=record), callback=on_saved)
 

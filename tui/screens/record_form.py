@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.message import Message
@@ -19,9 +18,12 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, SelectionList, Switch
 
+from plugins.api import State
 from plugins.i18n import Text
 from plugins.schema import Field, FieldError, Kind, RecordType
 from store import Conflict, NewRecord, Quarter, Record, Store, StoreError, Village
+from tui import keys
+from tui.symbols import STATE_SYMBOLS
 from tui.widgets.village_picker import VillagePicker
 
 if TYPE_CHECKING:
@@ -35,12 +37,17 @@ CONFLICT = Text(
 )
 NOT_SAVED = Text("未保存：{reason}", "Not saved: {reason}")
 FIX_ERRORS = Text("有 {count} 处需要更正，未保存", "{count} field(s) to correct; nothing saved")
-
-
-def bilingual(text: Text, lang: str) -> str:
-    """Both languages, the chosen one first: '日期 Date' in Chinese, 'Date 日期' in English."""
-    first, second = (text.en, text.zh) if lang == "en" else (text.zh, text.en)
-    return first if first == second else f"{first} {second}"
+NEW = Text("新建：{type}", "New: {type}")
+EDIT = Text("修改：{type}", "Edit: {type}")
+SAVE = Text("保存 (ctrl+s)", "Save (ctrl+s)")
+CANCEL = Text("取消 (esc)", "Cancel (esc)")
+CHOOSE = Text("请选择", "Choose")
+REQUIRED = "required"
+KNOWN_REASONS: dict[str, Text] = {
+    REQUIRED: Text("必填", "required"),
+    NO_VILLAGE_CHOSEN.en: NO_VILLAGE_CHOSEN,
+}
+"""Field errors shown in the interface language; the schema's other reasons are English."""
 
 
 def field_id(name: str) -> str:
@@ -56,22 +63,7 @@ class RecordFormScreen(ModalScreen[int | None]):
 
     CSS_PATH = "record_form.tcss"
 
-    BINDINGS = [
-        Binding(
-            "ctrl+s",
-            "save",
-            "保存 Save",
-            id="record_form.save",
-            tooltip="检查并保存记录 Check every field and save the record",
-        ),
-        Binding(
-            "escape",
-            "cancel",
-            "取消 Cancel",
-            id="record_form.cancel",
-            tooltip="关闭表单，不保存 Close the form without saving",
-        ),
-    ]
+    BINDINGS = keys.bindings("record_form.save", "record_form.cancel")
 
     class Saved(Message):
         """The worker stored the record; quarters are those whose data changed."""
@@ -84,7 +76,7 @@ class RecordFormScreen(ModalScreen[int | None]):
     class SaveFailed(Message):
         """The worker could not store the record; reason is for the user."""
 
-        def __init__(self, reason: str) -> None:
+        def __init__(self, reason: Text) -> None:
             super().__init__()
             self.reason = reason
 
@@ -103,6 +95,7 @@ class RecordFormScreen(ModalScreen[int | None]):
         self._day = record.date if record else day
         self._villages: list[Village] = []
         self._errors: dict[str, str] = {}
+        self._form_error: Text | None = None
         self._tried_save = False
         self._saving = False
 
@@ -118,28 +111,30 @@ class RecordFormScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         lang = self.lang
-        heading = bilingual(self.record_type.label, lang)
-        action = Text("修改", "Edit") if self.record else Text("新建", "New")
         self._villages = [  # active villages, plus an inactive one an old record names
             v
             for v in self.pingan.store.villages(active_only=False)
             if v.active or v.code == self._village
         ]
         with Vertical(id="record-form"):
-            yield Label(f"{bilingual(action, lang)}: {heading}", id="form-title")
+            yield Label(escape(self._title(lang)), id="form-title")
             with VerticalScroll(id="form-fields"):
                 for f in self.record_type.all_fields():
                     with Vertical(classes="field-row", id=f"row-{f.name}"):
-                        yield Label(self._label_text(f), classes="field-label")
-                        yield self._widget_for(f)
+                        yield Label(escape(self._label_text(f, lang)), classes="field-label")
+                        yield self._widget_for(f, lang)
                         yield Label("", id=error_id(f.name), classes="field-error")
             yield Label("", id="form-error")
             with Horizontal(id="form-buttons"):
-                yield Button(bilingual(Text("保存", "Save"), lang), id="save", variant="primary")
-                yield Button(bilingual(Text("取消", "Cancel"), lang), id="cancel")
+                yield Button(SAVE.get(lang), id="save", variant="primary")
+                yield Button(CANCEL.get(lang), id="cancel")
 
-    def _label_text(self, f: Field) -> str:
-        text = bilingual(f.label, self.lang)
+    def _title(self, lang: str) -> str:
+        action = EDIT if self.record else NEW
+        return action.format(type=self.record_type.label.get(lang)).get(lang)
+
+    def _label_text(self, f: Field, lang: str) -> str:
+        text = f.label.get(lang)
         return f"{text} *" if f.required else text
 
     def _initial(self, f: Field) -> Any:
@@ -149,27 +144,28 @@ class RecordFormScreen(ModalScreen[int | None]):
             return self._village
         return self.record.fields.get(f.name) if self.record else None
 
-    def _widget_for(self, f: Field) -> Widget:
+    def _widget_for(self, f: Field, lang: str) -> Widget:
         value = self._initial(f)
         wid = field_id(f.name)
-        tip = bilingual(f.label, self.lang)
+        tip = f.label.get(lang)
         if f.kind is Kind.ENUM:
-            options = [(bilingual(c.label, self.lang), c.value) for c in f.choices]
             chosen = value if value in f.choice_values() else Select.NULL
             return Select(
-                options,
+                _choice_options(f, lang),
                 value=chosen,
                 allow_blank=True,
-                prompt=bilingual(Text("请选择", "Choose"), self.lang),
+                prompt=CHOOSE.get(lang),
                 id=wid,
                 tooltip=tip,
             )
         if f.kind is Kind.MULTI_ENUM:
             selected = set(value or ())
-            return SelectionList[str](
-                *[(bilingual(c.label, self.lang), c.value, c.value in selected) for c in f.choices],
+            choices = SelectionList[str](
+                *[(c.label.get(lang), c.value, c.value in selected) for c in f.choices],
                 id=wid,
             )
+            choices.tooltip = tip
+            return choices
         if f.kind is Kind.BOOL:
             return Switch(value=bool(value), id=wid, tooltip=tip)
         if f.kind is Kind.VILLAGE:
@@ -189,8 +185,34 @@ class RecordFormScreen(ModalScreen[int | None]):
         return Input(value=text, id=wid, tooltip=tip)
 
     def on_mount(self) -> None:
+        keys.follow_language(self)
+        self.watch(self.app, "lang", self._relabel, init=False)
         first = next(iter(self.record_type.all_fields()))
         self.query_one(f"#{field_id(first.name)}").focus()
+
+    def _relabel(self, lang: str) -> None:
+        """Relabel the form in lang in place: what is typed, chosen and shown as wrong stays."""
+        self.query_one("#form-title", Label).update(escape(self._title(lang)))
+        for f in self.record_type.all_fields():
+            row = self.query_one(f"#row-{f.name}")
+            row.query_one(".field-label", Label).update(escape(self._label_text(f, lang)))
+            widget = self.query_one(f"#{field_id(f.name)}")
+            widget.tooltip = f.label.get(lang)
+            if isinstance(widget, Select):
+                chosen = widget.selection
+                with widget.prevent(Select.Changed):
+                    widget.set_options(_choice_options(f, lang))
+                    widget.prompt = CHOOSE.get(lang)
+                    if chosen is not None:
+                        widget.value = chosen
+            elif isinstance(widget, SelectionList):
+                for index, choice in enumerate(f.choices):
+                    widget.replace_option_prompt_at_index(index, choice.label.get(lang))
+            if f.name in self._errors:
+                self._show_error(f.name, self._errors[f.name])
+        self.query_one("#save", Button).label = SAVE.get(lang)
+        self.query_one("#cancel", Button).label = CANCEL.get(lang)
+        self._show_form_error(self._form_error)
 
     # reading and checking
 
@@ -224,7 +246,9 @@ class RecordFormScreen(ModalScreen[int | None]):
         label = self.query_one(f"#{error_id(name)}", Label)
         if reason:
             self._errors[name] = reason
-            label.update(f"✗ {escape(reason)}")
+            known = KNOWN_REASONS.get(reason)
+            shown = known.get(self.lang) if known is not None else reason
+            label.update(f"{STATE_SYMBOLS[State.FAIL]} {escape(shown)}")
         else:
             self._errors.pop(name, None)
             label.update("")
@@ -243,7 +267,7 @@ class RecordFormScreen(ModalScreen[int | None]):
             self._show_error(f.name, str(exc))
             return
         if self._tried_save and f.required and value in (None, []):
-            self._show_error(f.name, "required")
+            self._show_error(f.name, REQUIRED)
             return
         self._show_error(f.name, None)
 
@@ -298,7 +322,7 @@ class RecordFormScreen(ModalScreen[int | None]):
             f = self._field_of(picker)
             if f is not None and picker.value is None and picker.query_text.strip():
                 errors = [e for e in errors if e.field != f.name]
-                errors.append(FieldError(f.name, NO_VILLAGE_CHOSEN.get(self.lang)))
+                errors.append(FieldError(f.name, NO_VILLAGE_CHOSEN.en))
         return clean, errors
 
     def action_save(self) -> None:
@@ -308,13 +332,12 @@ class RecordFormScreen(ModalScreen[int | None]):
         self._tried_save = True
         clean, errors = self.validate()
         self.show_errors(errors)
-        form_error = self.query_one("#form-error", Label)
         if errors:
-            form_error.update(FIX_ERRORS.format(count=len(errors)).get(self.lang))
+            self._show_form_error(FIX_ERRORS.format(count=len(errors)))
             first = next(f for f in self.record_type.all_fields() if f.name in self._errors)
             self.query_one(f"#{field_id(first.name)}").focus()
             return
-        form_error.update("")
+        self._show_form_error(None)
         new = NewRecord(
             type=self.record_type.name,
             village=clean["village"],
@@ -324,12 +347,16 @@ class RecordFormScreen(ModalScreen[int | None]):
         )
         self._saving = True
         self.query_one("#save", Button).disabled = True
-        self._write(self.pingan.store, self.pingan.actor, new, self.record, self.lang)
+        self._write(self.pingan.store, self.pingan.actor, new, self.record)
+
+    def _show_form_error(self, error: Text | None) -> None:
+        """Show a message about the whole form under the fields (None clears it)."""
+        self._form_error = error
+        text = error.get(self.lang) if error is not None else ""
+        self.query_one("#form-error", Label).update(escape(text))
 
     @work(thread=True, exclusive=True, group="record-form", exit_on_error=False)
-    def _write(
-        self, store: Store, actor: str, new: NewRecord, old: Record | None, lang: str
-    ) -> None:
+    def _write(self, store: Store, actor: str, new: NewRecord, old: Record | None) -> None:
         """Store the record (add or update) and post Saved or SaveFailed."""
         try:
             with store.transaction(actor) as tx:
@@ -340,9 +367,9 @@ class RecordFormScreen(ModalScreen[int | None]):
                     record_id = tx.update_record(old.id, new, expected_rev=old.rev).id
                     quarters = tuple(sorted({old.quarter, Quarter.of(new.date)}))
         except Conflict:
-            self.post_message(self.SaveFailed(CONFLICT.get(lang)))
+            self.post_message(self.SaveFailed(CONFLICT))
         except StoreError as exc:
-            self.post_message(self.SaveFailed(NOT_SAVED.format(reason=str(exc)).get(lang)))
+            self.post_message(self.SaveFailed(NOT_SAVED.format(reason=str(exc))))
         else:
             self.post_message(self.Saved(record_id, quarters))
 
@@ -356,8 +383,12 @@ class RecordFormScreen(ModalScreen[int | None]):
     def _save_failed(self, message: SaveFailed) -> None:
         self._saving = False
         self.query_one("#save", Button).disabled = False
-        self.query_one("#form-error", Label).update(escape(message.reason))
-        self.notify(message.reason, severity="error")
+        self._show_form_error(message.reason)
+        self.notify(message.reason.get(self.lang), severity="error")
+
+
+def _choice_options(f: Field, lang: str) -> list[tuple[str, str]]:
+    return [(c.label.get(lang), c.value) for c in f.choices]
 
 
 def _int_hint(f: Field) -> str:

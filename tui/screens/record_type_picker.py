@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.markup import escape
 from textual.screen import ModalScreen
@@ -15,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from plugins.i18n import Text
 from plugins.schema import RecordType
-from tui.screens.record_form import bilingual
+from tui import keys
 
 if TYPE_CHECKING:
     from plugins.manager import PluginHost
@@ -59,36 +58,47 @@ class RecordTypePicker(ModalScreen[str | None]):
     }
     """
 
-    BINDINGS = [
-        Binding(
-            "escape",
-            "cancel",
-            "取消 Cancel",
-            id="record_type_picker.cancel",
-            tooltip="不新建记录 Add nothing",
-        ),
-    ]
+    BINDINGS = keys.bindings("record_type_picker.cancel")
+
+    @property
+    def pingan(self) -> PinganApp:
+        return cast("PinganApp", self.app)
 
     def compose(self) -> ComposeResult:
-        app = cast("PinganApp", self.app)
-        lang = app.lang
-        options: list[Option | None] = []
-        for code, types in grouped_record_types(app.host):
-            unit = app.host.registry.units[code]
-            options.append(Option(escape(bilingual(unit.name, lang)), disabled=True))
-            options.extend(
-                Option(escape(f"  {bilingual(t.label, lang)}  ({t.name})"), id=t.name)
-                for t in types
-            )
         with Vertical():
-            yield Label(bilingual(TITLE, lang), id="picker-title")
-            yield OptionList(*options, id="record-types")
-            yield Label(HINT.get(lang), classes="hint")
+            yield Label(id="picker-title")
+            yield OptionList(id="record-types")
+            yield Label(classes="hint")
 
     def on_mount(self) -> None:
+        keys.follow_language(self)
+        self.watch(self.app, "lang", self._relabel, init=False)
+        self._relabel(self.pingan.lang)
         options = self.query_one("#record-types", OptionList)
         options.focus()
         options.action_first()
+
+    def options(self, lang: str) -> list[Option]:
+        """Each unit's name (not selectable) followed by its record types, labelled in lang."""
+        host = self.pingan.host
+        options: list[Option] = []
+        for code, types in grouped_record_types(host):
+            options.append(Option(escape(host.registry.units[code].name.get(lang)), disabled=True))
+            options.extend(
+                Option(f"  {escape(t.label.get(lang))}  [dim]{escape(t.name)}[/]", id=t.name)
+                for t in types
+            )
+        return options
+
+    def _relabel(self, lang: str) -> None:
+        self.query_one("#picker-title", Label).update(TITLE.get(lang))
+        self.query_one(".hint", Label).update(HINT.get(lang))
+        types = self.query_one("#record-types", OptionList)
+        highlighted = types.highlighted
+        types.clear_options()
+        types.add_options(self.options(lang))
+        if highlighted is not None:
+            types.highlighted = highlighted
 
     @on(OptionList.OptionSelected, "#record-types")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -6,20 +6,19 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Select
+from textual.widgets import DataTable, Footer, Label, Select
 
 from plugins.i18n import Text
 from plugins.schema import Kind, RecordType
 from store import Conflict, Quarter, Record, Store, StoreError, Village
+from tui import keys
 from tui.messages import DataChanged
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.record_actions import choose_and_create, edit_record
-from tui.screens.record_form import bilingual
 from tui.widgets.village_picker import VillagePicker
 
 if TYPE_CHECKING:
@@ -35,9 +34,8 @@ COLUMNS = (
     ("unit", Text("单位", "Unit")),
 )
 ALL_TYPES = Text("全部类型", "All types")
-VILLAGE_FILTER = Text(
-    "按村筛选：村名 / 代码 / 拼音首字母", "Filter by village: name / code / initials"
-)
+TYPE_FILTER = Text("按记录类型筛选", "Filter by record type")
+VILLAGE_FILTER = Text("按村筛选：村名 / 编号 / 拼音首字母", "Village: name / code / initials")
 NOTHING_SELECTED = Text("没有选中的记录", "No record selected")
 DELETE_QUESTION = Text("删除这条记录？\n{summary}", "Delete this record?\n{summary}")
 DELETED = Text("已删除记录 {id}", "Deleted record {id}")
@@ -83,31 +81,9 @@ class RecordsScreen(Screen[None]):
 
     CSS_PATH = "records.tcss"
 
-    BINDINGS = [
-        Binding("n", "new_record", "新建 New", id="records.new", tooltip="新建记录 Add a record"),
-        Binding(
-            "e",
-            "edit_record",
-            "编辑 Edit",
-            id="records.edit",
-            tooltip="编辑选中的记录（或按回车） Edit the selected record (or press Enter)",
-        ),
-        Binding(
-            "delete,x",
-            "delete_record",
-            "删除 Delete",
-            id="records.delete",
-            tooltip="删除选中的记录（需确认） Delete the selected record, after confirmation",
-        ),
-        Binding(
-            "slash",
-            "focus_filter",
-            "筛选 Filter",
-            id="records.filter",
-            tooltip="按村筛选 Filter by village",
-        ),
-        Binding("escape", "back", "返回 Back", id="records.back", tooltip="返回 Go back"),
-    ]
+    BINDINGS = keys.bindings(
+        "records.new", "records.edit", "records.delete", "records.filter", "records.back"
+    )
 
     class Loaded(Message):
         """The worker read the quarter's records and the villages."""
@@ -150,17 +126,17 @@ class RecordsScreen(Screen[None]):
             yield VillagePicker(
                 villages,
                 value=self._village,
-                placeholder=VILLAGE_FILTER.get(lang),
+                placeholder=VILLAGE_FILTER,
                 id="village-filter",
             )
             yield Select(
                 self._type_options(),
-                prompt=bilingual(ALL_TYPES, lang),
+                prompt=ALL_TYPES.get(lang),
                 value=self._type
                 if self._type in self.pingan.host.registry.record_types
                 else Select.NULL,
                 id="type-filter",
-                tooltip=bilingual(Text("按类型筛选", "Filter by type"), lang),
+                tooltip=TYPE_FILTER.get(lang),
             )
         yield DataTable[str](id="records-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -175,6 +151,7 @@ class RecordsScreen(Screen[None]):
         ]
 
     def on_mount(self) -> None:
+        keys.follow_language(self)
         self._set_columns()
         self.watch(self.app, "quarter", self._quarter_changed, init=False)
         self.watch(self.app, "lang", self._relabel, init=False)
@@ -214,12 +191,10 @@ class RecordsScreen(Screen[None]):
         chosen = type_filter.selection
         with type_filter.prevent(Select.Changed):
             type_filter.set_options(self._type_options())
-            type_filter.prompt = bilingual(ALL_TYPES, lang)
+            type_filter.prompt = ALL_TYPES.get(lang)
             if chosen is not None:
                 type_filter.value = chosen
-        self.query_one("#village-filter #village-query", Input).placeholder = VILLAGE_FILTER.get(
-            lang
-        )
+        type_filter.tooltip = TYPE_FILTER.get(lang)
         self._set_columns()
         self.fill()
 
@@ -318,18 +293,25 @@ class RecordsScreen(Screen[None]):
         if record is None:
             self.notify(NOTHING_SELECTED.get(lang), severity="warning")
             return
-        rtype = self.pingan.host.registry.record_types.get(record.type)
-        label = rtype.label.get(lang) if rtype else record.type
-        village = self._names.get(record.village, record.village)
-        line = f"{label}, {village}, {record.date.isoformat()}: {summarize(record, rtype, lang)}"
+        question = Text(
+            DELETE_QUESTION.zh.format(summary=self._line(record, "zh")),
+            DELETE_QUESTION.en.format(summary=self._line(record, "en")),
+        )
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._delete(self.pingan.store, self.pingan.actor, record, lang)
+                self._delete(self.pingan.store, self.pingan.actor, record, self.pingan.lang)
 
-        self.app.push_screen(
-            ConfirmScreen(DELETE_QUESTION.format(summary=line).get(lang)), callback=answered
-        )
+        self.app.push_screen(ConfirmScreen(question), callback=answered)
+
+    def _line(self, record: Record, lang: str) -> str:
+        """A record in one line for the delete question: type, village, date and fields."""
+        rtype = self.pingan.host.registry.record_types.get(record.type)
+        label = rtype.label.get(lang) if rtype else record.type
+        village = self._names.get(record.village, record.village)
+        line = f"{label}, {village}, {record.date.isoformat()}"
+        summary = summarize(record, rtype, lang)
+        return f"{line}: {summary}" if summary else line
 
     @work(thread=True, exclusive=True, group="records-delete", exit_on_error=False)
     def _delete(self, store: Store, actor: str, record: Record, lang: str) -> None:

@@ -1,24 +1,19 @@
 """The Units menu: every unit with the data views its plugin registered, opened on demand.
 
-A view is plugin code, so everything it does while being imported, built and mounted is
-fenced: the failure becomes an error panel naming the plugin and the app stays up.
+A view is plugin code, so it is fenced (tui.view_fence): whatever it raises while being
+imported, built, mounted or running becomes an error panel naming the plugin; the app
+stays up.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.compose import compose
 from textual.containers import Horizontal, Vertical
-from textual.geometry import Region
 from textual.markup import escape
-from textual.message import Message
 from textual.screen import Screen
-from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -26,9 +21,10 @@ from textual.widgets.option_list import Option
 from plugins.api import ViewSpec
 from plugins.i18n import Text
 from plugins.manager import describe
-from plugins.views import ViewContext, resolve_view
+from plugins.views import resolve_view
+from tui import keys
 from tui.messages import DataChanged
-from tui.screens.record_form import bilingual
+from tui.view_fence import ViewCrashed, fence
 
 if TYPE_CHECKING:
     from tui.app import PinganApp
@@ -43,90 +39,19 @@ VIEW_FAILED = Text(
 NOT_A_WIDGET = "{factory!r} gave {value!r}, not a Textual widget class"
 
 
-class ViewCrashed(Message):
-    """A mounted view raised; bubbles from the view to the screen that shows it."""
-
-    def __init__(self, view: Widget, error: BaseException) -> None:
-        super().__init__()
-        self.view = view
-        self.error = error
-
-
-ViewClass = Callable[[ViewContext], Widget]
-_GUARDED: dict[type[Widget], ViewClass] = {}
-
-
-def guarded(cls: type[Widget]) -> ViewClass:
-    """A subclass of a view class whose compose, message handlers and rendering cannot end the app.
-
-    Textual hands an exception in a widget's compose or handlers to `App._handle_exception`,
-    which exits; the subclass catches it first and posts `ViewCrashed` instead.
-    """
-    known = _GUARDED.get(cls)
-    if known is not None:
-        return known
-
-    base: Any = cls
-
-    class GuardedView(base):  # type: ignore[misc]
-        def compose(self) -> ComposeResult:
-            try:
-                children = compose(self, super().compose())
-            except Exception as exc:  # noqa: BLE001 - plugin code may raise anything
-                self.post_message(ViewCrashed(self, exc))
-                return
-            yield from children
-
-        async def _dispatch_message(self, message: Message) -> None:
-            try:
-                await super()._dispatch_message(message)
-            except Exception as exc:  # noqa: BLE001 - plugin code may raise anything
-                if not isinstance(message, ViewCrashed):
-                    self.post_message(ViewCrashed(self, exc))
-
-        def render_lines(self, crop: Region) -> list[Strip]:
-            try:
-                lines: list[Strip] = super().render_lines(crop)
-            except Exception as exc:  # noqa: BLE001 - plugin code may raise anything
-                self.post_message(ViewCrashed(self, exc))
-                return [Strip.blank(crop.width)] * crop.height
-            return lines
-
-    GuardedView.__name__ = cls.__name__
-    GuardedView.__qualname__ = cls.__qualname__
-    GuardedView.__module__ = cls.__module__
-    view_class: ViewClass = GuardedView
-    _GUARDED[cls] = view_class
-    return view_class
-
-
 class UnitsScreen(Screen[None]):
     """A menu of units and views on the left, the open view (or its error) on the right."""
 
     CSS_PATH = "units.tcss"
 
-    BINDINGS = [
-        Binding("escape", "back", "返回 Back", id="units.back", tooltip="返回 Go back"),
-        Binding(
-            "m",
-            "focus_menu",
-            "菜单 Menu",
-            id="units.menu",
-            tooltip="回到单位菜单 Move to the units menu",
-        ),
-        Binding(
-            "f5",
-            "reload_view",
-            "刷新 Reload",
-            id="units.reload",
-            tooltip="重新打开当前视图 Open the current view again",
-        ),
-    ]
+    BINDINGS = keys.bindings("units.back", "units.menu", "units.reload")
 
     def __init__(self, *, view: tuple[str, str] | None = None) -> None:
         super().__init__()
         self._first_view = view
         self.current: tuple[str, str] | None = None
+        self.shown_view: Widget | None = None
+        """The view widget on show; None while none is (or its error panel is)."""
         self.failure: str | None = None
 
     @property
@@ -143,6 +68,7 @@ class UnitsScreen(Screen[None]):
         yield Footer()
 
     async def on_mount(self) -> None:
+        keys.follow_language(self)
         self.watch(self.app, "lang", self._relabel, init=False)
         self.watch(self.app, "quarter", self._reopen, init=False)
         self._build_menu()
@@ -161,7 +87,7 @@ class UnitsScreen(Screen[None]):
     def _build_menu(self) -> None:
         lang = self.pingan.lang
         registry = self.pingan.host.registry
-        self.query_one("#units-title", Label).update(bilingual(TITLE, lang))
+        self.query_one("#units-title", Label).update(TITLE.get(lang))
         options: list[Option] = []
         for code, unit in registry.units.items():
             options.append(Option(escape(unit.name.get(lang)), disabled=True))
@@ -187,11 +113,15 @@ class UnitsScreen(Screen[None]):
             await self.open_view(unit, key)
 
     async def open_view(self, unit: str, key: str) -> bool:
-        """Show a unit's view; False (with an error panel naming the plugin) if it fails."""
+        """Show a unit's view; False (with an error panel naming the plugin) if it cannot be built.
+
+        What the view raises once mounted arrives as `ViewCrashed` and replaces it the same way.
+        """
         spec = self.spec(unit, key)
         if spec is None:
             return False
         self.current = (unit, key)
+        self.shown_view = None
         self.failure = None
         host = self.query_one("#view-host", Vertical)
         await host.remove_children()
@@ -203,8 +133,9 @@ class UnitsScreen(Screen[None]):
             cls = resolve_view(spec)
             if not (isinstance(cls, type) and issubclass(cls, Widget)):
                 raise TypeError(NOT_A_WIDGET.format(factory=spec.factory, value=cls))
-            view = guarded(cls)(self.pingan.view_context())
+            view = fence(cls)(self.pingan.view_context())
             view.add_class("unit-view")
+            self.shown_view = view
             await host.mount(view)
         except Exception as exc:  # noqa: BLE001 - plugin code may raise anything
             await self._show_failure(exc)
@@ -214,7 +145,7 @@ class UnitsScreen(Screen[None]):
     @on(ViewCrashed)
     async def _crashed(self, message: ViewCrashed) -> None:
         message.stop()
-        if message.view.parent is not None:
+        if message.view is self.shown_view:
             await self._show_failure(message.error)
 
     async def _show_failure(self, error: BaseException) -> None:
@@ -222,6 +153,7 @@ class UnitsScreen(Screen[None]):
             return
         unit, key = self.current
         plugin = self.pingan.host.registry.plugin_of_view.get((unit, key), unit)
+        self.shown_view = None
         self.failure = describe(error)
         self.log.error(f"view {unit}/{key} of plugin {plugin} failed", error)
         host = self.query_one("#view-host", Vertical)

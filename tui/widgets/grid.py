@@ -22,17 +22,12 @@ from plugins.engine import Cell, Grid
 from store import Village
 from tui import keys
 from tui.screens.evidence import EvidenceScreen
+from tui.symbols import STATE_SYMBOLS, state_name
 from tui.text import tr
 
 if TYPE_CHECKING:
     from tui.app import PinganApp
 
-SYMBOLS: dict[State, str] = {
-    State.PASS: "✔",
-    State.FAIL: "✘",
-    State.PENDING: "?",
-    State.ERROR: "!",
-}
 STYLES: dict[State, str] = {
     State.PASS: "bold green",
     State.FAIL: "bold bright_white on red",
@@ -48,7 +43,7 @@ SORT_ORDERS: tuple[SortOrder, ...] = ("code", "office", "failures")
 
 def cell_text(state: State) -> RichText:
     """The symbol of a state in its colour."""
-    return RichText(SYMBOLS[state], style=STYLES[state])
+    return RichText(STATE_SYMBOLS[state], style=STYLES[state])
 
 
 def complies_text(grid: Grid, village: str) -> RichText:
@@ -57,7 +52,7 @@ def complies_text(grid: Grid, village: str) -> RichText:
         return cell_text(State.PASS)
     failures = len(grid.failures(village))
     if failures:
-        return RichText(f"{SYMBOLS[State.FAIL]}{failures}", style=STYLES[State.FAIL])
+        return RichText(f"{STATE_SYMBOLS[State.FAIL]}{failures}", style=STYLES[State.FAIL])
     states = {grid.cell(village, code).state for code in grid.criteria}
     return cell_text(State.ERROR if State.ERROR in states else State.PENDING)
 
@@ -125,17 +120,14 @@ class ComplianceGrid(Vertical):
     def on_mount(self) -> None:
         self.columns_shown = GridColumns(wide=self.app.size.width >= WIDE_MIN)
         self.watch(self.app, "lang", self._relabel, init=False)
-        keys.relabel(self, self.lang)
-        keys.relabel(self.table, self.lang)
+        keys.follow_language(self)
+        keys.follow_language(self.table)
         if self.pingan.grid is not None:
             self.show(self.pingan.grid)
         else:
             self._update_bars()
 
     def _relabel(self, lang: str) -> None:
-        keys.relabel(self, lang)
-        keys.relabel(self.table, lang)
-        self.refresh_bindings()
         if self.grid is not None:
             self._rebuild()
         self._update_bars()
@@ -362,8 +354,8 @@ class ComplianceGrid(Vertical):
     def _legend_symbols(self, counts: dict[State, int]) -> RichText:
         line = RichText()
         for state in State:
-            line.append(SYMBOLS[state], style=STYLES[state])
-            line.append(f" {tr(f'state.{state}', self.lang)} {counts.get(state, 0)}  ")
+            line.append(STATE_SYMBOLS[state], style=STYLES[state])
+            line.append(f" {state_name(state, self.lang)} {counts.get(state, 0)}  ")
         line.rstrip()
         return line
 
@@ -389,8 +381,8 @@ class ComplianceGrid(Vertical):
             label.update(line)
             return
         line.append(f"{cell.criterion} {BY_CODE[cell.criterion].name.get(lang)}  ")
-        line.append(SYMBOLS[cell.state], style=STYLES[cell.state])
-        line.append(f" {tr(f'state.{cell.state}', lang)}")
+        line.append(STATE_SYMBOLS[cell.state], style=STYLES[cell.state])
+        line.append(f" {state_name(cell.state, lang)}")
         reason = next((f for f in cell.findings if f.state is cell.state), None)
         if cell.decision is not None:
             line.append(f"  {tr('evidence.decision', lang)} {cell.decision.reason}".rstrip())

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.markup import escape
 from textual.message import Message
 from textual.reactive import reactive
@@ -14,15 +14,35 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from plugins.i18n import Text
 from store import Village
+from tui import keys
 from tui.pinyin import match_villages
 
+if TYPE_CHECKING:
+    from tui.app import PinganApp
+
 MAX_MATCHES = 8
+PLACEHOLDER = Text("村名 / 编号 / 拼音首字母", "name / code / pinyin initials")
 
 
 def village_label(village: Village) -> str:
     """How a chosen village reads in the search box: name and code."""
     return f"{village.name} ({village.code})"
+
+
+class VillageQuery(Input):
+    """The picker's search box, where `down` moves into the list of matching villages.
+
+    Input scrolls on `down` itself, so the binding lives here rather than on the picker.
+    """
+
+    BINDINGS = keys.bindings("village_picker.matches")
+
+    def action_focus_matches(self) -> None:
+        picker = self.parent
+        if isinstance(picker, VillagePicker):
+            picker.focus_matches()
 
 
 class VillagePicker(Widget):
@@ -41,17 +61,6 @@ class VillagePicker(Widget):
         display: block;
     }
     """
-
-    BINDINGS = [
-        Binding(
-            "down",
-            "focus_matches",
-            "Matches",
-            show=False,
-            id="village_picker.matches",
-            tooltip="Move into the list of matching villages",
-        ),
-    ]
 
     value: reactive[str | None] = reactive(None, init=False)
     """The code of the chosen village, None while nothing is chosen."""
@@ -73,7 +82,7 @@ class VillagePicker(Widget):
         villages: Sequence[Village],
         *,
         value: str | None = None,
-        placeholder: str = "村名 / 代码 / 拼音首字母  name / code / initials",
+        placeholder: Text = PLACEHOLDER,
         id: str | None = None,  # noqa: A002 - Textual's widget argument name
         classes: str | None = None,
     ) -> None:
@@ -83,14 +92,25 @@ class VillagePicker(Widget):
         self._placeholder = placeholder
         self.set_reactive(VillagePicker.value, value if value in self._by_code else None)
 
+    @property
+    def lang(self) -> str:
+        return cast("PinganApp", self.app).lang
+
     def compose(self) -> ComposeResult:
         chosen = self._by_code.get(self.value or "")
-        yield Input(
+        yield VillageQuery(
             value=village_label(chosen) if chosen else "",
-            placeholder=self._placeholder,
+            placeholder=self._placeholder.get(self.lang),
             id="village-query",
         )
         yield OptionList(id="village-matches")
+
+    def on_mount(self) -> None:
+        keys.follow_language(self.query_one(VillageQuery))
+        self.watch(self.app, "lang", self._relabel, init=False)
+
+    def _relabel(self, lang: str) -> None:
+        self.query_one("#village-query", Input).placeholder = self._placeholder.get(lang)
 
     @property
     def query_text(self) -> str:
@@ -147,7 +167,8 @@ class VillagePicker(Widget):
         self.choose(event.option.id)
         self.query_one("#village-query", Input).focus()
 
-    def action_focus_matches(self) -> None:
+    def focus_matches(self) -> None:
+        """Move the focus into the list of matches, when it is open."""
         options = self.query_one("#village-matches", OptionList)
         if self.has_class("-open") and options.option_count:
             options.focus()

@@ -1,0 +1,149 @@
+"""Every screen at 80×24: what a reader needs is on screen or reachable by keyboard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widget import Widget
+from textual.widgets import DataTable
+
+from plugins.criteria import CRITERION_CODES
+from plugins.manager import PluginHost
+from store import Store
+from tests.tui_forms_support import QUARTER, choose, form_of
+from tests.tui_forms_support import build_town as build_form_town
+from tests.tui_forms_support import make_app as make_form_app
+from tests.tui_support import Q3, VILLAGES, build_town, make_app, screen_text, settle
+from tui.app import PinganApp
+from tui.keys import SPECS
+from tui.screens.evidence import EvidenceScreen
+from tui.screens.help import HelpScreen
+from tui.screens.jump import JumpScreen
+from tui.screens.record_actions import open_form
+from tui.screens.records import RecordsScreen
+from tui.screens.units import UnitsScreen
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def town(tmp_path: Path, host: PluginHost) -> Store:
+    return build_town(tmp_path / "town.json", host)
+
+
+def on_screen(app: PinganApp, widget: Widget) -> bool:
+    """Whether the whole widget lies inside the terminal, not clipped or scrolled away."""
+    region = widget.region
+    return region.area > 0 and app.screen.region.contains_region(region)
+
+
+def assert_shows(app: PinganApp, *labels: str) -> None:
+    text = screen_text(app)
+    missing = [label for label in labels if label not in text]
+    assert not missing, (missing, text)
+
+
+async def test_the_grid_and_the_dashboard(town: Store, host: PluginHost) -> None:
+    app = make_app(town, host)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert_shows(app, *CRITERION_CODES, *(v.name for v in VILLAGES), "达标", "2022Q3")
+        assert_shows(app, "达标村 1/5", "? 帮助", "n 新建")
+        await pilot.press("d")
+        await settle(pilot)
+        assert_shows(app, "达标 1/5 个村", "年目标", "2022Q2", "各项标准未达标村数", "季度报表")
+        assert_shows(app, "派出所", "民政办", "已报送")
+
+
+async def test_the_evidence_scrolls_to_its_last_line(town: Store, host: PluginHost) -> None:
+    app = make_app(town, host, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*["right"] * CRITERION_CODES.index("N8"), "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EvidenceScreen)
+        assert_shows(app, "东庄 2022Q3 N8", "Result:", "Findings", "Records behind it (1)")
+        await pilot.press("end")
+        await pilot.pause()
+        assert_shows(app, "打架斗殴", "Esc closes")
+
+
+async def test_the_help_list_scrolls_and_shows_each_whole_tooltip(
+    town: Store, host: PluginHost
+) -> None:
+    app = make_app(town, host)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        table = help_screen.query_one("#help-table", DataTable)
+        assert table.max_scroll_y > 0
+        assert_shows(app, "按键（主屏幕）", "Esc 关闭")
+        await pilot.press("ctrl+end")
+        await pilot.pause()
+        assert table.cursor_row == table.row_count - 1
+        assert table.scroll_y == table.max_scroll_y
+        last_key, _id, last_description, _tooltip = table.get_row_at(table.cursor_row)
+        assert f"{last_key}  {last_description}" in screen_text(app)
+        await pilot.press("ctrl+home", "down")
+        await pilot.pause()
+        help_anywhere = SPECS["app.help_anywhere"].tooltip.zh
+        assert str(table.get_row_at(1)[1]) == "app.help_anywhere"
+        assert help_anywhere in screen_text(app)
+
+
+async def test_jump_and_records(town: Store, host: PluginHost) -> None:
+    app = make_app(town, host, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        assert isinstance(app.screen, JumpScreen)
+        assert_shows(app, "Jump to village", "name, code or pinyin initials")
+        assert_shows(app, *(v.name for v in VILLAGES))
+        await pilot.press("escape", "r")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordsScreen)
+        assert_shows(app, f"Records of {Q3}", "Village: name / code / initials", "All types")
+        assert_shows(app, "Type", "Village", "Date", "Details", "n New", "del Delete", "? Help")
+
+
+async def test_the_longest_form_reaches_save_by_keyboard(store: Store, host: PluginHost) -> None:
+    build_form_town(store, host)
+    app = make_form_app(store, host)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        open_form(app, "police.case", village="V002", quarter=QUARTER)
+        await settle(pilot)
+        form = form_of(app)
+        await choose(pilot, form, "kind", "criminal")
+        fields = form.query_one("#form-fields")
+        assert fields.max_scroll_y > 0
+        assert on_screen(app, form.query_one("#save"))
+        first = form.query_one("#field-date")
+        first.focus()
+        for _ in range(len(form.record_type.all_fields()) + 2):
+            if app.focused is not None and app.focused.id == "save":
+                break
+            await pilot.press("tab")
+            focused = app.focused
+            assert focused is not None and on_screen(app, focused), focused
+        assert app.focused is form.query_one("#save")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is not form
+        [case] = store.records(QUARTER, "police.case")
+        assert (case.village, case.text("kind")) == ("V002", "criminal")
+
+
+async def test_the_units_screen_with_the_police_case_log(town: Store, host: PluginHost) -> None:
+    app = make_app(town, host)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(UnitsScreen(view=("police", "cases")))
+        await settle(pilot)
+        assert_shows(app, "单位与数据视图", "派出所", "案件台账", "全部村", "全部性质", "全部标签")
+        assert_shows(app, "日期", "村", "案件编号", "东庄", "西王庄", "X-12", "esc 返回", "m 菜单")
