@@ -20,13 +20,22 @@ from plugins.views import ViewContext
 from store import Quarter, Store, StoreError, default_actor
 from tui import keys
 from tui.commands import PinganCommands
-from tui.messages import DataChanged, GridFailed, GridReady, LanguageChanged, QuarterChanged
+from tui.messages import (
+    DataChanged,
+    GridFailed,
+    GridReady,
+    LanguageChanged,
+    QuarterChanged,
+    StoreMoved,
+)
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.text import tr
 from tui.view_fence import FencedApp
 
 THEME = "textual-dark"
+STORE_POLL_SECONDS = 3.0
+"""How often the app looks for changes other processes (another desk) made to the store."""
 
 
 class PinganApp(FencedApp):
@@ -71,6 +80,7 @@ class PinganApp(FencedApp):
         self._grid_applied = 0
         self._quarter_pending = True
         self._changed_pending: list[Quarter] = []
+        self._grid_revision = -1
         self.set_reactive(PinganApp.lang, check_lang(lang or settings.lang))
         self.set_reactive(PinganApp.quarter, quarter or store.latest_quarter())
         self.theme = THEME
@@ -83,9 +93,19 @@ class PinganApp(FencedApp):
             self.notify(
                 tr("notice.keymap_unknown", self.lang, ids=", ".join(unknown)), severity="warning"
             )
+        failed = self.host.failed()
+        if failed:
+            names = ", ".join(f"{info.name} ({info.reason})" for info in failed)
+            self.notify(
+                tr("notice.plugins_failed", self.lang, names=names),
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
         keys.relabel(self, self.lang)
         self.push_screen(MainScreen())
         self._request_grid()
+        self.set_interval(STORE_POLL_SECONDS, self.check_store)
 
     def view_context(self) -> ViewContext:
         """What a unit's data view receives: store, plugins, engine, quarter and language."""
@@ -113,17 +133,39 @@ class PinganApp(FencedApp):
     @work(thread=True, group="grid", exit_on_error=False)
     def _compute_grid(self, quarter: Quarter, request: int) -> None:
         try:
+            revision = self.store.revision()
             grid = self.engine.grid(quarter)
         except Exception as exc:  # noqa: BLE001 - shown as a message; the app stays up
             self.post_message(GridFailed(quarter, request, describe(exc)))
             return
-        self.post_message(GridReady(grid, request))
+        self.post_message(GridReady(grid, request, revision))
+
+    def check_store(self) -> None:
+        """Look, off the UI thread, for changes another process made; recompute if there are."""
+        self._poll_store()
+
+    @work(thread=True, group="poll", exclusive=True, exit_on_error=False)
+    def _poll_store(self) -> None:
+        try:
+            revision = self.store.revision()
+        except StoreError:
+            return
+        if revision > self._grid_revision:
+            self.post_message(StoreMoved(revision))
+
+    @on(StoreMoved)
+    def _store_moved(self, message: StoreMoved) -> None:
+        idle = self._grid_applied == self._grid_requests
+        if idle and message.revision > self._grid_revision:
+            self.notify_data_changed(None)
 
     @on(GridReady)
     def _grid_ready(self, message: GridReady) -> None:
         if message.request < self._grid_applied or message.grid.quarter != self.quarter:
+            self._grid_applied = max(self._grid_applied, message.request)
             return
         self._grid_applied = message.request
+        self._grid_revision = max(self._grid_revision, message.revision)
         self.grid = message.grid
         quarter_changed, self._quarter_pending = self._quarter_pending, False
         changed, self._changed_pending = self._changed_pending, []
@@ -136,7 +178,10 @@ class PinganApp(FencedApp):
     @on(GridFailed)
     def _grid_failed(self, message: GridFailed) -> None:
         if message.request >= self._grid_applied:
-            self.notify(tr("grid.failed", self.lang, reason=message.reason), severity="error")
+            self._grid_applied = message.request
+            self.notify(
+                tr("grid.failed", self.lang, reason=message.reason), severity="error", markup=False
+            )
 
     # language
 

@@ -33,12 +33,21 @@ class LanguageChanged(Message):
 
 
 class GridReady(Message):
-    """A grid computed in a worker; `request` orders it against later computations."""
+    """A grid computed in a worker; `request` orders it, `revision` is the store's it read."""
 
-    def __init__(self, grid: Grid, request: int) -> None:
+    def __init__(self, grid: Grid, request: int, revision: int = 0) -> None:
         super().__init__()
         self.grid = grid
         self.request = request
+        self.revision = revision
+
+
+class StoreMoved(Message):
+    """Another process changed the store: its revision is newer than the grid on screen."""
+
+    def __init__(self, revision: int) -> None:
+        super().__init__()
+        self.revision = revision
 
 
 class GridFailed(Message):

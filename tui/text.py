@@ -81,6 +81,10 @@ CATALOGUE: dict[str, Text] = {
     ),
     "jump.none": Text("没有匹配的村", "no village matches"),
     # notices
+    "notice.plugins_failed": Text(
+        "以下插件未能加载，其余功能照常：{names}",
+        "these plugins did not load; the rest works: {names}",
+    ),
     "notice.language_saved": Text("界面语言已保存", "language saved"),
     "notice.read_failed": Text("读取失败：{reason}", "could not read: {reason}"),
     "notice.save_failed": Text("保存失败：{reason}", "could not save: {reason}"),
