@@ -1,9 +1,10 @@
 """Turning rows read from a file into validated villages or records, all or nothing.
 
-Every bad row is reported as `FILE:LINE: field: reason`; if there is any, nothing is
-returned for storing. Readers (importers) hand over `(line, {column: value})` rows; cells
-that stand under no column name are gathered under the key `STRAY_CELLS` as a list of
-`(column number, value)` so the row's line can be refused for them.
+Every bad row is reported as `FILE:LINE: field: reason`, the reason in either language;
+if there is any, nothing is returned for storing. Readers (importers) hand over
+`(line, {column: value})` rows; cells that stand under no column name are gathered under
+the key `STRAY_CELLS` as a list of `(column number, value)` so the row's line can be refused
+for them.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ STRAY_CELLS = ""
 """The row key under which cells without a column name arrive (no real column name is empty)."""
 
 Row = tuple[int, dict[str, Any]]
+
+NO_SUCH_FILE = Text("文件不存在", "no such file")
+REPEATED_COLUMN = Text("表头里这一列出现了不止一次", "column appears more than once in the header")
+MISSING_COLUMN = Text("缺少必填的列", "required column is missing")
+VILLAGES = Text("村名单", "villages")
+NO_TYPES = Text("无（没有加载任何单位插件）", "(none: no unit plugin loaded)")
 
 
 class Table(list[Row]):
@@ -51,33 +58,53 @@ class Table(list[Row]):
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One reason a file was refused: the line (None for the whole file), the field, and why."""
+    """One reason a file was refused: the line (None for the whole file), the field, and why.
+
+    The message is bilingual; a plain string (an outside reader's) reads the same in both.
+    """
 
     line: int | None
     field: str
-    reason: str
+    message: Text | str
 
-    def render(self, path: Path | str) -> str:
-        """`FILE:LINE: field: reason`, leaving out the parts that do not apply."""
+    @property
+    def reason(self) -> str:
+        """Why, in English."""
+        return self.reason_in("en")
+
+    def reason_in(self, lang: str) -> str:
+        """Why, in lang."""
+        return self.message if isinstance(self.message, str) else self.message.get(lang)
+
+    def render(self, path: Path | str, lang: str = "en") -> str:
+        """`FILE:LINE: field: reason` in lang, leaving out the parts that do not apply."""
         where = f"{path}:{self.line}" if self.line is not None else f"{path}"
-        return f"{where}: {self.field}: {self.reason}" if self.field else f"{where}: {self.reason}"
+        reason = self.reason_in(lang)
+        return f"{where}: {self.field}: {reason}" if self.field else f"{where}: {reason}"
 
 
 class ImportRefused(Exception):
-    """A file refused as a whole, carrying every problem found in it."""
+    """A file refused as a whole, carrying every problem found in it; str() is in English."""
 
     def __init__(self, path: Path | str, problems: Sequence[Problem]) -> None:
         self.path = path
         self.problems = sorted(problems, key=lambda p: p.line or 0)
         super().__init__("\n".join(self.lines()))
 
-    def lines(self) -> list[str]:
-        """One `FILE:LINE: field: reason` line per problem, in file order."""
-        return [p.render(self.path) for p in self.problems]
+    def lines(self, lang: str = "en") -> list[str]:
+        """One `FILE:LINE: field: reason` line per problem in file order, in lang."""
+        return [p.render(self.path, lang) for p in self.problems]
 
 
 class UnknownRecordType(LookupError):
-    """A record type that no loaded plugin declares; the message lists the known ones."""
+    """A record type that no loaded plugin declares; the message lists the known ones.
+
+    str() is the English; `message` holds both languages.
+    """
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(message.en)
+        self.message = message
 
 
 # reading
@@ -127,7 +154,7 @@ def _refuse_repeated_columns(path: Path, line: int, header: list[str]) -> None:
     problems: list[Problem] = []
     for name in header:
         if name and name in seen:
-            problems.append(Problem(line, name, "column appears more than once in the header"))
+            problems.append(Problem(line, name, REPEATED_COLUMN))
         seen.add(name)
     if problems:
         raise ImportRefused(path, problems)
@@ -137,16 +164,12 @@ def importer_for(registry: Registry, path: Path) -> Importer:
     """The importer registered for the file's suffix; refuses naming the supported suffixes."""
     importer = registry.importer_for(path.suffix)
     if importer is None:
-        supported = sorted({s for i in registry.importers.values() for s in i.suffixes})
-        shown = path.suffix or "(none)"
-        raise ImportRefused(
-            path,
-            [
-                Problem(
-                    None, "", f"unsupported file type {shown}; supported: {', '.join(supported)}"
-                )
-            ],
+        supported = ", ".join(sorted({s for i in registry.importers.values() for s in i.suffixes}))
+        reason = Text(
+            f"不支持的文件类型 {path.suffix or '（无后缀）'}；支持：{supported}",
+            f"unsupported file type {path.suffix or '(none)'}; supported: {supported}",
         )
+        raise ImportRefused(path, [Problem(None, "", reason)])
     return importer
 
 
@@ -154,17 +177,20 @@ def read_table(registry: Registry, path: Path) -> Table:
     """Every data row of the file, read by the importer for its suffix."""
     importer = importer_for(registry, path)
     if not path.is_file():
-        raise ImportRefused(path, [Problem(None, "", "no such file")])
+        raise ImportRefused(path, [Problem(None, "", NO_SUCH_FILE)])
     try:
         return Table.of(importer.read_rows(path))
     except ImportRefused:
         raise
     except OSError as exc:
-        raise ImportRefused(
-            path, [Problem(None, "", f"cannot read: {exc.strerror or exc}")]
-        ) from None
+        why = exc.strerror or str(exc)
+        reason = Text(f"无法读取：{why}", f"cannot read: {why}")
+        raise ImportRefused(path, [Problem(None, "", reason)]) from None
     except PLUGIN_ERRORS as exc:
-        reason = f"the {importer.name} reader failed: {describe(exc)}"
+        why = describe(exc)
+        reason = Text(
+            f"读取程序 {importer.name} 出错：{why}", f"the {importer.name} reader failed: {why}"
+        )
         raise ImportRefused(path, [Problem(None, "", reason)]) from None
 
 
@@ -191,7 +217,7 @@ class _Columns:
     problems: list[Problem]
 
 
-def _map_columns(table: Table, fields: Sequence[Field], what: str) -> _Columns:
+def _map_columns(table: Table, fields: Sequence[Field], what: Text) -> _Columns:
     """Map the file's columns to fields; unknown columns and missing required ones are problems.
 
     They are reported once against the header line, not on every row.
@@ -200,24 +226,38 @@ def _map_columns(table: Table, fields: Sequence[Field], what: str) -> _Columns:
     mapping: dict[str, str] = {}
     problems: list[Problem] = []
     line = table.header_line
+    known = Text(
+        "、".join(f"{f.name}（{f.label.zh}）" for f in fields), ", ".join(f.name for f in fields)
+    )
     for column in table.columns:
         target = accepted.get(column) or accepted.get(column.lower())
         if target is None:
-            known = ", ".join(f.name for f in fields)
-            problems.append(Problem(line, column, f"unknown column for {what} (known: {known})"))
+            reason = Text(
+                f"{what.zh}没有这一列；可用的列：{known.zh}",
+                f"unknown column for {what.en} (known: {known.en})",
+            )
+            problems.append(Problem(line, column, reason))
         elif target in mapping.values():
-            problems.append(Problem(line, column, f"a second column for field {target}"))
+            reason = Text(f"字段 {target} 已有另一列", f"a second column for field {target}")
+            problems.append(Problem(line, column, reason))
         else:
             mapping[column] = target
     present = set(mapping.values())
     missing = [f.name for f in fields if f.required and f.name not in present]
-    problems.extend(Problem(line, name, "required column is missing") for name in missing)
+    problems.extend(Problem(line, name, MISSING_COLUMN) for name in missing)
     return _Columns(mapping, frozenset(missing), problems)
 
 
 def _stray_problems(line: int, row: Mapping[str, Any]) -> list[Problem]:
     return [
-        Problem(line, f"column {number}", f"cell {value!r} has no column name in the header")
+        Problem(
+            line,
+            f"column {number}",
+            Text(
+                f"单元格 {value!r} 所在的列在表头里没有列名",
+                f"cell {value!r} has no column name in the header",
+            ),
+        )
         for number, value in row.get(STRAY_CELLS) or ()
     ]
 
@@ -247,7 +287,7 @@ def parse_villages(
     A village already stored keeps its active flag; a code may appear only once in the file.
     """
     existing = existing or {}
-    columns = _map_columns(table, VILLAGE_FIELDS, "villages")
+    columns = _map_columns(table, VILLAGE_FIELDS, VILLAGES)
     problems = list(columns.problems)
     villages: list[Village] = []
     first_line: dict[str, int] = {}
@@ -255,13 +295,18 @@ def parse_villages(
         problems.extend(_stray_problems(line, raw))
         clean, field_errors = parse_fields(VILLAGE_FIELDS, _renamed(raw, columns.mapping))
         errors = [
-            Problem(line, e.field, e.reason) for e in field_errors if e.field not in columns.missing
+            Problem(line, e.field, e.message)
+            for e in field_errors
+            if e.field not in columns.missing
         ]
         code = clean.get("code")
         if code in first_line:
-            errors.append(
-                Problem(line, "code", f"duplicate code {code!r} (first on line {first_line[code]})")
+            first = first_line[code]
+            reason = Text(
+                f"代码 {code!r} 重复（首次出现在第 {first} 行）",
+                f"duplicate code {code!r} (first on line {first})",
             )
+            errors.append(Problem(line, "code", reason))
         elif code is not None:
             first_line[code] = line
         problems.extend(errors)
@@ -289,8 +334,14 @@ def record_type(registry: Registry, name: str) -> RecordType:
     """The registered record type of that name; UnknownRecordType lists the known ones."""
     found = registry.record_types.get(name)
     if found is None:
-        known = ", ".join(sorted(registry.record_types)) or "(none: no unit plugin loaded)"
-        raise UnknownRecordType(f"unknown record type {name!r}; known types: {known}")
+        known = ", ".join(sorted(registry.record_types))
+        shown = Text(known, known) if known else NO_TYPES
+        raise UnknownRecordType(
+            Text(
+                f"没有记录类型 {name!r}；可用的类型：{shown.zh}",
+                f"unknown record type {name!r}; known types: {shown.en}",
+            )
+        )
     return found
 
 
@@ -313,22 +364,24 @@ def parse_records(
 
     A row dated in a finalized quarter is refused here too, so its line can be named.
     """
-    columns = _map_columns(table, rtype.all_fields(), rtype.name)
+    columns = _map_columns(table, rtype.all_fields(), Text(f"记录类型 {rtype.name} ", rtype.name))
     problems = list(columns.problems)
     records: list[NewRecord] = []
     for line, raw in table:
         problems.extend(_stray_problems(line, raw))
         clean, errors = rtype.validate(_renamed(raw, columns.mapping), known_villages)
         errors = [e for e in errors if e.field not in columns.missing]
-        problems.extend(Problem(line, e.field, e.reason) for e in errors)
+        problems.extend(Problem(line, e.field, e.message) for e in errors)
         if errors or columns.missing:
             continue
         record = new_record(rtype, clean)
         quarter = Quarter.of(record.date)
         if is_locked(quarter):
-            problems.append(
-                Problem(line, "date", f"quarter {quarter} is finalized; reopen it before importing")
+            reason = Text(
+                f"{quarter} 已定稿；导入前请先重新打开该季度",
+                f"quarter {quarter} is finalized; reopen it before importing",
             )
+            problems.append(Problem(line, "date", reason))
             continue
         records.append(record)
     if problems:

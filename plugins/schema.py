@@ -15,6 +15,21 @@ FALSE_WORDS = frozenset({"false", "0", "否", "no", "n"})
 MULTI_SEPARATOR = ";"
 
 
+class FieldProblem(ValueError):
+    """A value a field refuses, with the reason in both languages; str() gives the English."""
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(message.en)
+        self.message = message
+
+    @staticmethod
+    def message_of(error: ValueError) -> Text:
+        """Any ValueError's reason in both languages; one without a translation reads the same."""
+        if isinstance(error, FieldProblem):
+            return error.message
+        return Text(str(error), str(error))
+
+
 class Kind(StrEnum):
     """The kinds of field a record type may declare."""
 
@@ -59,7 +74,7 @@ class Field:
         return value
 
     def parse(self, raw: Any) -> Any:
-        """Turn text (or an already typed value) into the stored JSON value; ValueError says why.
+        """Turn text (or an already typed value) into the stored JSON value; FieldProblem says why.
 
         Empty input gives None; required-ness is checked by RecordType.validate.
         """
@@ -85,7 +100,7 @@ class Field:
 
     def _parse_int(self, raw: Any) -> int:
         if isinstance(raw, bool):
-            raise ValueError(f"expected a whole number, got {raw!r}")
+            raise FieldProblem(_not_whole(raw))
         if isinstance(raw, int):
             value = raw
         elif isinstance(raw, float) and raw.is_integer():
@@ -95,34 +110,62 @@ class Field:
             try:
                 value = int(text)
             except ValueError:
-                raise ValueError(f"expected a whole number, got {text!r}") from None
+                raise FieldProblem(_not_whole(text)) from None
         if self.minimum is not None and value < self.minimum:
-            raise ValueError(f"{value} is below the minimum {self.minimum}")
+            raise FieldProblem(
+                Text(
+                    f"{value} 小于最小值 {self.minimum}",
+                    f"{value} is below the minimum {self.minimum}",
+                )
+            )
         if self.maximum is not None and value > self.maximum:
-            raise ValueError(f"{value} is above the maximum {self.maximum}")
+            raise FieldProblem(
+                Text(
+                    f"{value} 大于最大值 {self.maximum}",
+                    f"{value} is above the maximum {self.maximum}",
+                )
+            )
         return value
 
     def _parse_choice(self, text: str) -> str:
         for c in self.choices:
             if text in (c.value, c.label.zh, c.label.en):
                 return c.value
-        raise ValueError(f"{text!r} is not one of {', '.join(self.choice_values())}")
+        zh = "、".join(f"{c.value}（{c.label.zh}）" for c in self.choices)
+        en = ", ".join(self.choice_values())
+        raise FieldProblem(Text(f"{text!r} 不是可选值之一：{zh}", f"{text!r} is not one of {en}"))
+
+
+def _not_whole(raw: Any) -> Text:
+    return Text(f"不是整数：{raw!r}", f"expected a whole number, got {raw!r}")
 
 
 def _parse_date(raw: Any) -> str:
     if isinstance(raw, datetime):
         if raw.time() != time(0):
-            raise ValueError(f"expected a date without a time, got {raw.isoformat(sep=' ')}")
+            shown = raw.isoformat(sep=" ")
+            raise FieldProblem(
+                Text(
+                    f"应为日期，不能带时间：{shown}", f"expected a date without a time, got {shown}"
+                )
+            )
         return raw.date().isoformat()
     if isinstance(raw, date):
         return raw.isoformat()
     text = str(raw).strip()
     if len(text) != 10:
-        raise ValueError(f"expected a date YYYY-MM-DD, got {text!r}")
+        raise FieldProblem(
+            Text(
+                f"不是日期（应为 YYYY-MM-DD）：{text!r}",
+                f"expected a date YYYY-MM-DD, got {text!r}",
+            )
+        )
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:
-        raise ValueError(f"not a real date (YYYY-MM-DD): {text!r}") from None
+        raise FieldProblem(
+            Text(f"不是有效日期（YYYY-MM-DD）：{text!r}", f"not a real date (YYYY-MM-DD): {text!r}")
+        ) from None
 
 
 def _parse_bool(raw: Any) -> bool:
@@ -133,19 +176,33 @@ def _parse_bool(raw: Any) -> bool:
         return True
     if text in FALSE_WORDS:
         return False
-    raise ValueError(f"expected true/false/1/0/是/否, got {str(raw).strip()!r}")
+    shown = str(raw).strip()
+    raise FieldProblem(
+        Text(
+            f"应为 true/false/1/0/是/否：{shown!r}", f"expected true/false/1/0/是/否, got {shown!r}"
+        )
+    )
 
 
 DATE_FIELD = Field("date", Kind.DATE, Text("日期", "Date"), required=True)
 VILLAGE_FIELD = Field("village", Kind.VILLAGE, Text("村", "Village"), required=True)
 
 
+REQUIRED = Text("必填", "required")
+"""The reason given for a required field left empty."""
+
+
 @dataclass(frozen=True, slots=True)
 class FieldError:
-    """A field that was refused, and why."""
+    """A field that was refused, and why in both languages (`message.get(lang)`)."""
 
     field: str
-    reason: str
+    message: Text
+
+    @property
+    def reason(self) -> str:
+        """Why, in English (for logs and tracebacks; show `message` to people)."""
+        return self.message.en
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +234,11 @@ class RecordType:
         fields = self.all_fields()
         names = {f.name for f in fields}
         unknown = [
-            FieldError(key, f"unknown field for {self.name}") for key in raw if key not in names
+            FieldError(
+                key, Text(f"记录类型 {self.name} 没有这个字段", f"unknown field for {self.name}")
+            )
+            for key in raw
+            if key not in names
         ]
         clean, errors = parse_fields(fields, raw, known_villages)
         return clean, unknown + errors
@@ -196,10 +257,10 @@ def parse_fields(
         try:
             value = f.parse(raw.get(f.name))
         except ValueError as exc:
-            errors.append(FieldError(f.name, str(exc)))
+            errors.append(FieldError(f.name, FieldProblem.message_of(exc)))
             continue
         if f.required and value in (None, []):
-            errors.append(FieldError(f.name, "required"))
+            errors.append(FieldError(f.name, REQUIRED))
             continue
         if (
             f.kind is Kind.VILLAGE
@@ -207,7 +268,11 @@ def parse_fields(
             and known_villages is not None
             and value not in known_villages
         ):
-            errors.append(FieldError(f.name, f"unknown village code {value!r}"))
+            errors.append(
+                FieldError(
+                    f.name, Text(f"没有这个村代码：{value!r}", f"unknown village code {value!r}")
+                )
+            )
             continue
         clean[f.name] = value
     return clean, errors

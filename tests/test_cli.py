@@ -20,7 +20,14 @@ from plugins.criteria import CRITERION_CODES
 from plugins.manager import PluginHost
 from store import Quarter, Store, Village
 from store.storage import read_object
-from tests.cli_support import call_pingan, problems, run_pingan, write_csv, write_xlsx
+from tests.cli_support import (
+    PROBLEM_RE,
+    call_pingan,
+    problems,
+    run_pingan,
+    write_csv,
+    write_xlsx,
+)
 
 GRID_HEADER = "code,name,office,G1,G2,G3,G4,G5,G6,N1,N2,N3,N4,N5,N6,N7,N8,N9,complies"
 STATE_LETTERS = {"P": "PASS", "F": "FAIL", "?": "PENDING", "E": "ERROR"}
@@ -443,6 +450,56 @@ def test_records_import_refusals_and_the_empty_file(hand_made_town: Pingan, tmp_
     assert code == 1
     assert problems(err, bad) == {(2, "tags"), (3, "kind")}
     assert err.rstrip().splitlines()[-1] == f"{bad}：共 2 处问题，未导入任何数据"
+
+
+def test_import_refusals_read_in_the_language_of_the_command_line(
+    pingan: Pingan, tmp_path: Path
+) -> None:
+    assert pingan("init", "--town", "桑村镇")[0] == 0
+    villages = write_csv(
+        tmp_path / "v.csv", [["code", "name", "office"], ["V01", "东庄村", "东片"]]
+    )
+    assert pingan("villages", "import", str(villages))[0] == 0
+    bad = write_csv(
+        tmp_path / "bad.csv",
+        [
+            ["date", "village", "kind", "colour"],
+            ["2022-07-01", "V01", "security", ""],
+            ["2022-02-30", "V09", "fire", ""],
+        ],
+    )
+    expected = {
+        "zh": [
+            f"{bad}:1: colour: 记录类型 police.case 没有这一列；可用的列：date（日期）、",
+            f"{bad}:3: date: 不是有效日期（YYYY-MM-DD）：'2022-02-30'",
+            f"{bad}:3: village: 没有这个村代码：'V09'",
+            f"{bad}:3: kind: 'fire' 不是可选值之一：criminal（刑事）、security（治安）",
+            f"{bad}：共 4 处问题，未导入任何数据",
+        ],
+        "en": [
+            f"{bad}:1: colour: unknown column for police.case (known: date, village, kind, ",
+            f"{bad}:3: date: not a real date (YYYY-MM-DD): '2022-02-30'",
+            f"{bad}:3: village: unknown village code 'V09'",
+            f"{bad}:3: kind: 'fire' is not one of criminal, security",
+            f"{bad}: 4 problems; nothing was imported",
+        ],
+    }
+    for lang, (header, *lines) in expected.items():
+        chosen = ("--lang", lang) if lang == "en" else ()  # Chinese is the default
+        code, _, err = pingan(*chosen, "records", "import", str(bad), "--type", "police.case")
+        assert code == 1
+        assert err.splitlines()[0].startswith(header) and err.splitlines()[1:] == lines
+        assert problems(err, bad) == {(1, "colour"), (3, "date"), (3, "village"), (3, "kind")}
+        date_problem = PROBLEM_RE.match(lines[0])
+        assert date_problem is not None
+        assert date_problem["reason"] == lines[0].removeprefix(f"{bad}:3: date: ")
+
+    code, _, err = pingan("records", "import", str(bad), "--type", "police.burglary")
+    assert code == 1 and err.startswith("没有记录类型 'police.burglary'；可用的类型：")
+    wrong = tmp_path / "cases.txt"
+    wrong.write_text("date,village\n", encoding="utf-8")
+    code, _, err = pingan("records", "import", str(wrong), "--type", "police.case")
+    assert code == 1 and err.splitlines()[0] == f"{wrong}: 不支持的文件类型 .txt；支持：.csv, .xlsx"
 
 
 def test_villages_import_duplicate_codes_store_nothing(

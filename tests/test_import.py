@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from plugins import Importer, Text, hookimpl
+from plugins import Choice, Field, Importer, Kind, Text, hookimpl
+from plugins.i18n import LANGS
 from plugins.importing import (
     ImportRefused,
     UnknownRecordType,
@@ -16,9 +19,11 @@ from plugins.importing import (
     import_villages,
 )
 from plugins.manager import PluginHost
+from plugins.schema import DATE_FIELD, FieldProblem
 from store import Quarter, Store, Village
 from tests.cli_support import write_csv, write_xlsx
 
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
 CASE_HEADER = ["date", "village", "kind", "tags", "case_no"]
 VILLAGE_ROWS = [
     ["code", "name", "office", "secretary", "population", "households"],
@@ -46,11 +51,92 @@ def where(exc: ImportRefused) -> set[tuple[int | None, str]]:
 
 
 def assert_rendered(exc: ImportRefused, path: Path) -> None:
-    """Every problem reads `FILE:LINE: field: reason` (or `FILE: reason` for the whole file)."""
-    for problem, line in zip(exc.problems, exc.lines(), strict=True):
-        head = f"{path}:{problem.line}" if problem.line is not None else f"{path}"
-        head += f": {problem.field}: " if problem.field else ": "
-        assert line.startswith(head) and line.endswith(problem.reason)
+    """In each language every problem reads `FILE:LINE: field: reason` (or `FILE: reason`).
+
+    pingan's own reasons are given in Chinese too, and never as the English words.
+    """
+    for lang in LANGS:
+        for problem, line in zip(exc.problems, exc.lines(lang), strict=True):
+            head = f"{path}:{problem.line}" if problem.line is not None else f"{path}"
+            head += f": {problem.field}: " if problem.field else ": "
+            assert line == head + problem.reason_in(lang)
+    for problem in exc.problems:
+        assert isinstance(problem.message, Text), problem
+        assert problem.reason == problem.message.en
+        assert CHINESE.search(problem.message.zh) and problem.message.zh != problem.message.en
+
+
+# reasons, in both languages
+
+COUNT = Field("count", Kind.INT, Text("人数", "Count"), minimum=0, maximum=9)
+FLAG = Field("flag", Kind.BOOL, Text("标记", "Flag"))
+SIDE = Field(
+    "side",
+    Kind.ENUM,
+    Text("片区", "Side"),
+    choices=(Choice("east", Text("东片", "East")), Choice("west", Text("西片", "West"))),
+)
+
+
+@pytest.mark.parametrize(
+    ("field", "raw", "zh", "en"),
+    [
+        (
+            DATE_FIELD,
+            "2022-2-3",
+            "不是日期（应为 YYYY-MM-DD）：'2022-2-3'",
+            "expected a date YYYY-MM-DD, got '2022-2-3'",
+        ),
+        (
+            DATE_FIELD,
+            "2022-02-30",
+            "不是有效日期（YYYY-MM-DD）：'2022-02-30'",
+            "not a real date (YYYY-MM-DD): '2022-02-30'",
+        ),
+        (
+            DATE_FIELD,
+            datetime(2022, 1, 5, 9, 30),
+            "应为日期，不能带时间：2022-01-05 09:30:00",
+            "expected a date without a time, got 2022-01-05 09:30:00",
+        ),
+        (COUNT, "three", "不是整数：'three'", "expected a whole number, got 'three'"),
+        (COUNT, True, "不是整数：True", "expected a whole number, got True"),
+        (COUNT, "-1", "-1 小于最小值 0", "-1 is below the minimum 0"),
+        (COUNT, 10, "10 大于最大值 9", "10 is above the maximum 9"),
+        (
+            FLAG,
+            "maybe",
+            "应为 true/false/1/0/是/否：'maybe'",
+            "expected true/false/1/0/是/否, got 'maybe'",
+        ),
+        (
+            SIDE,
+            "north",
+            "'north' 不是可选值之一：east（东片）、west（西片）",
+            "'north' is not one of east, west",
+        ),
+    ],
+)
+def test_a_refused_value_says_why_in_both_languages(
+    field: Field, raw: Any, zh: str, en: str
+) -> None:
+    with pytest.raises(FieldProblem) as info:
+        field.parse(raw)
+    assert info.value.message == Text(zh, en)
+    assert str(info.value) == en and isinstance(info.value, ValueError)
+
+
+def test_unknown_fields_required_ones_and_unknown_villages_say_why_in_both_languages(
+    host: PluginHost,
+) -> None:
+    rtype = host.registry.record_types["police.case"]
+    _, errors = rtype.validate({"date": "2022-01-05", "village": "V09", "colour": "red"}, {"V01"})
+    assert {e.field: e.message for e in errors} == {
+        "colour": Text("记录类型 police.case 没有这个字段", "unknown field for police.case"),
+        "village": Text("没有这个村代码：'V09'", "unknown village code 'V09'"),
+        "kind": Text("必填", "required"),
+    }
+    assert [e.reason for e in errors] == [e.message.en for e in errors]
 
 
 # villages
@@ -138,6 +224,12 @@ def test_villages_header_problems_are_reported_once_on_the_header_line(
     )
     exc = refused(lambda: import_villages(store, host.registry, path))
     assert where(exc) == {(2, "town"), (2, "office")}
+    assert_rendered(exc, path)
+    assert set(exc.lines("zh")) == {
+        f"{path}:2: office: 缺少必填的列",
+        f"{path}:2: town: 村名单没有这一列；可用的列：code（代码）、name（村名）、"
+        "office（办事处）、secretary（书记）、population（人口）、households（户数）",
+    }
 
 
 def test_a_column_named_twice_refuses_the_file(
@@ -148,6 +240,7 @@ def test_a_column_named_twice_refuses_the_file(
     )
     exc = refused(lambda: import_villages(store, host.registry, path))
     assert where(exc) == {(1, "name")}
+    assert_rendered(exc, path)
 
 
 # records
@@ -224,7 +317,7 @@ def test_every_bad_record_row_is_named_and_nothing_is_stored(
         (8, "resolved_on"),
         (8, "column 7"),
     }
-    assert "2022-02-30" in exc.lines()[0]
+    assert "2022-02-30" in exc.lines("en")[0]
     assert_rendered(exc, path)
     assert town.revision() == revision
     assert town.record_quarters() == []
@@ -239,6 +332,7 @@ def test_unknown_and_missing_columns_are_named_on_the_header(
     )
     exc = refused(lambda: import_records(town, host.registry, path, "police.case"))
     assert where(exc) == {(1, "colour"), (1, "kind")}
+    assert_rendered(exc, path)
     assert town.record_quarters() == []
 
 
@@ -256,6 +350,9 @@ def test_unknown_record_type_lists_the_known_ones(
     with pytest.raises(UnknownRecordType, match="police.case") as info:
         import_records(town, host.registry, path, "police.burglary")
     assert "police.burglary" in str(info.value)
+    assert str(info.value) == info.value.message.en
+    assert info.value.message.zh.startswith("没有记录类型 'police.burglary'；可用的类型：")
+    assert "police.case" in info.value.message.zh
 
 
 def test_unknown_suffix_names_the_supported_ones(
@@ -264,8 +361,10 @@ def test_unknown_suffix_names_the_supported_ones(
     path = tmp_path / "cases.txt"
     path.write_text("date,village\n", encoding="utf-8")
     exc = refused(lambda: import_records(town, host.registry, path, "police.case"))
-    (line,) = exc.lines()
+    (line,) = exc.lines("en")
     assert line.startswith(f"{path}: unsupported file type .txt") and ".csv, .xlsx" in line
+    assert exc.lines("zh") == [f"{path}: 不支持的文件类型 .txt；支持：.csv, .xlsx"]
+    assert_rendered(exc, path)
 
 
 def test_invalid_utf8_is_refused_with_the_file_and_line(
@@ -274,8 +373,9 @@ def test_invalid_utf8_is_refused_with_the_file_and_line(
     path = tmp_path / "cases.csv"
     path.write_bytes(",".join(CASE_HEADER).encode() + b"\n2022-01-05,V01,\xd0\xcc\xca\xc2,,\n")
     exc = refused(lambda: import_records(town, host.registry, path, "police.case"))
-    (line,) = exc.lines()
+    (line,) = exc.lines("en")
     assert line.startswith(f"{path}:2: not valid UTF-8")
+    assert exc.lines("zh")[0].startswith(f"{path}:2: 不是有效的 UTF-8（字节 0xd0）")
     assert town.record_quarters() == []
 
 
@@ -341,14 +441,15 @@ def test_a_file_that_is_not_a_workbook_is_refused(
     path = tmp_path / "cases.xlsx"
     path.write_text("date,village\n", encoding="utf-8")
     exc = refused(lambda: import_records(town, host.registry, path, "police.case"))
-    (line,) = exc.lines()
+    (line,) = exc.lines("en")
     assert line.startswith(f"{path}: not a readable .xlsx workbook")
 
 
 def test_a_missing_file_is_refused(town: Store, host: PluginHost, tmp_path: Path) -> None:
     path = tmp_path / "nowhere.csv"
     exc = refused(lambda: import_records(town, host.registry, path, "police.case"))
-    assert exc.lines() == [f"{path}: no such file"]
+    assert exc.lines("en") == [f"{path}: no such file"]
+    assert exc.lines("zh") == [f"{path}: 文件不存在"]
 
 
 def test_rows_in_a_finalized_quarter_are_refused(
@@ -366,6 +467,7 @@ def test_rows_in_a_finalized_quarter_are_refused(
     )
     exc = refused(lambda: import_records(town, host.registry, path, "police.case"))
     assert where(exc) == {(3, "date")}
+    assert_rendered(exc, path)
     assert town.record_quarters() == []
 
 
@@ -386,6 +488,9 @@ def test_a_failing_outside_reader_is_refused_naming_it(store: Store, tmp_path: P
     path = tmp_path / "villages.tsv"
     path.write_text("code\tname\n", encoding="utf-8")
     exc = refused(lambda: import_villages(store, host.registry, path))
-    assert exc.lines() == [
+    assert exc.lines("en") == [
         f"{path}: the tsv reader failed: RuntimeError: cannot parse this dialect"
+    ]
+    assert exc.lines("zh") == [
+        f"{path}: 读取程序 tsv 出错：RuntimeError: cannot parse this dialect"
     ]

@@ -15,7 +15,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, SelectionLi
 
 from plugins.manager import PluginHost
 from store import Store
-from tests.tui_forms_support import add, build_town, form_of, make_app, retype
+from tests.tui_forms_support import add, build_town, error_text, form_of, make_app, retype
 from tests.tui_support import CJK, footer_text, screen_text, settle
 from tui.app import PinganApp
 from tui.screens.confirm import ConfirmScreen
@@ -154,6 +154,9 @@ async def test_the_record_form_switches_in_place_keeping_what_was_typed(
         zh = ("新建：案件", "案件编号", "刑事", "涉黑恶", "保存 (ctrl+s)")
         en = ("New: Case", "Case number", "Criminal", "Gang or evil forces", "Save (ctrl+s)")
         shows(app, zh, en)
+        zh_date = "不是有效日期（YYYY-MM-DD）：'2022-02-30'"
+        en_date = "not a real date (YYYY-MM-DD): '2022-02-30'"
+        assert zh_date in error_text(form, "date") and en_date not in error_text(form, "date")
 
         await switch_with_palette(pilot)
         assert app.screen is form
@@ -161,15 +164,19 @@ async def test_the_record_form_switches_in_place_keeping_what_was_typed(
         assert form.query_one(f"#{field_id('case_no')}", Input).value == "X-9"
         shows(app, en, zh)
         assert str(form.query_one("#save", Button).label) == "Save (ctrl+s)"
-        assert "not a real date" in str(form.query_one("#error-date", Label).render())
+        assert en_date in error_text(form, "date") and zh_date not in error_text(form, "date")
 
+        form.query_one(f"#{field_id('kind')}", Select).clear()
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "1 field(s) to correct" in str(form.query_one("#form-error", Label).render())
+        assert "2 field(s) to correct" in str(form.query_one("#form-error", Label).render())
+        assert "required" in error_text(form, "kind")
         await switch_with_palette(pilot)
-        assert form.raw_values() == typed
-        assert "有 1 处需要更正" in str(form.query_one("#form-error", Label).render())
-        shows(app, zh, en)
+        assert "有 2 处需要更正" in str(form.query_one("#form-error", Label).render())
+        assert zh_date in error_text(form, "date") and "必填" in error_text(form, "kind")
+        assert "required" not in error_text(form, "kind")
+        assert form.raw_values() == {**typed, "kind": None}
+        shows(app, ("新建：案件", "保存 (ctrl+s)"), en)
 
 
 async def test_the_delete_question_switches_in_place(town: Store, host: PluginHost) -> None:

@@ -25,7 +25,10 @@ def read_csv(path: Path) -> Table:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         bad = data[exc.start : exc.start + 1].hex()
-        reason = f"not valid UTF-8 (byte 0x{bad}); save the file as CSV UTF-8 and try again"
+        reason = Text(
+            f"不是有效的 UTF-8（字节 0x{bad}）；请另存为“CSV UTF-8”后重试",
+            f"not valid UTF-8 (byte 0x{bad}); save the file as CSV UTF-8 and try again",
+        )
         raise ImportRefused(path, [Problem(line, "", reason)]) from None
     return rows_from_cells(path, _csv_lines(path, text))
 
@@ -38,7 +41,8 @@ def _csv_lines(path: Path, text: str) -> Iterator[tuple[int, Sequence[str]]]:
             yield start, cells
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise ImportRefused(path, [Problem(start, "", f"malformed CSV: {exc}")]) from None
+        reason = Text(f"CSV 格式有误：{exc}", f"malformed CSV: {exc}")
+        raise ImportRefused(path, [Problem(start, "", reason)]) from None
 
 
 def read_xlsx(path: Path) -> Table:
@@ -48,7 +52,10 @@ def read_xlsx(path: Path) -> Table:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a bad workbook
-        reason = f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})"
+        reason = Text(
+            f"不是可读的 .xlsx 工作簿（{type(exc).__name__}: {exc}）",
+            f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})",
+        )
         raise ImportRefused(path, [Problem(None, "", reason)]) from None
     try:
         if not workbook.worksheets:

@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(session, args)
     except ImportRefused as exc:
-        for line in exc.lines():
+        for line in exc.lines(session.lang):
             print(line, file=session.err)
         count = len(exc.problems)
         session.warn(
@@ -172,7 +172,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{exc.path}: {count} problem{'s' if count != 1 else ''}; nothing was imported",
         )
         return 1
-    except (CliError, StoreError, UnknownRecordType) as exc:
+    except UnknownRecordType as exc:
+        print(exc.message.get(session.lang), file=session.err)
+        return 1
+    except (CliError, StoreError) as exc:
         print(str(exc), file=session.err)
         return 1
     except KeyboardInterrupt:

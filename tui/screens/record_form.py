@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Switch
 
 from plugins.api import State
 from plugins.i18n import Text
-from plugins.schema import Field, FieldError, Kind, RecordType
+from plugins.schema import REQUIRED, Field, FieldError, FieldProblem, Kind, RecordType
 from store import Conflict, NewRecord, Quarter, Record, Store, StoreError, Village
 from tui import keys
 from tui.symbols import STATE_SYMBOLS
@@ -42,12 +42,6 @@ EDIT = Text("修改：{type}", "Edit: {type}")
 SAVE = Text("保存 (ctrl+s)", "Save (ctrl+s)")
 CANCEL = Text("取消 (esc)", "Cancel (esc)")
 CHOOSE = Text("请选择", "Choose")
-REQUIRED = "required"
-KNOWN_REASONS: dict[str, Text] = {
-    REQUIRED: Text("必填", "required"),
-    NO_VILLAGE_CHOSEN.en: NO_VILLAGE_CHOSEN,
-}
-"""Field errors shown in the interface language; the schema's other reasons are English."""
 
 
 def field_id(name: str) -> str:
@@ -94,7 +88,7 @@ class RecordFormScreen(ModalScreen[int | None]):
         self._village = record.village if record else village
         self._day = record.date if record else day
         self._villages: list[Village] = []
-        self._errors: dict[str, str] = {}
+        self._errors: dict[str, Text] = {}
         self._form_error: Text | None = None
         self._tried_save = False
         self._saving = False
@@ -230,30 +224,29 @@ class RecordFormScreen(ModalScreen[int | None]):
         return raw
 
     @property
-    def errors(self) -> dict[str, str]:
-        """The errors shown now, by field name."""
+    def errors(self) -> dict[str, Text]:
+        """The errors shown now, by field name, in both languages."""
         return dict(self._errors)
 
     def show_errors(self, errors: list[FieldError]) -> None:
         """Show each error under its field and clear the others."""
-        by_field: dict[str, str] = {}
+        by_field: dict[str, Text] = {}
         for error in errors:
-            by_field.setdefault(error.field, error.reason)
+            by_field.setdefault(error.field, error.message)
         for f in self.record_type.all_fields():
             self._show_error(f.name, by_field.get(f.name))
 
-    def _show_error(self, name: str, reason: str | None) -> None:
+    def _show_error(self, name: str, reason: Text | None) -> None:
+        """Show reason under the field in the interface language (None clears it)."""
         label = self.query_one(f"#{error_id(name)}", Label)
-        if reason:
+        if reason is not None:
             self._errors[name] = reason
-            known = KNOWN_REASONS.get(reason)
-            shown = known.get(self.lang) if known is not None else reason
-            label.update(f"{STATE_SYMBOLS[State.FAIL]} {escape(shown)}")
+            label.update(f"{STATE_SYMBOLS[State.FAIL]} {escape(reason.get(self.lang))}")
         else:
             self._errors.pop(name, None)
             label.update("")
-        label.set_class(bool(reason), "-shown")
-        self.query_one(f"#row-{name}").set_class(bool(reason), "-invalid")
+        label.set_class(reason is not None, "-shown")
+        self.query_one(f"#row-{name}").set_class(reason is not None, "-invalid")
 
     def _check_one(self, f: Field, raw: Any) -> None:
         """Parse one field as the user edits it; a half-typed date is not an error yet."""
@@ -264,7 +257,7 @@ class RecordFormScreen(ModalScreen[int | None]):
         try:
             value = f.parse(raw)
         except ValueError as exc:
-            self._show_error(f.name, str(exc))
+            self._show_error(f.name, FieldProblem.message_of(exc))
             return
         if self._tried_save and f.required and value in (None, []):
             self._show_error(f.name, REQUIRED)
@@ -322,7 +315,7 @@ class RecordFormScreen(ModalScreen[int | None]):
             f = self._field_of(picker)
             if f is not None and picker.value is None and picker.query_text.strip():
                 errors = [e for e in errors if e.field != f.name]
-                errors.append(FieldError(f.name, NO_VILLAGE_CHOSEN.en))
+                errors.append(FieldError(f.name, NO_VILLAGE_CHOSEN))
         return clean, errors
 
     def action_save(self) -> None:
