@@ -13,6 +13,7 @@ from plugins.i18n import Text
 TRUE_WORDS = frozenset({"true", "1", "是", "yes", "y"})
 FALSE_WORDS = frozenset({"false", "0", "否", "no", "n"})
 MULTI_SEPARATOR = ";"
+YES_NO = (Text("否", "no"), Text("是", "yes"))
 
 
 class FieldProblem(ValueError):
@@ -65,6 +66,21 @@ class Field:
     def choice_values(self) -> tuple[str, ...]:
         """The stored values an enum field allows, in declared order."""
         return tuple(c.value for c in self.choices)
+
+    def display(self, value: Any, lang: str, village_names: Mapping[str, str] | None = None) -> str:
+        """A stored value as people read it: choice labels, 是/否, listed tags, village names."""
+        if value is None or value == "" or value == []:
+            return ""
+        if self.kind is Kind.ENUM:
+            return self.choice_label(str(value), lang)
+        if self.kind is Kind.MULTI_ENUM:
+            separator = ", " if lang == "en" else "、"
+            return separator.join(self.choice_label(str(v), lang) for v in value)
+        if self.kind is Kind.BOOL:
+            return YES_NO[bool(value)].get(lang)
+        if self.kind is Kind.VILLAGE and village_names is not None:
+            return village_names.get(str(value), str(value))
+        return str(value)
 
     def choice_label(self, value: str, lang: str) -> str:
         """The label of an enum value in lang; the value itself if it is not a choice."""
@@ -276,3 +292,34 @@ def parse_fields(
             continue
         clean[f.name] = value
     return clean, errors
+
+
+def summarize(
+    record_type: RecordType | None,
+    fields: Mapping[str, Any],
+    lang: str,
+    *,
+    skip: tuple[str, ...] = (),
+    width: int | None = None,
+) -> str:
+    """A record's own fields as 'label: value' pairs in schema order, cut to width.
+
+    record_type may be None when the plugin that declared it is gone; raw names then serve.
+    """
+    declared = record_type.all_fields() if record_type else ()
+    names = [f.name for f in declared] or sorted(fields)
+    parts: list[str] = []
+    for name in names:
+        value = fields.get(name)
+        if name in ("date", "village", *skip) or value in (None, "", []):
+            continue
+        f = record_type.field(name) if record_type else None
+        if f is None:
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            parts.append(f"{name}: {shown}")
+        else:
+            parts.append(f"{f.label.get(lang)}: {f.display(value, lang)}")
+    line = "; ".join(parts)
+    if width is not None and len(line) > width:
+        return line[: width - 3] + "..."
+    return line

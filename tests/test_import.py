@@ -19,7 +19,7 @@ from plugins.importing import (
     import_villages,
 )
 from plugins.manager import PluginHost
-from plugins.schema import DATE_FIELD, FieldProblem
+from plugins.schema import DATE_FIELD, FieldProblem, summarize
 from store import Quarter, Store, Village
 from tests.cli_support import write_csv, write_xlsx
 
@@ -494,3 +494,18 @@ def test_a_failing_outside_reader_is_refused_naming_it(store: Store, tmp_path: P
     assert exc.lines("zh") == [
         f"{path}: 读取程序 tsv 出错：RuntimeError: cannot parse this dialect"
     ]
+
+
+def test_stored_values_display_as_people_read_them(host: PluginHost) -> None:
+    case = host.registry.record_types["police.case"]
+    fields = {"kind": "security", "tags": ["gang", "drugs"], "case_no": "X-1", "summary": ""}
+    assert summarize(case, fields, "zh") == "案件性质: 治安; 案件标签: 涉黑恶、涉毒; 案件编号: X-1"
+    assert summarize(case, fields, "en", skip=("case_no",), width=30) == (
+        "Kind: Public security; Tags..."
+    )
+    assert summarize(None, {"b": [1, 2], "a": 3}, "zh") == "a: 3; b: 1, 2"
+    dispute = host.registry.record_types["judicial.dispute"]
+    turned = dispute.field("turned_criminal")
+    assert turned is not None and turned.display(True, "zh") == "是"
+    village = dispute.field("village")
+    assert village is not None and village.display("V01", "zh", {"V01": "东庄"}) == "东庄"

@@ -65,8 +65,6 @@ CATALOGUE: dict[str, Text] = {
     "evidence.record_head": Text("#{id} {type}  {date}  {unit}", "#{id} {type}  {date}  {unit}"),
     "evidence.village": Text("村", "Village"),
     "evidence.author": Text("录入人", "Entered by"),
-    "value.yes": Text("是", "yes"),
-    "value.no": Text("否", "no"),
     # help
     "help.title": Text("按键（{screen}）", "Keys ({screen})"),
     "help.key": Text("按键", "Key"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text as RichText
 from textual import on, work
@@ -16,7 +16,6 @@ from textual.widgets import Static
 from plugins.api import State
 from plugins.criteria import BY_CODE
 from plugins.engine import Cell, CellFinding
-from plugins.schema import Field, Kind
 from store import Quarter, Record, StoreError, Village
 from tui import keys
 from tui.symbols import STATE_SYMBOLS, state_name
@@ -36,22 +35,6 @@ STATE_STYLES: dict[State, str] = {
 def state_text(state: State, lang: str) -> RichText:
     """A state as its symbol and word, in its colour."""
     return RichText(f"{STATE_SYMBOLS[state]} {state_name(state, lang)}", STATE_STYLES[state])
-
-
-def field_value(field: Field, value: Any, lang: str, village_names: dict[str, str]) -> str:
-    """A stored field value as the reader should see it (choice labels, yes/no, village names)."""
-    if value is None or value == "" or value == []:
-        return ""
-    if field.kind is Kind.ENUM:
-        return field.choice_label(str(value), lang)
-    if field.kind is Kind.MULTI_ENUM:
-        separator = ", " if lang == "en" else "、"
-        return separator.join(field.choice_label(str(v), lang) for v in value)
-    if field.kind is Kind.BOOL:
-        return tr("value.yes" if value else "value.no", lang)
-    if field.kind is Kind.VILLAGE:
-        return village_names.get(str(value), str(value))
-    return str(value)
 
 
 class EvidenceLoaded(Message):
@@ -257,7 +240,7 @@ class EvidenceScreen(ModalScreen[None]):
             rows = [(name, str(value)) for name, value in sorted(record.fields.items())]
         else:
             rows = [
-                (f.label.get(lang), field_value(f, record.fields.get(f.name), lang, village_names))
+                (f.label.get(lang), f.display(record.fields.get(f.name), lang, village_names))
                 for f in record_type.all_fields()
                 if f.name not in ("date", "village")
             ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Select
 
 from plugins.i18n import Text
-from plugins.schema import Kind, RecordType
+from plugins.schema import RecordType, summarize
 from store import Conflict, Quarter, Record, Store, StoreError, Village
 from tui import keys
 from tui.messages import DataChanged
@@ -45,35 +45,9 @@ DELETE_CONFLICT = Text(
 NOT_DELETED = Text("未删除：{reason}", "Not deleted: {reason}")
 
 
-def field_text(record_type: RecordType | None, name: str, value: Any, lang: str) -> str:
-    """One stored value as the user reads it: choice labels, 是/否, joined tags."""
-    f = record_type.field(name) if record_type else None
-    if f is None:
-        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-    if f.kind is Kind.ENUM:
-        return f.choice_label(str(value), lang)
-    if f.kind is Kind.MULTI_ENUM:
-        return ",".join(f.choice_label(str(v), lang) for v in value or ())
-    if f.kind is Kind.BOOL:
-        return Text("是", "yes").get(lang) if value else Text("否", "no").get(lang)
-    return str(value)
-
-
-def summarize(record: Record, record_type: RecordType | None, lang: str) -> str:
-    """The record's own fields in one short line: 'label: value' pairs in schema order."""
-    names = [f.name for f in record_type.all_fields()] if record_type else sorted(record.fields)
-    parts: list[str] = []
-    for name in names:
-        if name in ("date", "village"):
-            continue
-        value = record.fields.get(name)
-        if value in (None, "", []):
-            continue
-        f = record_type.field(name) if record_type else None
-        label = f.label.get(lang) if f else name
-        parts.append(f"{label}: {field_text(record_type, name, value, lang)}")
-    line = "; ".join(parts)
-    return line if len(line) <= SUMMARY_WIDTH else line[: SUMMARY_WIDTH - 3] + "..."
+def summary_line(record: Record, record_type: RecordType | None, lang: str) -> str:
+    """The record's own fields in one line of at most SUMMARY_WIDTH characters."""
+    return summarize(record_type, record.fields, lang, width=SUMMARY_WIDTH)
 
 
 class RecordsScreen(Screen[None]):
@@ -235,7 +209,7 @@ class RecordsScreen(Screen[None]):
                 rtype.label.get(lang) if rtype else record.type,
                 self._names.get(record.village, record.village),
                 record.date.isoformat(),
-                summarize(record, rtype, lang),
+                summary_line(record, rtype, lang),
                 unit.name.get(lang) if unit else record.unit,
             )
             table.add_row(*map(escape, cells), key=str(record.id))
@@ -310,7 +284,7 @@ class RecordsScreen(Screen[None]):
         label = rtype.label.get(lang) if rtype else record.type
         village = self._names.get(record.village, record.village)
         line = f"{label}, {village}, {record.date.isoformat()}"
-        summary = summarize(record, rtype, lang)
+        summary = summary_line(record, rtype, lang)
         return f"{line}: {summary}" if summary else line
 
     @work(thread=True, exclusive=True, group="records-delete", exit_on_error=False)

@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Label, Select
 
 from plugins.i18n import Text
-from plugins.schema import Kind, RecordType
+from plugins.schema import RecordType, summarize
 from plugins.views import ViewContext
 from store import Record, Store, Village
 
@@ -31,40 +31,22 @@ DATE = Text("日期", "Date")
 VILLAGE = Text("村", "Village")
 TYPE = Text("类型", "Type")
 DETAILS = Text("内容", "Details")
-YES_NO = (Text("否", "no"), Text("是", "yes"))
 DETAILS_WIDTH = 60
 
 
 def value_text(record_type: RecordType | None, name: str, value: Any, lang: str) -> str:
-    """A stored value as the user reads it: choice labels, 是/否, joined tags."""
+    """One stored value as people read it, raw when its type or field is not declared."""
     f = record_type.field(name) if record_type else None
     if f is None:
-        return ",".join(map(str, value)) if isinstance(value, list) else str(value)
-    if f.kind is Kind.ENUM:
-        return f.choice_label(str(value), lang)
-    if f.kind is Kind.MULTI_ENUM:
-        return ",".join(f.choice_label(str(v), lang) for v in value or ())
-    if f.kind is Kind.BOOL:
-        return YES_NO[bool(value)].get(lang)
-    return str(value)
+        return "" if value is None else str(value)
+    return f.display(value, lang)
 
 
 def details(
     record: Record, record_type: RecordType | None, lang: str, skip: tuple[str, ...] = ()
 ) -> str:
-    """The record's own fields as 'label: value' pairs in schema order, cut to one line."""
-    fields = record_type.all_fields() if record_type else ()
-    names = [f.name for f in fields] or sorted(record.fields)
-    parts = []
-    for name in names:
-        value = record.fields.get(name)
-        if name in ("date", "village", *skip) or value in (None, "", []):
-            continue
-        f = record_type.field(name) if record_type else None
-        label = f.label.get(lang) if f else name
-        parts.append(f"{label}: {value_text(record_type, name, value, lang)}")
-    line = "; ".join(parts)
-    return line if len(line) <= DETAILS_WIDTH else line[: DETAILS_WIDTH - 3] + "..."
+    """The record's own fields in one line of at most DETAILS_WIDTH characters."""
+    return summarize(record_type, record.fields, lang, skip=skip, width=DETAILS_WIDTH)
 
 
 class RecordsView(Vertical):

@@ -57,7 +57,7 @@ class CaseLog(RecordsView):
             record.date.isoformat(),
             self.village_names.get(record.village, record.village),
             record.text("case_no"),
-            value_text(record_type, "kind", record.text("kind"), self.lang),
-            value_text(record_type, "tags", record.fields.get("tags") or [], self.lang),
+            value_text(record_type, "kind", record.fields.get("kind"), self.lang),
+            value_text(record_type, "tags", record.fields.get("tags"), self.lang),
             details(record, record_type, self.lang, skip=("case_no", "kind", "tags")),
         ]
