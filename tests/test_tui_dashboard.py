@@ -140,14 +140,22 @@ class CountingEngine(Engine):
         return super().grid(quarter)
 
 
-def test_results_are_cached_per_store_revision(store: Store, host: PluginHost) -> None:
+def test_results_are_kept_until_a_change_at_or_before_their_quarter(
+    store: Store, host: PluginHost
+) -> None:
     build_town(store, host)
     engine = CountingEngine(store, host)
     cache = ResultCache()
-    first = cache.get(engine, store.revision(), QUARTER)
-    assert cache.get(engine, store.revision(), QUARTER) is first
+    first = cache.get(engine, QUARTER)
+    assert cache.get(engine, QUARTER) is first
     assert engine.computed == [QUARTER]
     add(store, host, "police.case", "V001", kind="security")
-    again = cache.get(engine, store.revision(), QUARTER)
+    cache.drop(QUARTER.next())
+    assert cache.get(engine, QUARTER) is first
+    cache.drop(QUARTER)
+    again = cache.get(engine, QUARTER)
     assert engine.computed == [QUARTER, QUARTER]
     assert again.compliant == first.compliant - 1
+    cache.drop(None)
+    cache.get(engine, QUARTER)
+    assert engine.computed == [QUARTER, QUARTER, QUARTER]

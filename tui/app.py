@@ -79,7 +79,7 @@ class PinganApp(FencedApp):
         self._grid_requests = 0
         self._grid_applied = 0
         self._quarter_pending = True
-        self._changed_pending: list[Quarter] = []
+        self._changed_pending: list[Quarter | None] = []
         self._grid_revision = -1
         self.set_reactive(PinganApp.lang, check_lang(lang or settings.lang))
         self.set_reactive(PinganApp.quarter, quarter or store.latest_quarter())
@@ -117,9 +117,10 @@ class PinganApp(FencedApp):
         """Call on the UI thread after any write: recompute the grid, then post DataChanged.
 
         From a worker thread use `app.call_from_thread(app.notify_data_changed, quarter)`.
-        The grid is recomputed whatever quarter changed, since checks may read history.
+        quarter is the earliest quarter the write touched, None when unknown (another
+        process wrote); the grid on screen is recomputed either way, since checks read history.
         """
-        self._changed_pending.append(quarter or self.quarter)
+        self._changed_pending.append(quarter)
         self._request_grid()
 
     def watch_quarter(self, quarter: Quarter) -> None:

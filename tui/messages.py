@@ -9,7 +9,7 @@ from store import Quarter
 
 
 class DataChanged(Message):
-    """The store changed (a record, return or decision); grids and dashboards recompute."""
+    """The store changed (a record, return or decision) at quarter, or anywhere when None."""
 
     def __init__(self, quarter: Quarter | None = None) -> None:
         super().__init__()

@@ -72,8 +72,11 @@ class MainScreen(Screen[None]):
 
     @on(QuarterChanged)
     def _quarter_changed(self, message: QuarterChanged) -> None:
+        from tui.widgets.dashboard import Dashboard
+
         if self.pingan.grid is not None:
             self.grid.show(self.pingan.grid)
+        self.query_one(Dashboard).refresh_data()
 
     @on(DataChanged)
     def _data_changed(self, message: DataChanged) -> None:
@@ -81,7 +84,7 @@ class MainScreen(Screen[None]):
 
         if self.pingan.grid is not None:
             self.grid.show(self.pingan.grid)
-        self.query_one(Dashboard).refresh_data()
+        self.query_one(Dashboard).data_changed(message.quarter)
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:

@@ -1,7 +1,8 @@
 """The dashboard: the quarter's rate against the year's target, its history, failures and returns.
 
-Grids are computed in a thread worker (one per quarter with data) and cached per store
-revision, so switching tabs or languages never recomputes and a save recomputes once.
+Grids are computed in a thread worker (one per quarter with data) and cached per quarter:
+a change drops only its own and later quarters (checks read history), and the app's grid of
+the quarter on screen is reused, so a save recomputes as little as it can.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from plugins.engine import Engine, Grid
 from plugins.i18n import Text
 from plugins.manager import PluginHost
 from store import Quarter, Store
-from tui.messages import DataChanged
 
 if TYPE_CHECKING:
     from tui.app import PinganApp
@@ -127,34 +127,49 @@ class DashboardData:
 
 
 class ResultCache:
-    """Quarter results of one store revision; a new revision empties it."""
+    """Quarter results kept until a change at or before their quarter drops them.
+
+    A generation counter, bumped by every drop, keeps a worker that started before a change
+    from storing what it computed from the older data.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._revision = -1
+        self._generation = 0
         self._results: dict[Quarter, QuarterResult] = {}
 
-    def get(self, engine: Engine, revision: int, quarter: Quarter) -> QuarterResult:
+    def get(self, engine: Engine, quarter: Quarter) -> QuarterResult:
         with self._lock:
-            if revision != self._revision:
-                self._revision, self._results = revision, {}
+            generation = self._generation
             cached = self._results.get(quarter)
         if cached is not None:
             return cached
         result = QuarterResult.of(engine.grid(quarter))
         with self._lock:
-            if revision == self._revision:
+            if generation == self._generation:
                 self._results[quarter] = result
         return result
+
+    def put(self, grid: Grid) -> None:
+        """Keep a grid computed elsewhere (the app's grid of the quarter on screen)."""
+        with self._lock:
+            self._results[grid.quarter] = QuarterResult.of(grid)
+
+    def drop(self, since: Quarter | None) -> None:
+        """Forget the results of since and every later quarter; None forgets all."""
+        with self._lock:
+            self._generation += 1
+            self._results = {
+                q: r for q, r in self._results.items() if since is not None and q < since
+            }
 
 
 def compute(
     store: Store, host: PluginHost, engine: Engine, quarter: Quarter, cache: ResultCache
 ) -> DashboardData:
     """The dashboard's data for quarter: its grid, every quarter with records, its returns."""
-    revision = store.revision()
     quarters = sorted(set(store.record_quarters()) | {quarter})
-    history = tuple(cache.get(engine, revision, q) for q in quarters)
+    history = tuple(cache.get(engine, q) for q in quarters)
     current = next(r for r in history if r.quarter == quarter)
     filed = {r.unit: r.filed_at for r in store.returns(quarter)}
     returns = tuple(
@@ -216,14 +231,20 @@ class Dashboard(Widget):
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", self._relabel, init=False)
-        self.watch(self.app, "quarter", self._quarter_changed, init=False)
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        """Recompute for the app's quarter in a worker; the result arrives as `Computed`."""
+        """Show the app's quarter, computing what the cache lacks in a worker (`Computed`)."""
         self._serial += 1
         app = self.pingan
+        if app.grid is not None and app.grid.quarter == app.quarter:
+            self._cache.put(app.grid)
         self._compute(app.store, app.host, app.engine, app.quarter, self._serial)
+
+    def data_changed(self, since: Quarter | None) -> None:
+        """The store changed at quarter since (None: anywhere): drop what it affects, refresh."""
+        self._cache.drop(since)
+        self.refresh_data()
 
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def _compute(
@@ -235,12 +256,6 @@ class Dashboard(Widget):
             self.post_message(self.Failed(f"{type(exc).__name__}: {exc}", serial))
         else:
             self.post_message(self.Computed(data, serial))
-
-    def on_data_changed(self, message: DataChanged) -> None:
-        self.refresh_data()
-
-    def _quarter_changed(self) -> None:
-        self.refresh_data()
 
     @on(Computed)
     def _computed(self, message: Computed) -> None:

@@ -6,6 +6,7 @@ are one cell wide and not East-Asian-ambiguous, so CJK terminals align them.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, cast
 
@@ -41,6 +42,7 @@ SortOrder = Literal["code", "office", "failures"]
 SORT_ORDERS: tuple[SortOrder, ...] = ("code", "office", "failures")
 
 
+@functools.cache
 def cell_text(state: State) -> RichText:
     """The symbol of a state in its colour."""
     return RichText(STATE_SYMBOLS[state], style=STYLES[state])
