@@ -57,6 +57,13 @@ async def test_the_dashboard_shows_rate_target_chart_failures_and_returns(
         assert f"{expected.compliant}/{len(expected.villages)}" in text
         assert percent(expected.rate) in text
         assert f"{QUARTER.year} 年目标 {percent(target)}" in text
+        undecided = [
+            v.code
+            for v in expected.villages
+            if not expected.failures(v.code)
+            and any(expected.cell(v.code, c).state is State.PENDING for c in CRITERION_CODES)
+        ]
+        assert undecided and f"另有 {len(undecided)} 个村待定" in text
 
         assert dashboard.data is not None
         assert [r.quarter for r in dashboard.data.history] == [PREVIOUS, QUARTER]

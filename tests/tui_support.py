@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import importlib
 import pkgutil
@@ -16,7 +17,7 @@ from textual.dom import DOMNode
 from textual.pilot import Pilot
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
-from textual.worker import WorkerState
+from textual.worker import WorkerCancelled, WorkerState
 
 from plugins.i18n import Text
 from plugins.manager import PluginHost
@@ -109,9 +110,13 @@ def make_app(store: Store, host: PluginHost, **options: Any) -> PinganApp:
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Wait until no worker is pending or running and every message queue has drained."""
+    """Wait until no worker is pending or running and every message queue has drained.
+
+    A worker replaced by a newer one (an exclusive group) ends cancelled, which is no error.
+    """
     for _ in range(20):
-        await pilot.app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         busy = [
             w for w in pilot.app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)

@@ -43,6 +43,7 @@ SUMMARY = Text(
 )
 MET = Text("已达到目标", "target met")
 SHORT = Text("未达目标，还差 {missing} 个村", "below target: {missing} more village(s) needed")
+UNDECIDED = Text("；另有 {count} 个村待定", "; {count} village(s) still pending")
 NO_VILLAGES = Text("{quarter}  还没有村", "{quarter}  no villages yet")
 LOADING = Text("正在计算...", "Computing...")
 FAILED = Text("仪表盘计算出错：{reason}", "The dashboard could not be computed: {reason}")
@@ -81,6 +82,8 @@ class QuarterResult:
     target: float
     failures: dict[str, int] = field(default_factory=dict)
     pending: dict[str, int] = field(default_factory=dict)
+    undecided: int = 0
+    """Villages that fail nothing yet but wait on a return or a decision: they may still comply."""
 
     @property
     def rate(self) -> float:
@@ -100,7 +103,21 @@ class QuarterResult:
                 failures[criterion] += 1
             elif cell.state is State.PENDING:
                 pending[criterion] += 1
-        return cls(grid.quarter, grid.compliant, len(grid.villages), grid.target, failures, pending)
+        undecided = sum(
+            1
+            for v in grid.villages
+            if not grid.failures(v.code)
+            and any(grid.cell(v.code, c).state is State.PENDING for c in grid.criteria)
+        )
+        return cls(
+            grid.quarter,
+            grid.compliant,
+            len(grid.villages),
+            grid.target,
+            failures,
+            pending,
+            undecided,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +304,9 @@ class Dashboard(Widget):
             return NO_VILLAGES.format(quarter=str(result.quarter)).get(lang)
         missing = result.missing
         verdict = MET if missing == 0 else SHORT.format(missing=missing)
+        if result.undecided:
+            note = UNDECIDED.format(count=result.undecided)
+            verdict = Text(verdict.zh + note.zh, verdict.en + note.en)
         return SUMMARY.format(
             quarter=str(result.quarter),
             compliant=result.compliant,
