@@ -330,10 +330,8 @@ class ComplianceGrid(Vertical):
         for village in shown:
             for code in self.grid.criteria:
                 counts[self.grid.cell(village.code, code).state] += 1
-        line = self._legend_symbols(counts)
         grid = self.grid
-        line.append("  |  ")
-        line.append(
+        line = RichText(
             tr(
                 "grid.compliant",
                 lang,
@@ -343,6 +341,8 @@ class ComplianceGrid(Vertical):
                 target=f"{grid.target:.0%}",
             )
         )
+        line.append("  |  ")
+        line.append_text(self._legend_symbols(counts))
         if grid.errors:
             plugins = ", ".join(sorted({f.plugin for f in grid.errors}))
             line.append("  ")
