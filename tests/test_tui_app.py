@@ -359,3 +359,24 @@ def test_interface_strings_hold_no_ambiguous_width_characters() -> None:
     for symbol in (*STATE_SYMBOLS.values(), *ASCII_SYMBOLS.values()):
         assert len(symbol) == 1 and unicodedata.east_asian_width(symbol) in ("N", "Na")
         assert wcwidth(symbol) == 1
+
+
+async def test_the_palette_finds_a_command_by_its_title_in_either_language(
+    town: Store, host: PluginHost
+) -> None:
+    from textual.command import CommandList
+
+    app = make_app(town, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"case log")
+        for _ in range(20):
+            await settle(pilot)
+            found = app.screen.query(CommandList)
+            if found and found.first().option_count:
+                break
+        options = found.first()
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("派出所" in p and "案件台账" in p for p in prompts), prompts

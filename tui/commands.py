@@ -25,11 +25,13 @@ class PaletteCommand:
     run: Callable[[], Any]
 
 
-def palette_commands(app: PinganApp, screen: Screen[Any]) -> list[PaletteCommand]:
-    """The commands that apply on screen, titled in the app's language."""
+def palette_commands(
+    app: PinganApp, screen: Screen[Any], lang: str | None = None
+) -> list[PaletteCommand]:
+    """The commands that apply on screen, titled in lang (default: the app's language)."""
     from tui.screens.main import MainScreen
 
-    lang = app.lang
+    lang = lang or app.lang
     out: list[PaletteCommand] = []
     if isinstance(screen, MainScreen):
         main = screen
@@ -71,10 +73,18 @@ def palette_commands(app: PinganApp, screen: Screen[Any]) -> list[PaletteCommand
 
 
 class PinganCommands(Provider):
-    """Offers `palette_commands` for the screen the palette was opened on."""
+    """Offers `palette_commands` for the screen the palette was opened on.
+
+    A query matches a command's title in either language, so "Units" finds 单位：打开 too.
+    """
 
     def _commands(self) -> list[PaletteCommand]:
         return palette_commands(cast("PinganApp", self.app), self.screen)
+
+    def _other_titles(self) -> list[str]:
+        app = cast("PinganApp", self.app)
+        other = "en" if app.lang == "zh" else "zh"
+        return [c.title for c in palette_commands(app, self.screen, other)]
 
     async def discover(self) -> Hits:
         for command in self._commands():
@@ -82,8 +92,8 @@ class PinganCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for command in self._commands():
-            score = matcher.match(command.title)
+        for command, other in zip(self._commands(), self._other_titles(), strict=True):
+            score = max(matcher.match(command.title), matcher.match(other))
             if score > 0:
                 yield Hit(
                     score,
