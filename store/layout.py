@@ -48,8 +48,8 @@ class Layout:
         return self.folder / "snapshots"
 
     def audit(self, day: date) -> Path:
-        """The audit partition of a day's month, so that a save rewrites one month of entries."""
-        return self.audit_dir / f"{day:%Y-%m}.json"
+        """The audit partition of a day, so that a save rewrites only that day's entries."""
+        return self.audit_dir / f"{day:%Y-%m-%d}.json"
 
     def snapshot(self, quarter: Quarter) -> Path:
         return self.snapshots_dir / f"{quarter}.json"

@@ -267,14 +267,15 @@ def test_a_finalized_quarter_refuses_changes(town: Store) -> None:
     assert not town.layout.records(Q3).exists()
 
 
-def test_snapshots_and_audit_months_live_in_their_own_files(town: Store) -> None:
+def test_snapshots_and_audit_days_live_in_their_own_files(town: Store) -> None:
     with town.transaction() as tx:
         tx.save_snapshot(Q3, {"compliant": 7}, locked=False)
     snapshot = town.snapshot(Q3)
     assert snapshot is not None and snapshot["grid"] == {"compliant": 7}
     assert town.layout.snapshot(Q3).exists() and town.snapshot(Q4) is None
     assert "snapshot" not in town.layout.main.read_text(encoding="utf-8")
-    assert [p.name for p in town.layout.audit_dir.glob("*.json")] == [f"{date.today():%Y-%m}.json"]
+    audit_files = [p.name for p in town.layout.audit_dir.glob("*.json")]
+    assert audit_files == [f"{date.today():%Y-%m-%d}.json"]
 
 
 def test_a_transaction_that_raises_writes_nothing(town: Store) -> None:
