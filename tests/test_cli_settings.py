@@ -48,11 +48,11 @@ def test_a_threshold_set_on_the_command_line_changes_the_grid(
 
 
 def test_targets_language_and_keys_are_stored(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    for name, value in (("target.2024", "90%"), ("lang", "en"), ("key.grid.next_quarter", "n")):
+    for name, value in (("target.2024", "90%"), ("lang", "en"), ("key.quarter.next", "n")):
         assert call_pingan(["settings", "set", name, value], capsys)[0] == 0
     settings = Store(db).settings()
     assert settings.target(2024) == pytest.approx(0.9)
-    assert (settings.lang, settings.keymap) == ("en", {"grid.next_quarter": "n"})
+    assert (settings.lang, settings.keymap) == ("en", {"quarter.next": "n"})
     code, out, _ = call_pingan(["settings", "show"], capsys)
     assert code == 0 and "target.2024" in out and "threshold.police.min_patrols" in out
 
@@ -67,6 +67,7 @@ def test_targets_language_and_keys_are_stored(db: Path, capsys: pytest.CaptureFi
         ("target.2024", "120%", "between 0 and 1"),
         ("lang", "fr", "fr"),
         ("key.next", "n", "key.AREA.ACTION"),
+        ("key.grid.next_quarter", "n", "quarter.next"),
         ("colour", "red", "colour"),
     ],
 )

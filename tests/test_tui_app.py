@@ -24,7 +24,7 @@ from tests.tui_support import (
     module_texts,
     settle,
 )
-from tui import keys
+from tui import key_specs
 from tui.app import PinganApp
 from tui.commands import palette_commands
 from tui.screens.evidence import EvidenceScreen
@@ -301,11 +301,11 @@ def test_every_binding_comes_from_the_registry_with_a_tooltip_in_both_languages(
     for owner in owners:
         for binding in owner.__dict__["BINDINGS"]:
             assert isinstance(binding, Binding), (owner, binding)
-            spec = keys.SPECS.get(binding.id or "")
+            spec = key_specs.SPECS.get(binding.id or "")
             assert spec is not None, (owner.__name__, binding)
             assert binding == spec.binding("zh"), (owner.__name__, binding)
-    assert len(keys.SPECS) == len(keys.KEY_SPECS)
-    for spec in keys.KEY_SPECS:
+    assert len(key_specs.SPECS) == len(key_specs.KEY_SPECS)
+    for spec in key_specs.KEY_SPECS:
         assert spec.description.zh and spec.description.en, spec.id
         assert spec.tooltip.zh and spec.tooltip.en, spec.id
         assert not CJK.search(spec.description.en + spec.tooltip.en) or spec.id == "app.language"
@@ -349,7 +349,7 @@ async def test_a_keymap_entry_moves_one_screens_key_and_no_other(
 
 def test_interface_strings_hold_no_ambiguous_width_characters() -> None:
     texts = [t for text in CATALOGUE.values() for t in text]
-    texts += [t for spec in keys.KEY_SPECS for t in (*spec.description, *spec.tooltip)]
+    texts += [t for spec in key_specs.KEY_SPECS for t in (*spec.description, *spec.tooltip)]
     texts += [t for text in module_texts() for t in text]
     texts += [t for name in STATE_NAMES.values() for t in name]
     assert len(texts) > 300

@@ -27,7 +27,7 @@ from tests.tui_forms_support import (
     retype,
     settle,
 )
-from tui import keys
+from tui import key_specs
 from tui.app import PinganApp
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
@@ -347,8 +347,8 @@ def test_every_binding_is_registered_with_an_id_and_a_tooltip(owner: type[Any]) 
     assert bindings
     for binding in bindings:
         assert isinstance(binding, Binding)
-        assert binding.id in keys.SPECS and binding.tooltip, binding
-        assert not CJK.search(keys.SPECS[binding.id].description.en), binding
+        assert binding.id in key_specs.SPECS and binding.tooltip, binding
+        assert not CJK.search(key_specs.SPECS[binding.id].description.en), binding
     ids = [b.id for b in bindings]
     assert len(ids) == len(set(ids))
 

@@ -9,8 +9,8 @@ from typing import Any
 from plugins.i18n import check_lang
 from tui.cli.output import table
 from tui.cli.session import CliError, Session
+from tui.key_specs import SPECS
 
-_KEY_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 NAMES_HELP = (
     "town | lang | target.YEAR | threshold.UNIT.NAME | key.BINDING_ID "
     "（如 target.2024 0.9、threshold.police.min_patrols 8、key.quarter.next ctrl+n）"
@@ -66,8 +66,11 @@ def run_settings_set(session: Session, args: argparse.Namespace) -> int:
         changes = {"thresholds": {**settings.thresholds, key: number}}
     elif name.startswith("key."):
         binding_id = name.removeprefix("key.")
-        if not _KEY_ID.match(binding_id) or not value:
-            raise CliError(f"{name}: expected key.AREA.ACTION and a key such as n or ctrl+n")
+        if binding_id not in SPECS or not value:
+            raise CliError(
+                f"{name}: expected key.AREA.ACTION with an id the TUI binds "
+                f"({', '.join(sorted(SPECS))}) and a key such as n or ctrl+n"
+            )
         changes = {"keymap": {**settings.keymap, binding_id: value}}
     else:
         raise CliError(

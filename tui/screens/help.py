@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from plugins.i18n import Text
-from tui import keys
+from tui import key_specs, keys
 from tui.text import tr
 
 if TYPE_CHECKING:
@@ -171,7 +171,7 @@ class HelpScreen(ModalScreen[None]):
     @staticmethod
     def labels(binding: Binding, tooltip: str, lang: str) -> tuple[str, str]:
         """A binding's description and tooltip in lang: the registry's, else a widget action's."""
-        spec = keys.SPECS.get(binding.id or "")
+        spec = key_specs.SPECS.get(binding.id or "")
         if spec is not None:
             return spec.description.get(lang), spec.tooltip.get(lang)
         known = WIDGET_ACTIONS.get(binding.action)
