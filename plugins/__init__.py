@@ -7,6 +7,7 @@ from plugins.api import (
     Importer,
     State,
     Threshold,
+    ThresholdKind,
     UnitSpec,
     ViewSpec,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "State",
     "Text",
     "Threshold",
+    "ThresholdKind",
     "UnitSpec",
     "ViewSpec",
     "hookimpl",

@@ -22,6 +22,22 @@ class State(StrEnum):
     ERROR = "ERROR"
 
 
+STATE_NAMES: dict[State, Text] = {
+    State.PASS: Text("达标", "pass"),
+    State.FAIL: Text("不达标", "fail"),
+    State.PENDING: Text("待定", "pending"),
+    State.ERROR: Text("出错", "error"),
+}
+"""What each cell state is called in words, for people."""
+
+
+class ThresholdKind(StrEnum):
+    """What a threshold counts: a whole number of things, or a share between 0 and 1."""
+
+    COUNT = "count"
+    RATIO = "ratio"
+
+
 @dataclass(frozen=True, slots=True)
 class Threshold:
     """A tunable number of a unit's rules; the town's settings may override the default."""
@@ -29,6 +45,21 @@ class Threshold:
     name: str
     default: float
     label: Text
+    kind: ThresholdKind = ThresholdKind.COUNT
+
+    def problem(self, value: float) -> Text | None:
+        """Why value cannot be this threshold: counts are whole numbers >= 0, ratios in [0, 1]."""
+        if self.kind is ThresholdKind.RATIO and not 0 <= value <= 1:
+            return Text(
+                f"{value:g} 超出范围：比例在 0 到 1 之间",
+                f"{value:g} is out of range: a ratio lies in [0, 1]",
+            )
+        if self.kind is ThresholdKind.COUNT and (value < 0 or value != int(value)):
+            return Text(
+                f"{value:g} 不可用：次数是不小于 0 的整数",
+                f"{value:g} is not a count: counts are whole numbers >= 0",
+            )
+        return None
 
 
 @dataclass(frozen=True, slots=True)

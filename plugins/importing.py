@@ -18,9 +18,10 @@ from typing import Any
 from plugins.api import Importer
 from plugins.i18n import Text
 from plugins.manager import PLUGIN_ERRORS, describe
+from plugins.refusal import Refusal
 from plugins.registry import Registry
 from plugins.schema import Field, Kind, RecordType, parse_fields
-from store import NewRecord, Quarter, Store, Village
+from store import NewRecord, Quarter, Village
 
 STRAY_CELLS = ""
 """The row key under which cells without a column name arrive (no real column name is empty)."""
@@ -83,28 +84,36 @@ class Problem:
         return f"{where}: {self.field}: {reason}" if self.field else f"{where}: {reason}"
 
 
-class ImportRefused(Exception):
+class ImportRefused(Refusal):
     """A file refused as a whole, carrying every problem found in it; str() is in English."""
 
     def __init__(self, path: Path | str, problems: Sequence[Problem]) -> None:
-        self.path = path
         self.problems = sorted(problems, key=lambda p: p.line or 0)
-        super().__init__("\n".join(self.lines()))
+        count = len(self.problems)
+        summary = Text(
+            f"{path}：共 {count} 处问题，未导入任何数据",
+            f"{path}: {count} problem{'s' if count != 1 else ''}; nothing was imported",
+        )
+        super().__init__(summary, path=path)
+        self.args = ("\n".join(self.lines()),)
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
 
     def lines(self, lang: str = "en") -> list[str]:
         """One `FILE:LINE: field: reason` line per problem in file order, in lang."""
-        return [p.render(self.path, lang) for p in self.problems]
+        return [p.render(self.path or "", lang) for p in self.problems]
+
+    def render(self, lang: str) -> list[str]:
+        """Every problem's line, then how many there were and that nothing was imported."""
+        return [*self.lines(lang), self.message.get(lang)]
 
 
-class UnknownRecordType(LookupError):
+class UnknownRecordType(Refusal, LookupError):
     """A record type that no loaded plugin declares; the message lists the known ones.
 
     str() is the English; `message` holds both languages.
     """
-
-    def __init__(self, message: Text) -> None:
-        super().__init__(message.en)
-        self.message = message
 
 
 # reading
@@ -387,47 +396,3 @@ def parse_records(
     if problems:
         raise ImportRefused(path, problems)
     return records
-
-
-# whole imports
-
-
-@dataclass(frozen=True, slots=True)
-class VillageImport:
-    """What a village import stored: how many villages were added and how many updated."""
-
-    added: int
-    updated: int
-
-
-def import_villages(store: Store, registry: Registry, path: Path, actor: str = "") -> VillageImport:
-    """Read, validate and upsert every village of the file in one transaction, or nothing."""
-    table = read_table(registry, path)
-    existing = {v.code: v for v in store.villages(active_only=False)}
-    villages = parse_villages(path, table, existing)
-    with store.transaction(actor) as tx:
-        for village in villages:
-            tx.put_village(village)
-    added = sum(1 for v in villages if v.code not in existing)
-    return VillageImport(added, len(villages) - added)
-
-
-def import_records(
-    store: Store, registry: Registry, path: Path, type_name: str, actor: str = ""
-) -> dict[Quarter, int]:
-    """Read, validate and store every record of the file in one transaction, or nothing.
-
-    Returns how many records went into each quarter, oldest first.
-    """
-    rtype = record_type(registry, type_name)
-    table = read_table(registry, path)
-    known = {v.code for v in store.villages(active_only=False)}
-    records = parse_records(path, table, rtype, known, store.is_locked)
-    if records:
-        with store.transaction(actor) as tx:
-            tx.add_records(records, note=f"import {path.name}")
-    counts: dict[Quarter, int] = {}
-    for record in records:
-        quarter = Quarter.of(record.date)
-        counts[quarter] = counts.get(quarter, 0) + 1
-    return dict(sorted(counts.items()))

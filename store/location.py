@@ -30,3 +30,16 @@ def default_db(explicit: str | None = None) -> Path:
 def plugins_dir() -> Path:
     """The folder of local .py plugins: the data folder's plugins/."""
     return data_home() / "plugins"
+
+
+def config_home() -> Path:
+    """The user's own settings folder: $PINGAN_HOME/config, else the platform's user config folder.
+
+    Per user, not per town: a desk's language choice must not switch the other desks.
+    """
+    override = os.environ.get(HOME_ENV)
+    return (
+        Path(override) / "config"
+        if override
+        else Path(platformdirs.user_config_dir("pingan", appauthor=False))
+    )

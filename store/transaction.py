@@ -113,6 +113,36 @@ class Transaction:
         self._merge_single("settings", after)
         self.audit("settings.update", "settings", before, after)
 
+    def set_setting(self, path: tuple[str, ...], value: Any) -> Any:
+        """Set one setting (e.g. ("thresholds", "police.min_patrols")) as read inside the lock.
+
+        Only that key changes, so two desks changing different settings keep both changes;
+        returns the value it had. Refused (ValueError) before storing if the result won't parse.
+        """
+        before = self.settings().to_doc()
+        after = _with_key(before, path, value)
+        Settings.from_doc(after)
+        self._merge_single("settings", after)
+        old = _key_of(before, path)
+        self.audit("settings.set", ".".join(path), old, value)
+        return old
+
+    def unset_setting(self, path: tuple[str, ...]) -> Any:
+        """Drop one nested setting, as read inside the lock; returns what it was (None: unset)."""
+        before = self.settings().to_doc()
+        old = _key_of(before, path)
+        if old is None:
+            return None
+        parent = dict(before)
+        node = parent
+        for key in path[:-1]:
+            node[key] = dict(node.get(key) or {})
+            node = node[key]
+        node.pop(path[-1], None)
+        self._merge_single("settings", parent)
+        self.audit("settings.unset", ".".join(path), old, None)
+        return old
+
     # villages
 
     def add_village(self, village: Village) -> None:
@@ -287,6 +317,37 @@ class Transaction:
             doc,
         )
 
+    def decision(self, quarter: Quarter, village: str, criterion: str) -> Decision | None:
+        """The meeting's decision on a cell as stored now, inside the lock."""
+        q = Query()
+        doc = self.table("decisions").get(
+            (q.quarter == str(quarter)) & (q.village == village) & (q.criterion == criterion)
+        )
+        if not isinstance(doc, dict):
+            return None
+        return Decision(
+            quarter,
+            village,
+            criterion,
+            bool(doc["passed"]),
+            doc.get("reason", ""),
+            doc.get("actor", ""),
+            doc.get("at", ""),
+        )
+
+    def withdraw_decision(self, quarter: Quarter, village: str, criterion: str) -> bool:
+        """Remove the meeting's decision on a cell, audited with what it was; False if none."""
+        self._ensure_open(quarter)
+        q = Query()
+        where = (q.quarter == str(quarter)) & (q.village == village) & (q.criterion == criterion)
+        table = self.table("decisions")
+        before = table.get(where)
+        if not isinstance(before, dict):
+            return False
+        table.remove(where)
+        self.audit("decision.withdraw", f"{quarter}:{village}:{criterion}", dict(before), None)
+        return True
+
     def _snapshot_table(self, quarter: Quarter) -> Table:
         return self.db(self.layout.snapshot(quarter)).table("snapshot")
 
@@ -336,3 +397,24 @@ class Transaction:
             path: dumps(buffer.data or {}) for path, buffer in self._buffers.items() if buffer.dirty
         }
         journal.commit(self.layout.journal, files)
+
+
+def _key_of(doc: dict[str, Any], path: tuple[str, ...]) -> Any:
+    """The value at path in nested dicts, None where any part is missing."""
+    node: Any = doc
+    for key in path:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node
+
+
+def _with_key(doc: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    """A copy of doc with value set at path, copying each dict on the way."""
+    if len(path) == 1:
+        return {**doc, path[0]: value}
+    inner = doc.get(path[0])
+    return {
+        **doc,
+        path[0]: _with_key(dict(inner) if isinstance(inner, dict) else {}, path[1:], value),
+    }

@@ -48,11 +48,11 @@ def test_a_threshold_set_on_the_command_line_changes_the_grid(
 
 
 def test_targets_language_and_keys_are_stored(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    for name, value in (("target.2024", "90%"), ("lang", "en"), ("key.quarter.next", "n")):
+    for name, value in (("target.2024", "90%"), ("lang", "en"), ("key.quarter.next", "ctrl+n")):
         assert call_pingan(["settings", "set", name, value], capsys)[0] == 0
     settings = Store(db).settings()
     assert settings.target(2024) == pytest.approx(0.9)
-    assert (settings.lang, settings.keymap) == ("en", {"quarter.next": "n"})
+    assert (settings.lang, settings.keymap) == ("en", {"quarter.next": "ctrl+n"})
     code, out, _ = call_pingan(["settings", "show"], capsys)
     assert code == 0 and "target.2024" in out and "threshold.police.min_patrols" in out
 
@@ -66,7 +66,7 @@ def test_targets_language_and_keys_are_stored(db: Path, capsys: pytest.CaptureFi
         ("target.24", "0.9", "expected a year"),
         ("target.2024", "120%", "between 0 and 1"),
         ("lang", "fr", "fr"),
-        ("key.next", "n", "key.AREA.ACTION"),
+        ("key.next", "n", "binds no id"),
         ("key.grid.next_quarter", "n", "quarter.next"),
         ("colour", "red", "colour"),
     ],
@@ -75,7 +75,7 @@ def test_bad_settings_are_refused_and_nothing_changes(
     db: Path, capsys: pytest.CaptureFixture[str], name: str, value: str, says: str
 ) -> None:
     before = Store(db).revision()
-    code, _, err = call_pingan(["settings", "set", name, value], capsys)
+    code, _, err = call_pingan(["--lang", "en", "settings", "set", name, value], capsys)
     assert code == 1 and says in err
     assert Store(db).revision() == before
     assert Store(db).settings().target(2023) == pytest.approx(0.85)

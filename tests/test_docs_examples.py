@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from plugins.actions import ActionContext, import_records
 from plugins.api import State
 from plugins.engine import Engine
-from plugins.importing import import_records
 from plugins.manager import PluginHost, Source, Status
 from store import Quarter, Store, Village
 
@@ -45,7 +45,8 @@ def test_the_guide_examples_make_a_working_unit(tmp_path: Path) -> None:
     data.write_text(
         "date\tvillage\tseverity\tinjuries\n2024-02-01\tV01\t重大\t2\n", encoding="utf-8"
     )
-    assert import_records(store, registry, data, "traffic.accident") == {Quarter(2024, 1): 1}
+    imported = import_records(ActionContext(store, host), data, "traffic.accident")
+    assert imported.counts == {Quarter(2024, 1): 1}
 
     cell = Engine(store, host).cell(Quarter(2024, 1), "V01", "N7")
     [record] = store.records(Quarter(2024, 1))

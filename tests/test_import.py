@@ -11,13 +11,9 @@ from typing import Any
 import pytest
 
 from plugins import Choice, Field, Importer, Kind, Text, hookimpl
+from plugins.actions import ActionContext, import_records, import_villages
 from plugins.i18n import LANGS
-from plugins.importing import (
-    ImportRefused,
-    UnknownRecordType,
-    import_records,
-    import_villages,
-)
+from plugins.importing import ImportRefused, UnknownRecordType
 from plugins.manager import PluginHost
 from plugins.schema import DATE_FIELD, FieldProblem, summarize
 from store import Quarter, Store, Village
@@ -36,7 +32,7 @@ VILLAGE_ROWS = [
 @pytest.fixture
 def town(store: Store, host: PluginHost, tmp_path: Path) -> Store:
     """The store with three villages, imported from a CSV file."""
-    import_villages(store, host.registry, write_csv(tmp_path / "villages.csv", VILLAGE_ROWS))
+    import_villages(ActionContext(store, host), write_csv(tmp_path / "villages.csv", VILLAGE_ROWS))
     return store
 
 
@@ -161,7 +157,7 @@ def test_villages_xlsx_with_chinese_headers_and_numeric_codes(
             [102, "西庄村", "西片"],
         ],
     )
-    result = import_villages(store, host.registry, path)
+    result = import_villages(ActionContext(store, host), path)
     assert (result.added, result.updated) == (2, 0)
     assert store.village("101") == Village("101", "东庄村", "东片", population=1200)
     assert store.village("102") == Village("102", "西庄村", "西片")
@@ -181,7 +177,7 @@ def test_villages_upsert_by_code_keeps_the_active_flag(
             ["V04", "北庄村", "北片"],
         ],
     )
-    result = import_villages(town, host.registry, path)
+    result = import_villages(ActionContext(town, host), path)
     assert (result.added, result.updated) == (1, 2)
     assert town.village("V01") == Village("V01", "东庄新村", "北片")
     assert town.village("V03") == Village("V03", "南庄村", "西片", active=False)
@@ -202,7 +198,7 @@ def test_villages_refused_with_every_bad_line_and_nothing_stored(
         ],
         bom=True,
     )
-    exc = refused(lambda: import_villages(store, host.registry, path))
+    exc = refused(lambda: import_villages(ActionContext(store, host), path))
     assert where(exc) == {
         (3, "name"),
         (3, "population"),
@@ -222,7 +218,7 @@ def test_villages_header_problems_are_reported_once_on_the_header_line(
         tmp_path / "villages.csv",
         [[], ["code", "name", "town"], ["V01", "东庄村", "x"], ["V02", "西庄村", "y"]],
     )
-    exc = refused(lambda: import_villages(store, host.registry, path))
+    exc = refused(lambda: import_villages(ActionContext(store, host), path))
     assert where(exc) == {(2, "town"), (2, "office")}
     assert_rendered(exc, path)
     assert set(exc.lines("zh")) == {
@@ -238,7 +234,7 @@ def test_a_column_named_twice_refuses_the_file(
     path = write_csv(
         tmp_path / "v.csv", [["code", "name", "office", "name "], ["V1", "a", "b", "c"]]
     )
-    exc = refused(lambda: import_villages(store, host.registry, path))
+    exc = refused(lambda: import_villages(ActionContext(store, host), path))
     assert where(exc) == {(1, "name")}
     assert_rendered(exc, path)
 
@@ -259,7 +255,7 @@ def test_records_csv_stored_in_one_batch_and_counted_per_quarter(
             ["2022-07-01", "V03", "criminal", "", ""],
         ],
     )
-    counts = import_records(town, host.registry, path, "police.case")
+    counts = import_records(ActionContext(town, host), path, "police.case").counts
     assert counts == {Quarter(2022, 3): 2, Quarter(2022, 4): 1}
     (first,) = town.village_records(Quarter(2022, 3), "V01", "police.case")
     assert first.date == date(2022, 9, 30)
@@ -281,7 +277,7 @@ def test_booleans_accept_true_false_1_0_and_chinese(
             ["2022-05-02", "V02", "district", "1", "false", "否"],
         ],
     )
-    import_records(town, host.registry, path, "civil.petition")
+    import_records(ActionContext(town, host), path, "civil.petition")
     flags = [
         (r.village, r.flag("skip_level"), r.flag("collective"), r.flag("abnormal"))
         for r in town.records(Quarter(2022, 2), "civil.petition")
@@ -307,7 +303,7 @@ def test_every_bad_record_row_is_named_and_nothing_is_stored(
         ],
     )
     revision = town.revision()
-    exc = refused(lambda: import_records(town, host.registry, path, "judicial.dispute"))
+    exc = refused(lambda: import_records(ActionContext(town, host), path, "judicial.dispute"))
     assert where(exc) == {
         (3, "date"),
         (4, "category"),
@@ -330,7 +326,7 @@ def test_unknown_and_missing_columns_are_named_on_the_header(
         tmp_path / "cases.csv",
         [["date", "village", "tags", "colour"], ["2022-01-05", "V01", "gang", "red"]],
     )
-    exc = refused(lambda: import_records(town, host.registry, path, "police.case"))
+    exc = refused(lambda: import_records(ActionContext(town, host), path, "police.case"))
     assert where(exc) == {(1, "colour"), (1, "kind")}
     assert_rendered(exc, path)
     assert town.record_quarters() == []
@@ -339,7 +335,7 @@ def test_unknown_and_missing_columns_are_named_on_the_header(
 def test_header_only_file_stores_nothing(town: Store, host: PluginHost, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "cases.csv", [CASE_HEADER])
     revision = town.revision()
-    assert import_records(town, host.registry, path, "police.case") == {}
+    assert import_records(ActionContext(town, host), path, "police.case").counts == {}
     assert town.revision() == revision
 
 
@@ -348,7 +344,7 @@ def test_unknown_record_type_lists_the_known_ones(
 ) -> None:
     path = write_csv(tmp_path / "cases.csv", [CASE_HEADER])
     with pytest.raises(UnknownRecordType, match="police.case") as info:
-        import_records(town, host.registry, path, "police.burglary")
+        import_records(ActionContext(town, host), path, "police.burglary")
     assert "police.burglary" in str(info.value)
     assert str(info.value) == info.value.message.en
     assert info.value.message.zh.startswith("没有记录类型 'police.burglary'；可用的类型：")
@@ -360,7 +356,7 @@ def test_unknown_suffix_names_the_supported_ones(
 ) -> None:
     path = tmp_path / "cases.txt"
     path.write_text("date,village\n", encoding="utf-8")
-    exc = refused(lambda: import_records(town, host.registry, path, "police.case"))
+    exc = refused(lambda: import_records(ActionContext(town, host), path, "police.case"))
     (line,) = exc.lines("en")
     assert line.startswith(f"{path}: unsupported file type .txt") and ".csv, .xlsx" in line
     assert exc.lines("zh") == [f"{path}: 不支持的文件类型 .txt；支持：.csv, .xlsx"]
@@ -372,7 +368,7 @@ def test_invalid_utf8_is_refused_with_the_file_and_line(
 ) -> None:
     path = tmp_path / "cases.csv"
     path.write_bytes(",".join(CASE_HEADER).encode() + b"\n2022-01-05,V01,\xd0\xcc\xca\xc2,,\n")
-    exc = refused(lambda: import_records(town, host.registry, path, "police.case"))
+    exc = refused(lambda: import_records(ActionContext(town, host), path, "police.case"))
     (line,) = exc.lines("en")
     assert line.startswith(f"{path}:2: not valid UTF-8")
     assert exc.lines("zh")[0].startswith(f"{path}:2: 不是有效的 UTF-8（字节 0xd0）")
@@ -390,14 +386,14 @@ def test_csv_lines_are_physical_lines_across_quoted_newlines(
         "2022-01-06,V01,robbery,\n",
         encoding="utf-8",
     )
-    exc = refused(lambda: import_records(town, host.registry, path, "police.case"))
+    exc = refused(lambda: import_records(ActionContext(town, host), path, "police.case"))
     assert where(exc) == {(5, "kind")}
 
 
 def test_malformed_csv_names_its_line(town: Store, host: PluginHost, tmp_path: Path) -> None:
     path = tmp_path / "cases.csv"
     path.write_text('date,village,kind\n2022-01-05,V01,"security"x\n', encoding="utf-8")
-    exc = refused(lambda: import_records(town, host.registry, path, "police.case"))
+    exc = refused(lambda: import_records(ActionContext(town, host), path, "police.case"))
     assert [p.line for p in exc.problems] == [2]
 
 
@@ -414,7 +410,7 @@ def test_xlsx_records_use_typed_cells_and_row_numbers(
             ["2022-06-30", "V02", "刑满释放人员", 2, 1, None],
         ],
     )
-    assert import_records(town, host.registry, good, "civil.key_population") == {
+    assert import_records(ActionContext(town, host), good, "civil.key_population").counts == {
         Quarter(2022, 2): 2
     }
     rows = sorted(town.records(Quarter(2022, 2)), key=lambda r: r.village)
@@ -431,7 +427,7 @@ def test_xlsx_records_use_typed_cells_and_row_numbers(
             [date(2022, 4, 2), "V01", "other", "three", 3, 0],
         ],
     )
-    exc = refused(lambda: import_records(town, host.registry, bad, "civil.key_population"))
+    exc = refused(lambda: import_records(ActionContext(town, host), bad, "civil.key_population"))
     assert where(exc) == {(4, "registered")}
 
 
@@ -440,14 +436,14 @@ def test_a_file_that_is_not_a_workbook_is_refused(
 ) -> None:
     path = tmp_path / "cases.xlsx"
     path.write_text("date,village\n", encoding="utf-8")
-    exc = refused(lambda: import_records(town, host.registry, path, "police.case"))
+    exc = refused(lambda: import_records(ActionContext(town, host), path, "police.case"))
     (line,) = exc.lines("en")
     assert line.startswith(f"{path}: not a readable .xlsx workbook")
 
 
 def test_a_missing_file_is_refused(town: Store, host: PluginHost, tmp_path: Path) -> None:
     path = tmp_path / "nowhere.csv"
-    exc = refused(lambda: import_records(town, host.registry, path, "police.case"))
+    exc = refused(lambda: import_records(ActionContext(town, host), path, "police.case"))
     assert exc.lines("en") == [f"{path}: no such file"]
     assert exc.lines("zh") == [f"{path}: 文件不存在"]
 
@@ -465,7 +461,7 @@ def test_rows_in_a_finalized_quarter_are_refused(
             ["2022-03-31", "V01", "security", "", ""],
         ],
     )
-    exc = refused(lambda: import_records(town, host.registry, path, "police.case"))
+    exc = refused(lambda: import_records(ActionContext(town, host), path, "police.case"))
     assert where(exc) == {(3, "date")}
     assert_rendered(exc, path)
     assert town.record_quarters() == []
@@ -487,7 +483,7 @@ def test_a_failing_outside_reader_is_refused_naming_it(store: Store, tmp_path: P
     host = PluginHost.load(entry_points=False, extra=[("tsv", BrokenReader())])
     path = tmp_path / "villages.tsv"
     path.write_text("code\tname\n", encoding="utf-8")
-    exc = refused(lambda: import_villages(store, host.registry, path))
+    exc = refused(lambda: import_villages(ActionContext(store, host), path))
     assert exc.lines("en") == [
         f"{path}: the tsv reader failed: RuntimeError: cannot parse this dialect"
     ]

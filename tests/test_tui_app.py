@@ -12,7 +12,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static, TabbedContent
 from wcwidth import wcwidth
 
+from plugins import keymap as key_specs
+from plugins.api import STATE_NAMES
 from plugins.manager import PluginHost
+from plugins.preferences import user_lang
 from store import Quarter, Store
 from tests.tui_support import (
     CJK,
@@ -24,14 +27,13 @@ from tests.tui_support import (
     module_texts,
     settle,
 )
-from tui import key_specs
 from tui.app import PinganApp
 from tui.commands import palette_commands
 from tui.screens.evidence import EvidenceScreen
 from tui.screens.help import SCREEN_NAMES, HelpScreen
 from tui.screens.jump import JumpScreen
 from tui.screens.main import MainScreen
-from tui.symbols import ASCII_SYMBOLS, STATE_NAMES, STATE_SYMBOLS
+from tui.symbols import ASCII_SYMBOLS, STATE_SYMBOLS
 from tui.text import CATALOGUE
 from tui.widgets.grid import ComplianceGrid, GridTable
 
@@ -109,7 +111,7 @@ async def test_an_empty_store_opens_on_todays_quarter(store: Store, host: Plugin
         assert isinstance(app.screen, MainScreen)
 
 
-async def test_language_switch_relabels_in_place_and_is_saved(
+async def test_language_switch_relabels_in_place_and_is_saved_for_this_user_only(
     town: Store, host: PluginHost
 ) -> None:
     app = make_app(town, host)
@@ -132,12 +134,12 @@ async def test_language_switch_relabels_in_place_and_is_saved(
         cell_line = str(main_screen(app).query_one("#grid-cell", Static).content)
         assert "Party cadres lead well" in cell_line
         assert main_screen(app).query_one(GridTable) is grid_table
-        assert town.settings().lang == "en"
+        assert (user_lang(), town.settings().lang) == ("en", "zh")
         await pilot.press("l")
         await settle(pilot)
         assert column_labels(app)[:3] == ["编号", "村", "办事处"]
         assert tab_labels(app) == ["仪表盘", "网格"]
-        assert town.settings().lang == "zh"
+        assert (user_lang(), town.settings().lang) == ("zh", "zh")
 
 
 async def test_language_comes_from_the_argument_else_the_settings(

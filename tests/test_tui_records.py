@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, OptionList, SelectionList, Static
 
+from plugins import keymap as key_specs
 from plugins.api import State
 from plugins.manager import PluginHost
 from store import Store
@@ -27,7 +28,6 @@ from tests.tui_forms_support import (
     retype,
     settle,
 )
-from tui import key_specs
 from tui.app import PinganApp
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen

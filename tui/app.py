@@ -13,9 +13,12 @@ from textual import on, work
 from textual.app import App
 from textual.reactive import reactive
 
+from plugins import actions
+from plugins.actions import ActionContext, Actor
 from plugins.engine import Engine, Grid
 from plugins.i18n import check_lang
 from plugins.manager import PluginHost, describe
+from plugins.preferences import user_lang
 from plugins.views import ViewContext
 from store import Quarter, Store, StoreError, default_actor
 from tui import keys
@@ -65,7 +68,7 @@ class PinganApp(FencedApp):
         actor: str | None = None,
         quarter: Quarter | None = None,
     ) -> None:
-        """Open on quarter (else the latest with data); lang None means the town's setting."""
+        """Open on quarter (else the latest with data); lang None: the user's, else the town's."""
         super().__init__()
         self.store = store
         self.host = host
@@ -81,7 +84,7 @@ class PinganApp(FencedApp):
         self._quarter_pending = True
         self._changed_pending: list[Quarter | None] = []
         self._grid_revision = -1
-        self.set_reactive(PinganApp.lang, check_lang(lang or settings.lang))
+        self.set_reactive(PinganApp.lang, check_lang(lang or user_lang() or settings.lang))
         self.set_reactive(PinganApp.quarter, quarter or store.latest_quarter())
         self.theme = THEME
 
@@ -193,19 +196,22 @@ class PinganApp(FencedApp):
             screen.post_message(LanguageChanged(lang))
 
     def action_toggle_language(self) -> None:
-        """Switch between Chinese and English and save the choice in the town's settings."""
+        """Switch between Chinese and English and keep the choice as this user's own."""
         self.lang = "en" if self.lang == "zh" else "zh"
         self._save_language(self.lang)
 
     @work(thread=True, group="settings", exit_on_error=False)
     def _save_language(self, lang: str) -> None:
         try:
-            with self.store.transaction(self.actor) as tx:
-                tx.update_settings(lang=lang)
-        except StoreError as exc:
+            actions.set_user_language(lang)
+        except OSError as exc:
             self.call_from_thread(
                 self.notify, tr("notice.save_failed", lang, reason=exc), severity="error"
             )
+
+    def action_context(self) -> ActionContext:
+        """The store, plugins and operator the app's changes go through."""
+        return ActionContext(self.store, self.host, Actor(self.actor))
 
     # help
 

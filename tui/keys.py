@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, cast
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.dom import DOMNode
 
-from tui.key_specs import SPECS
+from plugins.keymap import SPECS
 
 if TYPE_CHECKING:
     from tui.app import PinganApp

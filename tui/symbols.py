@@ -6,8 +6,7 @@ one cell wide and not East-Asian-ambiguous, so CJK terminals keep table columns 
 
 from __future__ import annotations
 
-from plugins.api import State
-from plugins.i18n import Text
+from plugins.api import STATE_NAMES, State
 
 STATE_SYMBOLS: dict[State, str] = {
     State.PASS: "✔",
@@ -22,13 +21,6 @@ ASCII_SYMBOLS: dict[State, str] = {
     State.ERROR: "!",
 }
 """For streams that cannot encode the check marks, such as a GBK console."""
-
-STATE_NAMES: dict[State, Text] = {
-    State.PASS: Text("达标", "pass"),
-    State.FAIL: Text("不达标", "fail"),
-    State.PENDING: Text("待定", "pending"),
-    State.ERROR: Text("出错", "error"),
-}
 
 
 def state_name(state: State, lang: str) -> str:

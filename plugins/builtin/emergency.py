@@ -14,6 +14,7 @@ from plugins import (
     RecordType,
     Text,
     Threshold,
+    ThresholdKind,
     UnitSpec,
     ViewSpec,
     hookimpl,
@@ -35,6 +36,7 @@ UNIT = UnitSpec(
             MIN_RECTIFIED_RATIO,
             0.9,
             Text("到期隐患最低按期整改率", "Minimum share of due hazards rectified on time"),
+            ThresholdKind.RATIO,
         ),
     ),
 )

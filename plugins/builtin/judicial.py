@@ -14,6 +14,7 @@ from plugins import (
     RecordType,
     Text,
     Threshold,
+    ThresholdKind,
     UnitSpec,
     ViewSpec,
     hookimpl,
@@ -35,6 +36,7 @@ UNIT = UnitSpec(
             MIN_RESOLVED_RATIO,
             0.9,
             Text("季度纠纷最低化解率", "Minimum share of the quarter's disputes resolved"),
+            ThresholdKind.RATIO,
         ),
     ),
 )

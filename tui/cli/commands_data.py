@@ -5,19 +5,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from plugins.engine import Engine, verdict_state
-from plugins.importing import import_records, import_villages
-from plugins.manager import PluginHost
-from store import Decision, Quarter, Village, default_actor, now_text
+from plugins import actions
+from plugins.api import STATE_NAMES
+from store import Quarter, Village
 from tui.cli.output import table
-from tui.cli.session import CliError, Session
-from tui.symbols import STATE_NAMES
+from tui.cli.session import Session
 
 
 def run_villages_import(session: Session, args: argparse.Namespace) -> int:
     """`pingan villages import FILE`: upsert every village of the file, or none."""
-    store = session.store()
-    result = import_villages(store, session.host().registry, Path(args.file))
+    result = actions.import_villages(session.context(), Path(args.file))
     total = result.added + result.updated
     session.say(
         f"已导入 {total} 个村（新增 {result.added} 个，更新 {result.updated} 个）",
@@ -63,9 +60,8 @@ def _village_rows(villages: list[Village], session: Session) -> list[list[str]]:
 
 def run_records_import(session: Session, args: argparse.Namespace) -> int:
     """`pingan records import FILE --type TYPE`: store every record of the file, or none."""
-    store = session.store()
-    counts = import_records(store, session.host().registry, Path(args.file), args.type)
-    total = sum(counts.values())
+    result = actions.import_records(session.context(), Path(args.file), args.type)
+    counts, total = result.counts, result.total
     if not total:
         session.say(
             f"已导入 0 条 {args.type} 记录（文件里没有数据行）",
@@ -101,39 +97,25 @@ def run_records_types(session: Session, args: argparse.Namespace) -> int:
     return 0
 
 
-def _returning_unit(host: PluginHost, code: str, session: Session) -> str:
-    units = host.registry.units
-    filing = sorted(u.code for u in units.values() if u.files_returns)
-    unit = units.get(code)
-    if unit is None:
-        raise CliError(
-            session.text(
-                f"没有单位 {code}；报送季度报表的单位：{'、'.join(filing)}",
-                f"unknown unit {code}; units that file returns: {', '.join(filing)}",
-            )
-        )
-    if not unit.files_returns:
-        raise CliError(
-            session.text(
-                f"{code}（{unit.name.zh}）不报送季度报表；报送的单位：{'、'.join(filing)}",
-                f"{code} ({unit.name.en}) files no quarterly returns; units that do: "
-                f"{', '.join(filing)}",
-            )
-        )
-    return code
-
-
 def run_returns_file(session: Session, args: argparse.Namespace) -> int:
     """`pingan returns file --unit UNIT --quarter Q`: record the unit's quarterly return."""
-    store = session.store()
-    unit = _returning_unit(session.host(), args.unit, session)
-    quarter: Quarter = args.quarter
-    with store.transaction() as tx:
-        filed = tx.file_return(unit, quarter)
-    if filed:
+    result = actions.file_return(session.context(), args.unit, args.quarter)
+    unit, quarter = result.unit.code, result.quarter
+    if result.changed:
         session.say(f"已登记 {unit} {quarter} 季度报表", f"Filed the {quarter} return of {unit}")
     else:
         session.say(f"{unit} {quarter} 季度报表此前已登记", f"{unit} had already filed {quarter}")
+    return 0
+
+
+def run_returns_withdraw(session: Session, args: argparse.Namespace) -> int:
+    """`pingan returns withdraw --unit UNIT --quarter Q`: take back a filed return."""
+    result = actions.withdraw_return(session.context(), args.unit, args.quarter)
+    unit, quarter = result.unit.code, result.quarter
+    session.say(
+        f"已撤回 {unit} {quarter} 季度报表；其数据格重新待定",
+        f"Withdrew the {quarter} return of {unit}; its cells wait for it again",
+    )
     return 0
 
 
@@ -167,35 +149,42 @@ def run_returns_list(session: Session, args: argparse.Namespace) -> int:
 
 
 def run_decide(session: Session, args: argparse.Namespace) -> int:
-    """`pingan decide`: the meeting's verdict on one cell; a reason is needed against the data."""
-    store = session.store()
+    """`pingan decide`: the meeting's verdict on one cell, or --withdraw to take it back."""
+    ctx = session.context()
     quarter: Quarter = args.quarter
-    code: str = args.criterion
-    village = store.village(args.village)
-    if village is None:
-        raise CliError(
-            session.text(f"没有代码为 {args.village} 的村", f"no village {args.village}")
+    if getattr(args, "withdraw", False):
+        gone = actions.withdraw_decision(ctx, quarter, args.village, args.criterion)
+        was = actions.verdict_words(gone.decision.passed)
+        where = f"{quarter} {gone.village.code}（{gone.village.name}）{gone.decision.criterion}"
+        where_en = f"{quarter} {gone.village.code} ({gone.village.name}) {gone.decision.criterion}"
+        session.say(
+            f"{where}：已撤回会议决定（原为{was.zh}）",
+            f"{where_en}: withdrew the meeting's decision (was {was.en})",
         )
-    passed: bool = args.passed
-    reason = (args.reason or "").strip()
-    cell = Engine(store, session.host()).cell(quarter, village.code, code)
-    data_says = STATE_NAMES[cell.data_state].get(session.lang)
-    if cell.against_data(passed) and not reason:
-        raise CliError(
-            session.text(
-                f"{quarter} {village.code} {code}：数据显示{data_says}，"
-                "与此决定相反，请用 --reason 写明理由",
-                f"{quarter} {village.code} {code}: the data says {data_says}; a decision "
-                "against the data needs --reason",
-            )
+        return 0
+    made = actions.decide(
+        ctx,
+        quarter,
+        args.village,
+        args.criterion,
+        args.passed,
+        args.reason or "",
+        replace=getattr(args, "replace", False),
+    )
+    village, code = made.village, made.decision.criterion
+    verdict = actions.verdict_words(made.decision.passed)
+    data_says = STATE_NAMES[made.data_state]
+    if made.replaced is not None:
+        old = actions.verdict_words(made.replaced.passed)
+        session.say(
+            f"{quarter} {village.code}（{village.name}）{code}：会议决定由{old.zh}改为{verdict.zh}",
+            f"{quarter} {village.code} ({village.name}) {code}: the meeting's decision changed "
+            f"from {old.en} to {verdict.en}",
         )
-    decision = Decision(quarter, village.code, code, passed, reason, default_actor(), now_text())
-    with store.transaction() as tx:
-        tx.decide(decision)
-    verdict = STATE_NAMES[verdict_state(passed)].get(session.lang)
+    where = f"{quarter} {village.code}（{village.name}）{code}"
     session.say(
-        f"{quarter} {village.code}（{village.name}）{code}：会议决定{verdict}（数据：{data_says}）",
-        f"{quarter} {village.code} ({village.name}) {code}: the meeting decided {verdict} "
-        f"(data: {data_says})",
+        f"{where}：会议决定{verdict.zh}（数据：{data_says.zh}）",
+        f"{quarter} {village.code} ({village.name}) {code}: the meeting decided {verdict.en} "
+        f"(data: {data_says.en})",
     )
     return 0

@@ -16,7 +16,7 @@ from importlib import metadata
 
 from plugins.criteria import CRITERION_CODES
 from plugins.i18n import LANGS
-from plugins.importing import ImportRefused, UnknownRecordType
+from plugins.refusal import Refusal
 from store import Quarter, StoreError
 from tui.cli import commands_data, commands_report, commands_settings, commands_setup
 from tui.cli.session import CliError, Session
@@ -92,7 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     verdict = decide.add_mutually_exclusive_group(required=True)
     verdict.add_argument("--pass", dest="passed", action="store_true", help="达标 / pass")
     verdict.add_argument("--fail", dest="passed", action="store_false", help="未达标 / fail")
+    verdict.add_argument("--withdraw", action="store_true", help="撤回决定 / withdraw")
     decide.add_argument("--reason", metavar="TEXT", help="理由（与数据相反时必填） / reason")
+    decide.add_argument("--replace", action="store_true", help="替换已有决定 / replace")
     decide.set_defaults(run=commands_data.run_decide)
 
     grid = sub.add_parser("grid", help="季度达标表 / the quarter's compliance grid")
@@ -139,6 +141,10 @@ def _add_returns(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     filing.add_argument("--unit", required=True, metavar="UNIT")
     filing.add_argument("--quarter", required=True, type=quarter_arg, metavar="Q")
     filing.set_defaults(run=commands_data.run_returns_file)
+    withdraw = actions.add_parser("withdraw", help="撤回报表 / withdraw a return")
+    withdraw.add_argument("--unit", required=True, metavar="UNIT")
+    withdraw.add_argument("--quarter", required=True, type=quarter_arg, metavar="Q")
+    withdraw.set_defaults(run=commands_data.run_returns_withdraw)
     listing = actions.add_parser("list", help="报送情况 / who has filed")
     listing.add_argument("--quarter", type=quarter_arg, metavar="Q")
     listing.set_defaults(run=commands_data.run_returns_list)
@@ -163,17 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     run: Command = args.run
     try:
         return run(session, args)
-    except ImportRefused as exc:
-        for line in exc.lines(session.lang):
+    except Refusal as exc:
+        for line in exc.render(session.lang):
             print(line, file=session.err)
-        count = len(exc.problems)
-        session.warn(
-            f"{exc.path}：共 {count} 处问题，未导入任何数据",
-            f"{exc.path}: {count} problem{'s' if count != 1 else ''}; nothing was imported",
-        )
-        return 1
-    except UnknownRecordType as exc:
-        print(exc.message.get(session.lang), file=session.err)
         return 1
     except (CliError, StoreError) as exc:
         print(str(exc), file=session.err)

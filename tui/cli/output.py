@@ -15,11 +15,11 @@ from typing import Any, TextIO
 
 from tabulate import tabulate
 
-from plugins.api import State
+from plugins.api import STATE_NAMES, State
 from plugins.criteria import CRITERIA
 from plugins.engine import Grid
 from plugins.i18n import Text
-from tui.symbols import ASCII_SYMBOLS, STATE_NAMES, STATE_SYMBOLS
+from tui.symbols import ASCII_SYMBOLS, STATE_SYMBOLS
 
 GRID_COLUMNS: tuple[str, ...] = (
     "code",

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from plugins.actions import ActionContext, Actor
 from plugins.i18n import Text
 from plugins.manager import PluginHost
+from plugins.preferences import user_lang
 from store import Store, StoreError, location
 
 
@@ -41,9 +43,9 @@ class Session:
 
     @property
     def lang(self) -> str:
-        """--lang, else the store's language setting, else Chinese."""
+        """--lang, else this user's own choice, else the town's default language, else Chinese."""
         if self._lang is None:
-            self._lang = self.lang_option or self._stored_lang()
+            self._lang = self.lang_option or user_lang() or self._stored_lang()
         return self._lang
 
     def _stored_lang(self) -> str:
@@ -89,6 +91,10 @@ class Session:
             candidate.open()
             self._opened = True
         return candidate
+
+    def context(self) -> ActionContext:
+        """The store, plugins and operator an action of this run works with."""
+        return ActionContext(self.store(), self.host(), Actor.current())
 
     def host(self, *, warn_failures: bool = True) -> PluginHost:
         """The plugins, loaded once; plugins that failed are named on stderr."""

@@ -12,8 +12,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from plugins import keymap as key_specs
 from plugins.i18n import Text
-from tui import key_specs, keys
+from tui import keys
 from tui.text import tr
 
 if TYPE_CHECKING:

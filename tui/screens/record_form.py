@@ -18,10 +18,12 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, SelectionList, Switch
 
+from plugins import actions
+from plugins.actions import ActionContext, Refusal
 from plugins.api import State
-from plugins.i18n import Text
+from plugins.i18n import LANGS, Text
 from plugins.schema import REQUIRED, Field, FieldError, FieldProblem, Kind, RecordType
-from store import Conflict, NewRecord, Quarter, Record, Store, StoreError, Village
+from store import Quarter, Record, StoreError, Village
 from tui import keys
 from tui.symbols import STATE_SYMBOLS
 from tui.widgets.village_picker import VillagePicker
@@ -31,10 +33,6 @@ if TYPE_CHECKING:
 
 DATE_LENGTH = len("2022-01-01")
 NO_VILLAGE_CHOSEN = Text("请从列表中选择一个村", "choose a village from the list")
-CONFLICT = Text(
-    "这条记录刚被别人修改过，未保存。请关闭表单重新打开后再改。",
-    "Someone else changed this record meanwhile; nothing was saved. Close and reopen it.",
-)
 NOT_SAVED = Text("未保存：{reason}", "Not saved: {reason}")
 FIX_ERRORS = Text("有 {count} 处需要更正，未保存", "{count} field(s) to correct; nothing saved")
 NEW = Text("新建：{type}", "New: {type}")
@@ -331,16 +329,9 @@ class RecordFormScreen(ModalScreen[int | None]):
             self.query_one(f"#{field_id(first.name)}").focus()
             return
         self._show_form_error(None)
-        new = NewRecord(
-            type=self.record_type.name,
-            village=clean["village"],
-            date=date.fromisoformat(clean["date"]),
-            fields={k: v for k, v in clean.items() if k not in ("date", "village")},
-            unit=self.record_type.unit,
-        )
         self._saving = True
         self.query_one("#save", Button).disabled = True
-        self._write(self.pingan.store, self.pingan.actor, new, self.record)
+        self._write(self.pingan.action_context(), clean, self.record)
 
     def _show_form_error(self, error: Text | None) -> None:
         """Show a message about the whole form under the fields (None clears it)."""
@@ -349,22 +340,21 @@ class RecordFormScreen(ModalScreen[int | None]):
         self.query_one("#form-error", Label).update(escape(text))
 
     @work(thread=True, exclusive=True, group="record-form", exit_on_error=False)
-    def _write(self, store: Store, actor: str, new: NewRecord, old: Record | None) -> None:
-        """Store the record (add or update) and post Saved or SaveFailed."""
+    def _write(self, ctx: ActionContext, values: dict[str, Any], old: Record | None) -> None:
+        """Store the record (add or edit) through the actions layer; post Saved or SaveFailed."""
         try:
-            with store.transaction(actor) as tx:
-                if old is None:
-                    record_id = tx.add_records([new])[0]
-                    quarters: tuple[Quarter, ...] = (Quarter.of(new.date),)
-                else:
-                    record_id = tx.update_record(old.id, new, expected_rev=old.rev).id
-                    quarters = tuple(sorted({old.quarter, Quarter.of(new.date)}))
-        except Conflict:
-            self.post_message(self.SaveFailed(CONFLICT))
+            if old is None:
+                saved = actions.add_record(ctx, self.record_type.name, values)
+            else:
+                saved = actions.edit_record(ctx, old.id, values, expected_rev=old.rev)
+        except Refusal as exc:
+            self.post_message(
+                self.SaveFailed(Text(*(" ".join(exc.render(lang)) for lang in LANGS)))
+            )
         except StoreError as exc:
             self.post_message(self.SaveFailed(NOT_SAVED.format(reason=str(exc))))
         else:
-            self.post_message(self.Saved(record_id, quarters))
+            self.post_message(self.Saved(saved.record.id, saved.quarters))
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:

@@ -12,9 +12,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Select
 
+from plugins import actions
+from plugins.actions import ActionContext, Refusal
 from plugins.i18n import Text
 from plugins.schema import RecordType, summarize
-from store import Conflict, Quarter, Record, Store, StoreError, Village
+from store import Quarter, Record, Store, StoreError, Village
 from tui import keys
 from tui.messages import DataChanged
 from tui.screens.confirm import ConfirmScreen
@@ -39,9 +41,7 @@ VILLAGE_FILTER = Text("按村筛选：村名 / 编号 / 拼音首字母", "Villa
 NOTHING_SELECTED = Text("没有选中的记录", "No record selected")
 DELETE_QUESTION = Text("删除这条记录？\n{summary}", "Delete this record?\n{summary}")
 DELETED = Text("已删除记录 {id}", "Deleted record {id}")
-DELETE_CONFLICT = Text(
-    "记录 {id} 刚被别人修改过，未删除", "Record {id} was changed by someone else; not deleted"
-)
+DELETE_REASON = "在界面中确认删除 / deleted in the TUI after confirming"
 NOT_DELETED = Text("未删除：{reason}", "Not deleted: {reason}")
 
 
@@ -274,7 +274,7 @@ class RecordsScreen(Screen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._delete(self.pingan.store, self.pingan.actor, record, self.pingan.lang)
+                self._delete(self.pingan.action_context(), record, self.pingan.lang)
 
         self.app.push_screen(ConfirmScreen(question), callback=answered)
 
@@ -288,12 +288,11 @@ class RecordsScreen(Screen[None]):
         return f"{line}: {summary}" if summary else line
 
     @work(thread=True, exclusive=True, group="records-delete", exit_on_error=False)
-    def _delete(self, store: Store, actor: str, record: Record, lang: str) -> None:
+    def _delete(self, ctx: ActionContext, record: Record, lang: str) -> None:
         try:
-            with store.transaction(actor) as tx:
-                tx.delete_record(record.id, expected_rev=record.rev, reason="deleted in the TUI")
-        except Conflict:
-            self.post_message(self.Deleted(record, DELETE_CONFLICT.format(id=record.id).get(lang)))
+            actions.delete_record(ctx, record.id, reason=DELETE_REASON, expected_rev=record.rev)
+        except Refusal as exc:
+            self.post_message(self.Deleted(record, " ".join(exc.render(lang))))
         except StoreError as exc:
             self.post_message(self.Deleted(record, NOT_DELETED.format(reason=exc).get(lang)))
         else:

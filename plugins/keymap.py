@@ -1,11 +1,13 @@
-"""Every bindable action of the TUI as data: id, default keys, description and tooltip.
+"""Every bindable action of the TUI as data: id, default keys, screen, description and tooltip.
 
-Textual-free, so that the command line can check a key override (`pingan settings set
-key.ID KEY`) against the same ids the TUI binds; `tui.keys` turns these into Bindings.
+Textual-free, so that the settings action can check a key override (`pingan settings set
+key.ID KEY`) against the ids and keys the TUI binds; `tui.keys` turns these into Bindings.
 """
 
 from __future__ import annotations
 
+import string
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -309,4 +311,107 @@ KEY_SPECS: tuple[KeySpec, ...] = (
     ),
 )
 
+PUNCTUATION = string.punctuation
+
 SPECS: dict[str, KeySpec] = {spec.id: spec for spec in KEY_SPECS}
+
+KEY_GROUPS: dict[str, tuple[str, ...]] = {
+    "app": ("app.quit", "app.help", "app.help_anywhere", "app.palette", "app.language"),
+    "main": (
+        "quarter.previous",
+        "quarter.next",
+        "tab.grid",
+        "tab.dashboard",
+        "grid.jump",
+        "grid.new_record",
+        "records.list",
+        "units.open",
+        "grid.evidence",
+        "grid.office",
+        "grid.sort",
+    ),
+    "records": (
+        "records.new",
+        "records.edit",
+        "records.delete",
+        "records.filter",
+        "records.back",
+        "village_picker.matches",
+    ),
+    "record_form": ("record_form.save", "record_form.cancel", "village_picker.matches"),
+    "record_type_picker": ("record_type_picker.cancel",),
+    "evidence": ("evidence.close",),
+    "help": ("help.close",),
+    "jump": ("jump.cancel", "jump.down", "jump.up"),
+    "confirm": ("confirm.yes", "confirm.no"),
+    "units": ("units.back", "units.menu", "units.reload"),
+}
+"""Binding ids active together on one screen; the app's own bindings are active on every one."""
+
+MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+NAMED_KEYS = frozenset(
+    {
+        "backspace",
+        "delete",
+        "down",
+        "end",
+        "enter",
+        "escape",
+        "home",
+        "insert",
+        "left",
+        "pagedown",
+        "pageup",
+        "return",
+        "right",
+        "space",
+        "tab",
+        "up",
+        *(f"f{n}" for n in range(1, 25)),
+        *(unicodedata.name(c).lower().replace(" ", "_").replace("-", "_") for c in PUNCTUATION),
+    }
+)
+"""Key names Textual understands besides single characters (tests compare with textual.keys)."""
+
+
+def key_problem(keys: str) -> Text | None:
+    """Why keys (one key or several, comma-separated) is no key Textual can bind, else None."""
+    names = [k.strip() for k in keys.split(",")]
+    if not keys.strip() or any(not name for name in names):
+        return Text("没有给出按键", "no key given")
+    for name in names:
+        *mods, base = name.split("+")
+        bad_mods = [m for m in mods if m.lower() not in MODIFIERS]
+        repeated = len({m.lower() for m in mods}) != len(mods)
+        single = len(base) == 1 and base.isprintable() and not base.isspace()
+        if bad_mods or repeated or not (single or base.lower() in NAMED_KEYS):
+            return Text(
+                f"{name!r} 不是有效的按键（例如 n、ctrl+n、f5、escape）",
+                f"{name!r} is not a key (try n, ctrl+n, f5, escape)",
+            )
+    return None
+
+
+def key_names(keys: str) -> set[str]:
+    """The keys of a binding's key string, normalised for comparison."""
+    return {k.strip().lower() for k in keys.split(",") if k.strip()}
+
+
+def effective_keys(binding_id: str, keymap: dict[str, str]) -> str:
+    """The keys a binding answers to: the town's override, else its default."""
+    return keymap.get(binding_id) or SPECS[binding_id].keys
+
+
+def key_clash(binding_id: str, keys: str, keymap: dict[str, str]) -> str | None:
+    """The id of another binding on the same screen that already answers to one of keys."""
+    groups = [ids for ids in KEY_GROUPS.values() if binding_id in ids]
+    neighbours: set[str] = set()
+    if binding_id in KEY_GROUPS["app"]:
+        neighbours = {i for ids in KEY_GROUPS.values() for i in ids}
+    else:
+        neighbours = {i for ids in groups for i in ids} | set(KEY_GROUPS["app"])
+    wanted = key_names(keys)
+    for other in sorted(neighbours - {binding_id}):
+        if wanted & key_names(effective_keys(other, keymap)):
+            return other
+    return None

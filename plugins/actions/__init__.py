@@ -1,0 +1,64 @@
+"""The actions layer: every change a person makes, one function each, with every rule it obeys.
+
+The command line, the TUI and plugins call these; each takes an `ActionContext` (store,
+plugins, operator, today) and returns what changed or raises `Refusal`.
+"""
+
+from plugins.actions.context import ActionContext, Actor, Role
+from plugins.actions.decisions import (
+    DecisionMade,
+    DecisionWithdrawn,
+    decide,
+    verdict_words,
+    withdraw_decision,
+)
+from plugins.actions.imports import RecordImport, VillageImport, import_records, import_villages
+from plugins.actions.records import (
+    RecordDeleted,
+    RecordRefused,
+    RecordSaved,
+    add_record,
+    delete_record,
+    edit_record,
+)
+from plugins.actions.returns import ReturnChanged, file_return, withdraw_return
+from plugins.actions.settings import (
+    SettingChanged,
+    set_setting,
+    set_user_language,
+    unset_setting,
+)
+from plugins.actions.villages import VillageChanged, add_village, update_village
+from plugins.refusal import Refusal
+
+__all__ = [
+    "ActionContext",
+    "Actor",
+    "DecisionMade",
+    "DecisionWithdrawn",
+    "RecordDeleted",
+    "RecordImport",
+    "RecordRefused",
+    "RecordSaved",
+    "Refusal",
+    "ReturnChanged",
+    "Role",
+    "SettingChanged",
+    "VillageChanged",
+    "VillageImport",
+    "add_record",
+    "add_village",
+    "decide",
+    "delete_record",
+    "edit_record",
+    "file_return",
+    "import_records",
+    "import_villages",
+    "set_setting",
+    "set_user_language",
+    "unset_setting",
+    "update_village",
+    "verdict_words",
+    "withdraw_decision",
+    "withdraw_return",
+]

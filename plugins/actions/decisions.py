@@ -1,0 +1,131 @@
+"""The meeting's decisions on cells: against the data only with a reason, replaced on request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from plugins.actions.context import ActionContext, writing
+from plugins.api import STATE_NAMES, State
+from plugins.criteria import CRITERION_CODES
+from plugins.engine import Engine, verdict_state
+from plugins.i18n import Text
+from plugins.refusal import Refusal
+from store import Decision, Quarter, Village, now_text
+
+DECIDE = Text("登记会议决定", "record meeting decisions")
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionMade:
+    """A decision as stored, the one it replaced (if any) and what the data said."""
+
+    decision: Decision
+    village: Village
+    replaced: Decision | None
+    data_state: State
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionWithdrawn:
+    """The decision that was taken back; the cell follows the data again."""
+
+    decision: Decision
+    village: Village
+
+
+def _village(ctx: ActionContext, code: str) -> Village:
+    village = ctx.store.village(code)
+    if village is None:
+        raise Refusal(Text(f"没有代码为 {code} 的村", f"no village {code}"), field="village")
+    return village
+
+
+def _criterion(code: str) -> str:
+    upper = code.strip().upper()
+    if upper not in CRITERION_CODES:
+        raise Refusal(
+            Text(
+                f"没有指标 {code!r}；可用：{'、'.join(CRITERION_CODES)}",
+                f"unknown criterion {code!r}; valid: {', '.join(CRITERION_CODES)}",
+            ),
+            field="criterion",
+        )
+    return upper
+
+
+def verdict_words(passed: bool) -> Text:
+    """达标/不达标 (pass/fail) for a decision."""
+    return STATE_NAMES[verdict_state(passed)]
+
+
+def decide(
+    ctx: ActionContext,
+    quarter: Quarter,
+    village_code: str,
+    criterion: str,
+    passed: bool,
+    reason: str = "",
+    *,
+    replace: bool = False,
+) -> DecisionMade:
+    """Record the meeting's verdict on one cell.
+
+    A verdict against the data needs a reason; one that would replace an earlier decision
+    is refused, naming it, unless replace is set.
+    """
+    ctx.require(None, DECIDE)
+    code = _criterion(criterion)
+    village = _village(ctx, village_code)
+    ctx.require_not_future(quarter, Text("登记该季度的会议决定", "decide on it"))
+    ctx.require_open(quarter)
+    reason = reason.strip()
+    cell = Engine(ctx.store, ctx.host).cell(quarter, village.code, code)
+    data_says = STATE_NAMES[cell.data_state]
+    where = f"{quarter} {village.code} {code}"
+    if cell.against_data(passed) and not reason:
+        raise Refusal(
+            Text(
+                f"{where}：数据显示{data_says.zh}，与此决定相反，请写明理由（--reason）",
+                f"{where}: the data says {data_says.en}; a decision against the data "
+                "needs a reason (--reason)",
+            ),
+            field="reason",
+        )
+    decision = Decision(quarter, village.code, code, passed, reason, ctx.actor.name, now_text())
+    with writing(), ctx.store.transaction(ctx.actor.name) as tx:
+        earlier = tx.decision(quarter, village.code, code)
+        if earlier is not None and not replace:
+            was = verdict_words(earlier.passed)
+            raise Refusal(
+                Text(
+                    f"{where} 已有会议决定：{was.zh}（{earlier.actor}，{earlier.at}）；"
+                    "要改为新的决定请加 --replace",
+                    f"{where} already has a decision: {was.en} ({earlier.actor}, {earlier.at}); "
+                    "add --replace to replace it",
+                ),
+                field="criterion",
+            )
+        tx.decide(decision)
+    return DecisionMade(decision, village, earlier, cell.data_state)
+
+
+def withdraw_decision(
+    ctx: ActionContext, quarter: Quarter, village_code: str, criterion: str
+) -> DecisionWithdrawn:
+    """Take back the meeting's decision on a cell; refused if there is none."""
+    ctx.require(None, DECIDE)
+    code = _criterion(criterion)
+    village = _village(ctx, village_code)
+    ctx.require_open(quarter)
+    with writing(), ctx.store.transaction(ctx.actor.name) as tx:
+        earlier = tx.decision(quarter, village.code, code)
+        if earlier is None:
+            raise Refusal(
+                Text(
+                    f"{quarter} {village.code} {code} 没有会议决定，无可撤回",
+                    f"{quarter} {village.code} {code} has no decision to withdraw",
+                ),
+                field="criterion",
+            )
+        tx.withdraw_decision(quarter, village.code, code)
+    return DecisionWithdrawn(earlier, village)

@@ -1,0 +1,41 @@
+"""The one error every action raises when it refuses a change, in both languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from plugins.i18n import Text
+
+
+class Refusal(Exception):
+    """A change refused, with why in both languages and, where it applies, file, line and field.
+
+    str() is the English, so logs and tracebacks stay readable; interfaces call `render`.
+    """
+
+    def __init__(
+        self,
+        message: Text,
+        *,
+        path: Path | str | None = None,
+        line: int | None = None,
+        field: str = "",
+    ) -> None:
+        self.message = message
+        self.path = path
+        self.line = line
+        self.field = field
+        super().__init__("\n".join(self.render("en")))
+
+    def where(self) -> str:
+        """`FILE:LINE: field: ` as far as known, else empty."""
+        parts = []
+        if self.path is not None:
+            parts.append(str(self.path) if self.line is None else f"{self.path}:{self.line}")
+        if self.field:
+            parts.append(self.field)
+        return "".join(f"{part}: " for part in parts)
+
+    def render(self, lang: str) -> list[str]:
+        """The lines an interface shows for this refusal, in lang."""
+        return [self.where() + self.message.get(lang)]
