@@ -18,23 +18,17 @@ from plugins.criteria import BY_CODE
 from plugins.engine import Cell, CellFinding
 from store import Quarter, Record, StoreError, Village
 from tui import keys
+from tui.state_styles import STATE_STYLES
 from tui.symbols import STATE_SYMBOLS, state_name
 from tui.text import tr
 
 if TYPE_CHECKING:
     from tui.app import PinganApp
 
-STATE_STYLES: dict[State, str] = {
-    State.PASS: "bold green",
-    State.FAIL: "bold red",
-    State.PENDING: "yellow",
-    State.ERROR: "bold magenta",
-}
-
 
 def state_text(state: State, lang: str) -> RichText:
     """A state as its symbol and word, in its colour."""
-    return RichText(f"{STATE_SYMBOLS[state]} {state_name(state, lang)}", STATE_STYLES[state])
+    return RichText(f"{STATE_SYMBOLS[state]} {state_name(state, lang)}", STATE_STYLES[state].text)
 
 
 class EvidenceLoaded(Message):
