@@ -26,7 +26,6 @@ CATALOGUE: dict[str, Text] = {
     "grid.sort.failures": Text("不达标项数", "failures"),
     "grid.villages": Text("{shown}/{total} 个村", "{shown}/{total} villages"),
     "grid.computing": Text("正在计算...", "computing..."),
-    "grid.no_villages": Text("没有村", "no villages"),
     "grid.compliant": Text(
         "达标村 {compliant}/{total}（{rate}）目标 {target}",
         "compliant {compliant}/{total} ({rate}) target {target}",
@@ -44,8 +43,6 @@ CATALOGUE: dict[str, Text] = {
     "evidence.state": Text("结果：{state}", "Result: {state}"),
     "evidence.data_state": Text("数据结论：{state}", "The data says: {state}"),
     "evidence.decision": Text("会议决定", "Meeting decision"),
-    "evidence.decision_pass": Text("达标", "pass"),
-    "evidence.decision_fail": Text("不达标", "fail"),
     "evidence.decision_line": Text("{verdict}（{actor} {at}）", "{verdict} ({actor} {at})"),
     "evidence.reason": Text("理由：{reason}", "Reason: {reason}"),
     "evidence.no_reason": Text("理由：未填写", "Reason: none given"),
@@ -83,7 +80,6 @@ CATALOGUE: dict[str, Text] = {
         "以下插件未能加载，其余功能照常：{names}",
         "these plugins did not load; the rest works: {names}",
     ),
-    "notice.language_saved": Text("界面语言已保存", "language saved"),
     "notice.read_failed": Text("读取失败：{reason}", "could not read: {reason}"),
     "notice.save_failed": Text("保存失败：{reason}", "could not save: {reason}"),
     "notice.keymap_unknown": Text(

@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from plugins.api import State
 from plugins.criteria import BY_CODE
-from plugins.engine import Cell, CellFinding
+from plugins.engine import Cell, CellFinding, verdict_state
 from store import Quarter, Record, StoreError, Village
 from tui import keys
 from tui.state_styles import STATE_STYLES
@@ -139,9 +139,7 @@ class EvidenceScreen(ModalScreen[None]):
         widget.display = decision is not None
         if decision is None:
             return
-        verdict = tr(
-            "evidence.decision_pass" if decision.passed else "evidence.decision_fail", lang
-        )
+        verdict = state_name(verdict_state(decision.passed), lang)
         text = RichText(tr("evidence.decision", lang) + "：", style="bold")
         text.append(
             tr(
