@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
+from tui.app_access import pingan_app
 from tui.text import tr
 
 if TYPE_CHECKING:
@@ -79,10 +80,10 @@ class PinganCommands(Provider):
     """
 
     def _commands(self) -> list[PaletteCommand]:
-        return palette_commands(cast("PinganApp", self.app), self.screen)
+        return palette_commands(pingan_app(self.screen), self.screen)
 
     def _other_titles(self) -> list[str]:
-        app = cast("PinganApp", self.app)
+        app = pingan_app(self.screen)
         other = "en" if app.lang == "zh" else "zh"
         return [c.title for c in palette_commands(app, self.screen, other)]
 

@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.dom import DOMNode
 
+from tui.app_access import pingan_app
 from tui.key_specs import SPECS
-
-if TYPE_CHECKING:
-    from tui.app import PinganApp
 
 
 def bindings(*ids: str, lang: str = "zh") -> list[BindingType]:
@@ -34,7 +31,7 @@ def follow_language(node: DOMNode) -> None:
     first labelling asks for no footer refresh: the footer reads the bindings once the
     screen is up, and a refresh while a DataTable fills can paint it with stale widths.
     """
-    app = cast("PinganApp", node.app)
+    app = pingan_app(node)
 
     def switched(lang: str) -> None:
         relabel(node, lang)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -13,9 +11,7 @@ from textual.widgets import Button, Label
 
 from plugins.i18n import Text
 from tui import keys
-
-if TYPE_CHECKING:
-    from tui.app import PinganApp
+from tui.app_access import pingan_app
 
 YES = Text("是 (y)", "Yes (y)")
 NO = Text("否 (n)", "No (n)")
@@ -65,7 +61,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def on_mount(self) -> None:
         keys.follow_language(self)
         self.watch(self.app, "lang", self._relabel, init=False)
-        self._relabel(cast("PinganApp", self.app).lang)
+        self._relabel(pingan_app(self).lang)
         self.query_one("#confirm-no", Button).focus()
 
     def _relabel(self, lang: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text as RichText
 from textual import on, work
@@ -18,12 +17,10 @@ from plugins.criteria import BY_CODE
 from plugins.engine import Cell, CellFinding, verdict_state
 from store import Quarter, Record, StoreError, Village
 from tui import keys
+from tui.app_access import PinganAccess
 from tui.state_styles import STATE_STYLES
 from tui.symbols import STATE_SYMBOLS, state_name
 from tui.text import tr
-
-if TYPE_CHECKING:
-    from tui.app import PinganApp
 
 
 def state_text(state: State, lang: str) -> RichText:
@@ -40,7 +37,7 @@ class EvidenceLoaded(Message):
         self.village_names = village_names
 
 
-class EvidenceScreen(ModalScreen[None]):
+class EvidenceScreen(PinganAccess, ModalScreen[None]):
     """Why a cell has its state: the decision and its reason, the findings, every record."""
 
     CSS_PATH = "evidence.tcss"
@@ -54,10 +51,6 @@ class EvidenceScreen(ModalScreen[None]):
         self.village_names: dict[str, str] = {village.code: village.name}
         self.records: list[Record | int] | None = None
         """The records behind the cell once loaded, in evidence order."""
-
-    @property
-    def pingan(self) -> PinganApp:
-        return cast("PinganApp", self.app)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="evidence"):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich.text import Text as RichText
 from textual import on
 from textual.app import ComposeResult
@@ -14,11 +12,8 @@ from textual.widgets import DataTable, Static
 
 from plugins.i18n import Text
 from tui import key_specs, keys
+from tui.app_access import PinganAccess
 from tui.text import tr
-
-if TYPE_CHECKING:
-    from tui.app import PinganApp
-
 
 SCREEN_NAMES: dict[str, Text] = {
     "MainScreen": Text("主屏幕", "main screen"),
@@ -95,7 +90,7 @@ def screen_name(screen_class: str, lang: str) -> str:
     return known.get(lang) if known is not None else screen_class
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(PinganAccess, ModalScreen[None]):
     """Lists the active bindings of a screen (its own, its focused widgets' and the app's)."""
 
     CSS_PATH = "help.tcss"
@@ -106,10 +101,6 @@ class HelpScreen(ModalScreen[None]):
         self.screen_class = screen_class
         self.active = active
         """The bindings by key, as `Screen.active_bindings` gave them when help was asked for."""
-
-    @property
-    def pingan(self) -> PinganApp:
-        return cast("PinganApp", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help"):

@@ -7,7 +7,7 @@ form refuses exactly what an import would refuse; the write runs in a thread wor
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,11 +23,9 @@ from plugins.i18n import Text
 from plugins.schema import REQUIRED, Field, FieldError, FieldProblem, Kind, RecordType
 from store import Conflict, NewRecord, Quarter, Record, Store, StoreError, Village
 from tui import keys
+from tui.app_access import PinganAccess
 from tui.symbols import STATE_SYMBOLS
 from tui.widgets.village_picker import VillagePicker
-
-if TYPE_CHECKING:
-    from tui.app import PinganApp
 
 DATE_LENGTH = len("2022-01-01")
 NO_VILLAGE_CHOSEN = Text("请从列表中选择一个村", "choose a village from the list")
@@ -52,7 +50,7 @@ def error_id(name: str) -> str:
     return f"error-{name}"
 
 
-class RecordFormScreen(ModalScreen[int | None]):
+class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
     """A modal form for one record type; dismisses with the saved record's id, or None."""
 
     CSS_PATH = "record_form.tcss"
@@ -92,10 +90,6 @@ class RecordFormScreen(ModalScreen[int | None]):
         self._form_error: Text | None = None
         self._tried_save = False
         self._saving = False
-
-    @property
-    def pingan(self) -> PinganApp:
-        return cast("PinganApp", self.app)
 
     @property
     def lang(self) -> str:

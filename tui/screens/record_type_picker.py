@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,10 +15,10 @@ from textual.widgets.option_list import Option
 from plugins.i18n import Text
 from plugins.schema import RecordType
 from tui import keys
+from tui.app_access import PinganAccess
 
 if TYPE_CHECKING:
     from plugins.manager import PluginHost
-    from tui.app import PinganApp
 
 TITLE = Text("新建哪类记录？", "Which kind of record?")
 HINT = Text("回车选择，Esc 取消", "Enter to choose, Esc to cancel")
@@ -33,7 +33,7 @@ def grouped_record_types(host: PluginHost) -> list[tuple[str, list[RecordType]]]
     return [(code, sorted(by_unit[code], key=lambda t: t.name)) for code in order]
 
 
-class RecordTypePicker(ModalScreen[str | None]):
+class RecordTypePicker(PinganAccess, ModalScreen[str | None]):
     """A list of record types under their units' names; dismisses with the type's name or None."""
 
     DEFAULT_CSS = """
@@ -59,10 +59,6 @@ class RecordTypePicker(ModalScreen[str | None]):
     """
 
     BINDINGS = keys.bindings("record_type_picker.cancel")
-
-    @property
-    def pingan(self) -> PinganApp:
-        return cast("PinganApp", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -16,13 +14,11 @@ from plugins.i18n import Text
 from plugins.schema import RecordType, summarize
 from store import Conflict, Quarter, Record, Store, StoreError, Village
 from tui import keys
+from tui.app_access import PinganAccess
 from tui.messages import DataChanged
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.record_actions import choose_and_create, edit_record
 from tui.widgets.village_picker import VillagePicker
-
-if TYPE_CHECKING:
-    from tui.app import PinganApp
 
 SUMMARY_WIDTH = 48
 TITLE = Text("{quarter} 记录（{count} 条）", "Records of {quarter} ({count})")
@@ -50,7 +46,7 @@ def summary_line(record: Record, record_type: RecordType | None, lang: str) -> s
     return summarize(record_type, record.fields, lang, width=SUMMARY_WIDTH)
 
 
-class RecordsScreen(Screen[None]):
+class RecordsScreen(PinganAccess, Screen[None]):
     """A table of the quarter's records with a village search and a type filter."""
 
     CSS_PATH = "records.tcss"
@@ -87,10 +83,6 @@ class RecordsScreen(Screen[None]):
         self._type = record_type
         self._focus_id: int | None = None
         self._names: dict[str, str] = {}
-
-    @property
-    def pingan(self) -> PinganApp:
-        return cast("PinganApp", self.app)
 
     def compose(self) -> ComposeResult:
         lang = self.pingan.lang

@@ -7,8 +7,6 @@ stays up.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -23,11 +21,9 @@ from plugins.i18n import Text
 from plugins.manager import describe
 from plugins.views import resolve_view
 from tui import keys
+from tui.app_access import PinganAccess
 from tui.messages import DataChanged
 from tui.view_fence import ViewCrashed, fence
-
-if TYPE_CHECKING:
-    from tui.app import PinganApp
 
 TITLE = Text("单位与数据视图", "Units and their data views")
 NO_VIEWS = Text("（无数据视图）", "(no data views)")
@@ -39,7 +35,7 @@ VIEW_FAILED = Text(
 NOT_A_WIDGET = "{factory!r} gave {value!r}, not a Textual widget class"
 
 
-class UnitsScreen(Screen[None]):
+class UnitsScreen(PinganAccess, Screen[None]):
     """A menu of units and views on the left, the open view (or its error) on the right."""
 
     CSS_PATH = "units.tcss"
@@ -53,10 +49,6 @@ class UnitsScreen(Screen[None]):
         self.shown_view: Widget | None = None
         """The view widget on show; None while none is (or its error panel is)."""
         self.failure: str | None = None
-
-    @property
-    def pingan(self) -> PinganApp:
-        return cast("PinganApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Label("", id="units-title")

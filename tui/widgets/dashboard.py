@@ -8,7 +8,6 @@ the quarter on screen is reused, so a save recomputes as little as it can.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,9 +24,7 @@ from plugins.i18n import Text
 from plugins.manager import PluginHost
 from plugins.summary import QuarterSummary, ResultCache, compute
 from store import Quarter, Store
-
-if TYPE_CHECKING:
-    from tui.app import PinganApp
+from tui.app_access import PinganAccess
 
 STYLES = Path(__file__).with_suffix(".tcss")
 RATE_COLOUR = "green"
@@ -69,7 +66,7 @@ def percent(value: float) -> str:
     return f"{value * 100:.1f}%"
 
 
-class Dashboard(Widget):
+class Dashboard(PinganAccess, Widget):
     """The town's compliance at a glance for the quarter on screen."""
 
     DEFAULT_CSS = STYLES.read_text(encoding="utf-8")
@@ -101,10 +98,6 @@ class Dashboard(Widget):
         self.data: QuarterSummary | None = None
         self._cache = ResultCache()
         self._serial = 0
-
-    @property
-    def pingan(self) -> PinganApp:
-        return cast("PinganApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(LOADING.get(self.pingan.lang), id="dash-summary")

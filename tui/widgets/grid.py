@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, cast
+from typing import Literal
 
 from rich.text import Text as RichText
 from textual import on
@@ -22,13 +22,11 @@ from plugins.criteria import BY_CODE, CRITERION_CODES
 from plugins.engine import Cell, Grid
 from store import Village
 from tui import keys
+from tui.app_access import PinganAccess
 from tui.screens.evidence import EvidenceScreen
 from tui.state_styles import STATE_STYLES
 from tui.symbols import STATE_SYMBOLS, state_name
 from tui.text import tr
-
-if TYPE_CHECKING:
-    from tui.app import PinganApp
 
 WIDE_MIN = 110
 """From this terminal width on, the grid also shows the village code and office columns."""
@@ -76,7 +74,7 @@ class GridTable(DataTable[RichText]):
         self.action_select_cursor()
 
 
-class ComplianceGrid(Vertical):
+class ComplianceGrid(PinganAccess, Vertical):
     """The grid tab: a bar with the filter and sort, the table, the cursor cell and a legend."""
 
     BINDINGS = keys.bindings("grid.office", "grid.sort")
@@ -97,10 +95,6 @@ class ComplianceGrid(Vertical):
         self.rebuilds = 0
         """How many times the table was rebuilt rather than updated in place."""
         self._row_keys: list[str] = []
-
-    @property
-    def pingan(self) -> PinganApp:
-        return cast("PinganApp", self.app)
 
     @property
     def lang(self) -> str:

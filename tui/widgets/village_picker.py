@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,10 +16,8 @@ from textual.widgets.option_list import Option
 from plugins.i18n import Text
 from store import Village
 from tui import keys
+from tui.app_access import pingan_app
 from tui.pinyin import match_villages
-
-if TYPE_CHECKING:
-    from tui.app import PinganApp
 
 MAX_MATCHES = 8
 PLACEHOLDER = Text("村名 / 编号 / 拼音首字母", "name / code / pinyin initials")
@@ -94,7 +91,7 @@ class VillagePicker(Widget):
 
     @property
     def lang(self) -> str:
-        return cast("PinganApp", self.app).lang
+        return pingan_app(self).lang
 
     def compose(self) -> ComposeResult:
         chosen = self._by_code.get(self.value or "")
