@@ -20,27 +20,7 @@ NO = Text("否 (n)", "No (n)")
 class ConfirmScreen(ModalScreen[bool]):
     """Ask before something that cannot be undone from the screen, such as deleting a record."""
 
-    DEFAULT_CSS = """
-    ConfirmScreen {
-        align: center middle;
-    }
-    ConfirmScreen > Vertical {
-        width: 64;
-        max-width: 100%;
-        height: auto;
-        border: thick $error;
-        background: $surface;
-        padding: 1 2;
-    }
-    ConfirmScreen #confirm-buttons {
-        height: auto;
-        margin-top: 1;
-        align-horizontal: right;
-    }
-    ConfirmScreen Button {
-        margin-left: 1;
-    }
-    """
+    CSS_PATH = "confirm.tcss"
 
     BINDINGS = keys.bindings("confirm.yes", "confirm.no")
 

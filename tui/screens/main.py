@@ -21,7 +21,7 @@ TABS: tuple[str, ...] = ("dashboard", "grid")
 class MainScreen(PinganAccess, Screen[None]):
     """Where office staff work: which villages fail this quarter, and why."""
 
-    CSS_PATH = ["main.tcss", "../widgets/grid.tcss"]
+    CSS_PATH = ["main.tcss", "../widgets/grid.tcss", "../widgets/dashboard.tcss"]
     BINDINGS = keys.bindings(
         "quarter.previous",
         "quarter.next",

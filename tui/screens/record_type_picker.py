@@ -36,27 +36,7 @@ def grouped_record_types(host: PluginHost) -> list[tuple[str, list[RecordType]]]
 class RecordTypePicker(PinganAccess, ModalScreen[str | None]):
     """A list of record types under their units' names; dismisses with the type's name or None."""
 
-    DEFAULT_CSS = """
-    RecordTypePicker {
-        align: center middle;
-    }
-    RecordTypePicker > Vertical {
-        width: 60;
-        max-width: 100%;
-        height: auto;
-        max-height: 90%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    RecordTypePicker OptionList {
-        height: auto;
-        max-height: 20;
-    }
-    RecordTypePicker .hint {
-        color: $text-muted;
-    }
-    """
+    CSS_PATH = "record_type_picker.tcss"
 
     BINDINGS = keys.bindings("record_type_picker.cancel")
 

@@ -7,8 +7,6 @@ the quarter on screen is reused, so a save recomputes as little as it can.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -26,7 +24,6 @@ from plugins.summary import QuarterSummary, ResultCache, compute
 from store import Quarter, Store
 from tui.app_access import PinganAccess
 
-STYLES = Path(__file__).with_suffix(".tcss")
 RATE_COLOUR = "green"
 TARGET_COLOUR = "red"
 
@@ -69,7 +66,9 @@ def percent(value: float) -> str:
 class Dashboard(PinganAccess, Widget):
     """The town's compliance at a glance for the quarter on screen."""
 
-    DEFAULT_CSS = STYLES.read_text(encoding="utf-8")
+    DEFAULT_CSS = """
+    Dashboard { height: 1fr; }
+    """
 
     class Computed(Message):
         """The worker finished computing the dashboard's data."""
