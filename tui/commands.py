@@ -60,10 +60,10 @@ def palette_commands(
         registry = app.host.registry
         for view in registry.views:
             unit = registry.units.get(view.unit)
-            unit_name = unit.name.get(lang) if unit is not None else view.unit
+            unit_name = tr(unit.name, lang) if unit is not None else view.unit
             out.append(
                 PaletteCommand(
-                    tr("cmd.units.view", lang, unit=unit_name, view=view.title.get(lang)),
+                    tr("cmd.units.view", lang, unit=unit_name, view=tr(view.title, lang)),
                     registry.plugin_of_view.get((view.unit, view.key), ""),
                     partial(main.action_open_units_view, view.unit, view.key),
                 )

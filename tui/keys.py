@@ -17,6 +17,7 @@ from textual.dom import DOMNode
 
 from tui.app_access import pingan_app
 from tui.key_specs import SPECS
+from tui.text import tr
 
 
 def bindings(*ids: str, lang: str = "zh") -> list[BindingType]:
@@ -57,11 +58,11 @@ def _relabelled(binding: Binding, lang: str) -> Binding:
     spec = SPECS.get(binding.id or "")
     if spec is None:
         return binding
-    description = spec.description.get(lang)
+    description = tr(spec.description, lang)
     return dataclasses.replace(
         binding,
         description=description,
-        tooltip=spec.tooltip.get(lang),
+        tooltip=tr(spec.tooltip, lang),
         show=bool(description and spec.show),
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from plugins.api import State
 from plugins.i18n import Text
+from tui.text import tr
 
 STATE_SYMBOLS: dict[State, str] = {
     State.PASS: "✔",
@@ -33,4 +34,4 @@ STATE_NAMES: dict[State, Text] = {
 
 def state_name(state: State, lang: str) -> str:
     """What a state is called in lang."""
-    return STATE_NAMES[state].get(lang)
+    return tr(STATE_NAMES[state], lang)

@@ -1,4 +1,8 @@
-"""The catalogue of the shell's interface strings in Chinese and English, looked up with `tr`."""
+"""The shell's interface strings in Chinese and English, and `tr`, the one way tui/ reads them.
+
+Every translated string in tui/ is a `Text`: a catalogue entry named by key, a screen's own
+constant, or a plugin's label. `tr` reads any of them in a language and fills placeholders.
+"""
 
 from __future__ import annotations
 
@@ -108,7 +112,7 @@ CATALOGUE: dict[str, Text] = {
 }
 
 
-def tr(key: str, lang: str, **values: object) -> str:
-    """The string `key` in lang, with `{name}` placeholders filled from values."""
-    text = CATALOGUE[key].get(lang)
-    return text.format(**values) if values else text
+def tr(text: str | Text, lang: str, **values: object) -> str:
+    """text (a catalogue key or a Text) in lang, with `{name}` placeholders filled from values."""
+    words = (CATALOGUE[text] if isinstance(text, str) else text).get(lang)
+    return words.format(**values) if values else words

@@ -12,6 +12,7 @@ from textual.widgets import Button, Label
 from plugins.i18n import Text
 from tui import keys
 from tui.app_access import pingan_app
+from tui.text import tr
 
 YES = Text("是 (y)", "Yes (y)")
 NO = Text("否 (n)", "No (n)")
@@ -45,9 +46,9 @@ class ConfirmScreen(ModalScreen[bool]):
         self.query_one("#confirm-no", Button).focus()
 
     def _relabel(self, lang: str) -> None:
-        self.query_one("#confirm-question", Label).update(escape(self.question.get(lang)))
-        self.query_one("#confirm-yes", Button).label = self._yes.get(lang)
-        self.query_one("#confirm-no", Button).label = self._no.get(lang)
+        self.query_one("#confirm-question", Label).update(escape(tr(self.question, lang)))
+        self.query_one("#confirm-yes", Button).label = tr(self._yes, lang)
+        self.query_one("#confirm-no", Button).label = tr(self._no, lang)
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

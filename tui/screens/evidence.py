@@ -109,7 +109,7 @@ class EvidenceScreen(PinganAccess, ModalScreen[None]):
                     village=self.village.name,
                     quarter=self.quarter,
                     code=cell.criterion,
-                    criterion=BY_CODE[cell.criterion].name.get(lang),
+                    criterion=tr(BY_CODE[cell.criterion].name, lang),
                 ),
                 style="bold",
             )
@@ -154,7 +154,7 @@ class EvidenceScreen(PinganAccess, ModalScreen[None]):
 
     def _unit_name(self, unit: str) -> str:
         spec = self.pingan.host.registry.units.get(unit)
-        return spec.name.get(self.pingan.lang) if spec is not None else unit
+        return tr(spec.name, self.pingan.lang) if spec is not None else unit
 
     def _render_findings(self) -> None:
         lang = self.pingan.lang
@@ -182,7 +182,7 @@ class EvidenceScreen(PinganAccess, ModalScreen[None]):
                 "evidence.finding", lang, unit=self._unit_name(finding.unit), plugin=finding.plugin
             )
         )
-        text.append("\n" + finding.message.get(lang))
+        text.append("\n" + tr(finding.message, lang))
         if finding.evidence:
             text.append("\n" + " ".join(f"#{i}" for i in finding.evidence), style="dim")
         classes = "finding error-panel" if finding.state is State.ERROR else "finding"
@@ -208,7 +208,7 @@ class EvidenceScreen(PinganAccess, ModalScreen[None]):
             return Static(RichText(tr("evidence.record_missing", lang, id=record), style="dim"))
         registry = self.pingan.host.registry
         record_type = registry.record_types.get(record.type)
-        type_label = record_type.label.get(lang) if record_type is not None else record.type
+        type_label = tr(record_type.label, lang) if record_type is not None else record.type
         text = RichText(
             tr(
                 "evidence.record_head",
@@ -225,7 +225,7 @@ class EvidenceScreen(PinganAccess, ModalScreen[None]):
             rows = [(name, str(value)) for name, value in sorted(record.fields.items())]
         else:
             rows = [
-                (f.label.get(lang), f.display(record.fields.get(f.name), lang, village_names))
+                (tr(f.label, lang), f.display(record.fields.get(f.name), lang, village_names))
                 for f in record_type.all_fields()
                 if f.name not in ("date", "village")
             ]

@@ -87,7 +87,7 @@ WIDGET_ACTIONS: dict[str, Text] = {
 def screen_name(screen_class: str, lang: str) -> str:
     """What the help title calls a screen; a screen it does not know by its class name."""
     known = SCREEN_NAMES.get(screen_class)
-    return known.get(lang) if known is not None else screen_class
+    return tr(known, lang) if known is not None else screen_class
 
 
 class HelpScreen(PinganAccess, ModalScreen[None]):
@@ -164,10 +164,10 @@ class HelpScreen(PinganAccess, ModalScreen[None]):
         """A binding's description and tooltip in lang: the registry's, else a widget action's."""
         spec = key_specs.SPECS.get(binding.id or "")
         if spec is not None:
-            return spec.description.get(lang), spec.tooltip.get(lang)
+            return tr(spec.description, lang), tr(spec.tooltip, lang)
         known = WIDGET_ACTIONS.get(binding.action)
         if known is not None:
-            return known.get(lang), tooltip or binding.tooltip
+            return tr(known, lang), tooltip or binding.tooltip
         return binding.description, tooltip or binding.tooltip
 
     def rows(self) -> list[tuple[str, ActiveBinding]]:

@@ -16,6 +16,7 @@ from plugins.i18n import Text
 from plugins.schema import RecordType
 from tui import keys
 from tui.app_access import PinganAccess
+from tui.text import tr
 
 if TYPE_CHECKING:
     from plugins.manager import PluginHost
@@ -59,16 +60,16 @@ class RecordTypePicker(PinganAccess, ModalScreen[str | None]):
         host = self.pingan.host
         options: list[Option] = []
         for code, types in grouped_record_types(host):
-            options.append(Option(escape(host.registry.units[code].name.get(lang)), disabled=True))
+            options.append(Option(escape(tr(host.registry.units[code].name, lang)), disabled=True))
             options.extend(
-                Option(f"  {escape(t.label.get(lang))}  [dim]{escape(t.name)}[/]", id=t.name)
+                Option(f"  {escape(tr(t.label, lang))}  [dim]{escape(t.name)}[/]", id=t.name)
                 for t in types
             )
         return options
 
     def _relabel(self, lang: str) -> None:
-        self.query_one("#picker-title", Label).update(TITLE.get(lang))
-        self.query_one(".hint", Label).update(HINT.get(lang))
+        self.query_one("#picker-title", Label).update(tr(TITLE, lang))
+        self.query_one(".hint", Label).update(tr(HINT, lang))
         types = self.query_one("#record-types", OptionList)
         highlighted = types.highlighted
         types.clear_options()

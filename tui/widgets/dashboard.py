@@ -23,6 +23,7 @@ from plugins.manager import PluginHost
 from plugins.summary import QuarterSummary, ResultCache, compute
 from store import Quarter, Store
 from tui.app_access import PinganAccess
+from tui.text import tr
 
 RATE_COLOUR = "green"
 TARGET_COLOUR = "red"
@@ -99,7 +100,7 @@ class Dashboard(PinganAccess, Widget):
         self._serial = 0
 
     def compose(self) -> ComposeResult:
-        yield Static(LOADING.get(self.pingan.lang), id="dash-summary")
+        yield Static(tr(LOADING, self.pingan.lang), id="dash-summary")
         with Horizontal(id="dash-body"):
             with Vertical(id="dash-chart-box"):
                 yield Label("", id="dash-chart-caption")
@@ -149,7 +150,7 @@ class Dashboard(PinganAccess, Widget):
     def _failed(self, message: Failed) -> None:
         if message.serial == self._serial:
             summary = self.query_one("#dash-summary", Static)
-            summary.update(escape(FAILED.format(reason=message.reason).get(self.pingan.lang)))
+            summary.update(escape(tr(FAILED, self.pingan.lang, reason=message.reason)))
             summary.set_classes("-error")
 
     def _relabel(self) -> None:
@@ -162,24 +163,25 @@ class Dashboard(PinganAccess, Widget):
         """The headline: compliant/total, the rate, the year's target and how far from it."""
         lang = self.pingan.lang
         if self.data is None:
-            return LOADING.get(lang)
+            return tr(LOADING, lang)
         result = self.data.current
         if not result.total:
-            return NO_VILLAGES.format(quarter=str(result.quarter)).get(lang)
+            return tr(NO_VILLAGES, lang, quarter=str(result.quarter))
         missing = result.missing
-        verdict = MET if missing == 0 else SHORT.format(missing=missing)
+        verdict = tr(MET, lang) if missing == 0 else tr(SHORT, lang, missing=missing)
         if result.undecided:
-            note = UNDECIDED.format(count=result.undecided)
-            verdict = Text(verdict.zh + note.zh, verdict.en + note.en)
-        return SUMMARY.format(
+            verdict += tr(UNDECIDED, lang, count=result.undecided)
+        return tr(
+            SUMMARY,
+            lang,
             quarter=str(result.quarter),
             compliant=result.compliant,
             total=result.total,
             rate=percent(result.rate),
             year=result.quarter.year,
             target=percent(result.target),
-            verdict=verdict.get(lang),
-        ).get(lang)
+            verdict=verdict,
+        )
 
     def _show(self) -> None:
         data = self.data
@@ -195,7 +197,7 @@ class Dashboard(PinganAccess, Widget):
     def _draw_chart(self, data: QuarterSummary) -> None:
         lang = self.pingan.lang
         self.query_one("#dash-chart-caption", Label).update(
-            CHART_CAPTION.format(rate=RATE_COLOUR, target=TARGET_COLOUR).get(lang)
+            tr(CHART_CAPTION, lang, rate=RATE_COLOUR, target=TARGET_COLOUR)
         )
         plot = self.query_one("#dash-chart", PlotextPlot)
         plt = plot.plt
@@ -209,18 +211,18 @@ class Dashboard(PinganAccess, Widget):
 
     def _fill_failures(self, data: QuarterSummary) -> None:
         lang = self.pingan.lang
-        self.query_one("#dash-failures-title", Label).update(FAILURES_TITLE.get(lang))
+        self.query_one("#dash-failures-title", Label).update(tr(FAILURES_TITLE, lang))
         table = self.query_one("#dash-failures", DataTable)
         table.clear(columns=True)
         for column in FAILURE_COLUMNS:
-            table.add_column(column.get(lang))
+            table.add_column(tr(column, lang))
         result = data.current
         for code in CRITERION_CODES:
             table.add_row(
                 code,
                 str(result.failures.get(code, 0)),
                 str(result.pending.get(code, 0)),
-                BY_CODE[code].name.get(lang),
+                tr(BY_CODE[code].name, lang),
                 key=code,
             )
 
@@ -228,18 +230,16 @@ class Dashboard(PinganAccess, Widget):
         lang = self.pingan.lang
         filed = sum(1 for r in data.returns if r.filed)
         self.query_one("#dash-returns-title", Label).update(
-            RETURNS_TITLE.format(
-                quarter=str(data.quarter), filed=filed, total=len(data.returns)
-            ).get(lang)
+            tr(RETURNS_TITLE, lang, quarter=str(data.quarter), filed=filed, total=len(data.returns))
         )
         table = self.query_one("#dash-returns", DataTable)
         table.clear(columns=True)
         for column in RETURN_COLUMNS:
-            table.add_column(column.get(lang))
+            table.add_column(tr(column, lang))
         for unit in data.returns:
             table.add_row(
-                escape(unit.name.get(lang)),
-                (FILED if unit.filed else MISSING).get(lang),
+                escape(tr(unit.name, lang)),
+                tr(FILED if unit.filed else MISSING, lang),
                 unit.filed_at[:16].replace("T", " "),
                 key=unit.code,
             )

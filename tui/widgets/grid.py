@@ -373,12 +373,12 @@ class ComplianceGrid(PinganAccess, Vertical):
                 line.append(" " + tr("complies.pending", lang))
             label.update(line)
             return
-        line.append(f"{cell.criterion} {BY_CODE[cell.criterion].name.get(lang)}  ")
+        line.append(f"{cell.criterion} {tr(BY_CODE[cell.criterion].name, lang)}  ")
         line.append(STATE_SYMBOLS[cell.state], style=STATE_STYLES[cell.state].cell)
         line.append(f" {state_name(cell.state, lang)}")
         reason = next((f for f in cell.findings if f.state is cell.state), None)
         if cell.decision is not None:
             line.append(f"  {tr('evidence.decision', lang)} {cell.decision.reason}".rstrip())
         elif reason is not None:
-            line.append(f"  {reason.message.get(lang)}")
+            line.append(f"  {tr(reason.message, lang)}")
         label.update(line)

@@ -18,6 +18,7 @@ from store import Village
 from tui import keys
 from tui.app_access import pingan_app
 from tui.pinyin import match_villages
+from tui.text import tr
 
 MAX_MATCHES = 8
 PLACEHOLDER = Text("村名 / 编号 / 拼音首字母", "name / code / pinyin initials")
@@ -97,7 +98,7 @@ class VillagePicker(Widget):
         chosen = self._by_code.get(self.value or "")
         yield VillageQuery(
             value=village_label(chosen) if chosen else "",
-            placeholder=self._placeholder.get(self.lang),
+            placeholder=tr(self._placeholder, self.lang),
             id="village-query",
         )
         yield OptionList(id="village-matches")
@@ -107,7 +108,7 @@ class VillagePicker(Widget):
         self.watch(self.app, "lang", self._relabel, init=False)
 
     def _relabel(self, lang: str) -> None:
-        self.query_one("#village-query", Input).placeholder = self._placeholder.get(lang)
+        self.query_one("#village-query", Input).placeholder = tr(self._placeholder, lang)
 
     @property
     def query_text(self) -> str:
