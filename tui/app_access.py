@@ -1,6 +1,6 @@
 """The running app typed as PinganApp, for widgets and screens that read its store or language.
 
-Only imported for type checking from tui.app, so screens and widgets can use it without a cycle.
+PinganApp is imported only for type checking, so modules that tui.app imports can use this too.
 """
 
 from __future__ import annotations
