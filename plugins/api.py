@@ -160,12 +160,13 @@ class ViewSpec:
     factory: ViewFactory
 
 
-RowReader = Callable[[Path], Iterable[tuple[int, dict[str, Any]]]]
+RowReader = Callable[[Path], Iterable[tuple[int, Sequence[Any]]]]
+"""Yields a file's lines as (line number, cells), the header first; pingan builds the table."""
 
 
 @dataclass(frozen=True, slots=True)
 class Importer:
-    """Reads a file format into (line number, {column: value}) rows for record or village import."""
+    """Reads a file format into (line number, cells) lines for record or village import."""
 
     name: str
     label: Text

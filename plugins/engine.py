@@ -15,8 +15,7 @@ from plugins.api import Check, Finding, State
 from plugins.criteria import CRITERION_CODES
 from plugins.i18n import Text
 from plugins.manager import PLUGIN_ERRORS, PluginHost, describe
-from store import Decision, Quarter, Record, Store, Village
-from store.cache import Partition
+from store import Decision, Quarter, QuarterWindow, Record, Store, Village
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,22 +107,6 @@ def verdict_state(passed: bool) -> State:
     return State.PASS if passed else State.FAIL
 
 
-@dataclass(frozen=True, slots=True)
-class _Window:
-    """The record partitions one grid reads: its quarter's and every one up to it.
-
-    Taken once per grid, so thirty thousand cells cost no path building or `stat` each.
-    """
-
-    current: Partition
-    history: tuple[Partition, ...]
-
-    @classmethod
-    def of(cls, store: Store, quarter: Quarter) -> _Window:
-        history = tuple(store.partition(q) for q in store.record_quarters(until=quarter))
-        return cls(store.partition(quarter), history)
-
-
 class _Context:
     """The CheckContext a check receives; records come as tuples so a check cannot edit them."""
 
@@ -133,7 +116,7 @@ class _Context:
         self,
         quarter: Quarter,
         village: Village,
-        window: _Window,
+        window: QuarterWindow,
         unit_thresholds: dict[str, dict[str, float]],
     ) -> None:
         self.quarter = quarter
@@ -143,12 +126,10 @@ class _Context:
         self._unit = ""
 
     def records(self, record_type: str) -> Sequence[Record]:
-        key = (self.village.code, record_type)
-        return tuple(self._window.current.by_village_type.get(key, ()))
+        return self._window.village_records(self.village.code, record_type)
 
     def history(self, record_type: str) -> Sequence[Record]:
-        key = (self.village.code, record_type)
-        return tuple(r for part in self._window.history for r in part.by_village_type.get(key, ()))
+        return self._window.history(self.village.code, record_type)
 
     def threshold(self, name: str) -> float:
         values = self._unit_thresholds.get(self._unit, {})
@@ -179,7 +160,7 @@ class Engine:
         decisions = {(d.village, d.criterion): d for d in self.store.decisions(quarter)}
         checks = self.host.registry.checks_by_criterion()
         thresholds = self._thresholds()
-        window = _Window.of(self.store, quarter)
+        window = self.store.window(quarter)
         grid = Grid(quarter, villages, {}, self.store.settings().target(quarter.year))
         for village in villages:
             ctx = _Context(quarter, village, window, thresholds)
@@ -203,7 +184,7 @@ class Engine:
             ),
             None,
         )
-        ctx = _Context(quarter, village, _Window.of(self.store, quarter), self._thresholds())
+        ctx = _Context(quarter, village, self.store.window(quarter), self._thresholds())
         checks = self.host.registry.checks_by_criterion().get(criterion, [])
         return self._cell(ctx, criterion, checks, self.store.filed_units(quarter), decision)
 

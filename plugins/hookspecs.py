@@ -37,4 +37,4 @@ def register_views(register: Callable[[ViewSpec], None]) -> None:
 
 @hookspec
 def register_importers(register: Callable[[Importer], None]) -> None:
-    """Declare file readers that turn a file into rows for import."""
+    """Declare file readers that yield a file's lines as (line number, cells) for import."""

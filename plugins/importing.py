@@ -1,10 +1,11 @@
 """Turning rows read from a file into validated villages or records, all or nothing.
 
 Every bad row is reported as `FILE:LINE: field: reason`, the reason in either language;
-if there is any, nothing is returned for storing. Readers (importers) hand over
-`(line, {column: value})` rows; cells that stand under no column name are gathered under
-the key `STRAY_CELLS` as a list of `(column number, value)` so the row's line can be refused
-for them.
+if there is any, nothing is returned for storing. Readers (importers), built-in or outside,
+hand over `(line, cells)` with the header first, and `rows_from_cells` builds the one `Table`
+of `(line, {column: value})` rows from them; cells that stand under no column name are gathered
+under the key `STRAY_CELLS` as a list of `(column number, value)` so the row's line can be
+refused for them.
 """
 
 from __future__ import annotations
@@ -44,17 +45,6 @@ class Table(list[Row]):
         super().__init__(rows)
         self.header_line = header_line
         self.columns = list(columns)
-
-    @classmethod
-    def of(cls, rows: Iterable[Row]) -> Table:
-        """A Table from an outside reader's rows: the columns the rows show, no header line."""
-        if isinstance(rows, Table):
-            return rows
-        listed = list(rows)
-        columns: dict[str, None] = {}
-        for _, row in listed:
-            columns.update(dict.fromkeys(k for k in row if k != STRAY_CELLS))
-        return cls(listed, header_line=None, columns=list(columns))
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +119,8 @@ def rows_from_cells(path: Path, lines: Iterable[tuple[int, Sequence[Any]]]) -> T
     header: list[str] | None = None
     table = Table(header_line=None, columns=())
     for line, cells in lines:
+        if isinstance(cells, str | bytes | Mapping) or not isinstance(cells, Sequence):
+            raise TypeError(f"line {line}: cells must be a list, not {type(cells).__name__}")
         if all(_blank(cell) for cell in cells):
             continue
         if header is None:
@@ -183,12 +175,12 @@ def importer_for(registry: Registry, path: Path) -> Importer:
 
 
 def read_table(registry: Registry, path: Path) -> Table:
-    """Every data row of the file, read by the importer for its suffix."""
+    """Every data row of the file, read by the importer for its suffix into a Table."""
     importer = importer_for(registry, path)
     if not path.is_file():
         raise ImportRefused(path, [Problem(None, "", NO_SUCH_FILE)])
     try:
-        return Table.of(importer.read_rows(path))
+        return rows_from_cells(path, importer.read_rows(path))
     except ImportRefused:
         raise
     except OSError as exc:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from plugins.i18n import Text
+from tui.text import tr
 
 if TYPE_CHECKING:
     from textual.binding import Binding
@@ -37,11 +38,11 @@ class KeySpec:
         return Binding(
             self.keys,
             self.action,
-            self.description.get(lang),
+            tr(self.description, lang),
             show=self.show,
             key_display=self.key_display,
             priority=self.priority,
-            tooltip=self.tooltip.get(lang),
+            tooltip=tr(self.tooltip, lang),
             id=self.id,
         )
 

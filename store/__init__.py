@@ -15,6 +15,7 @@ from store.quarter import Quarter, quarter_range
 from store.settings import Settings
 from store.store import Store, default_actor
 from store.transaction import Transaction, now_text
+from store.window import QuarterWindow
 
 __all__ = [
     "Conflict",
@@ -22,6 +23,7 @@ __all__ = [
     "NewRecord",
     "NotFound",
     "Quarter",
+    "QuarterWindow",
     "Record",
     "Refused",
     "Return",

@@ -19,6 +19,7 @@ from store.models import Decision, Record, Return, Village
 from store.quarter import Quarter
 from store.settings import Settings
 from store.transaction import Transaction, now_text
+from store.window import QuarterWindow
 
 
 class MainView:
@@ -200,6 +201,11 @@ class Store:
 
     def village_records(self, quarter: Quarter, village: str, record_type: str) -> list[Record]:
         return list(self.partition(quarter).by_village_type.get((village, record_type), ()))
+
+    def window(self, quarter: Quarter) -> QuarterWindow:
+        """The records a grid of quarter reads: the quarter's own and history up to its end."""
+        history = tuple(self.partition(q) for q in self.record_quarters(until=quarter))
+        return QuarterWindow(quarter, self.partition(quarter), history)
 
     def record_quarters(self, until: Quarter | None = None) -> list[Quarter]:
         """Quarters that hold at least one record, oldest first; none later than until if given.

@@ -13,7 +13,7 @@ import pytest
 from plugins import Choice, Field, Importer, Kind, Text, hookimpl
 from plugins.actions import ActionContext, import_records, import_villages
 from plugins.i18n import LANGS
-from plugins.importing import ImportRefused, UnknownRecordType
+from plugins.importing import ImportRefused, UnknownRecordType, read_table
 from plugins.manager import PluginHost
 from plugins.schema import DATE_FIELD, FieldProblem, summarize
 from store import Quarter, Store, Village
@@ -489,6 +489,56 @@ def test_a_failing_outside_reader_is_refused_naming_it(store: Store, tmp_path: P
     ]
     assert exc.lines("zh") == [
         f"{path}: 读取程序 tsv 出错：RuntimeError: cannot parse this dialect"
+    ]
+
+
+class TsvReader:
+    """An outside plugin whose reader yields tab-separated lines as cells, as the guide shows."""
+
+    @staticmethod
+    def read(path: Path) -> list[tuple[int, list[str]]]:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return [(number, line.split("\t")) for number, line in enumerate(lines, start=1)]
+
+    @hookimpl
+    def register_importers(self, register: Callable[[Importer], None]) -> None:
+        register(Importer("tsv", Text("制表符文件", "TSV"), (".tsv",), self.read))
+
+
+def test_an_outside_reader_gets_the_header_line_and_columns_a_built_in_gets(
+    store: Store, tmp_path: Path
+) -> None:
+    host = PluginHost.load(entry_points=False, extra=[("tsv", TsvReader())])
+    rows = [[], ["code", "name", "town"], ["V01", "东庄村", "x", "extra"], ["V02", "西庄村", "y"]]
+    tsv = tmp_path / "villages.tsv"
+    tsv.write_text("\n".join("\t".join(row) for row in rows) + "\n", encoding="utf-8")
+    csv_path = write_csv(tmp_path / "villages.csv", rows)
+    tsv_table = read_table(host.registry, tsv)
+    csv_table = read_table(host.registry, csv_path)
+    assert (tsv_table.header_line, tsv_table.columns) == (2, ["code", "name", "town"])
+    assert (csv_table.header_line, csv_table.columns, list(csv_table)) == (
+        tsv_table.header_line,
+        tsv_table.columns,
+        list(tsv_table),
+    )
+    exc = refused(lambda: import_villages(ActionContext(store, host), tsv))
+    assert where(exc) == {(2, "town"), (2, "office"), (3, "column 4")}
+
+
+def test_a_reader_yielding_rows_as_mappings_is_refused_naming_it(
+    store: Store, tmp_path: Path
+) -> None:
+    class DictReader(TsvReader):
+        @staticmethod
+        def read(path: Path) -> list[tuple[int, list[str]]]:
+            return [(1, {"code": "V01"})]  # type: ignore[list-item]
+
+    host = PluginHost.load(entry_points=False, extra=[("tsv", DictReader())])
+    path = tmp_path / "villages.tsv"
+    path.write_text("code\n", encoding="utf-8")
+    exc = refused(lambda: import_villages(ActionContext(store, host), path))
+    assert exc.lines("en") == [
+        f"{path}: the tsv reader failed: TypeError: line 1: cells must be a list, not dict"
     ]
 
 

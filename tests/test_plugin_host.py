@@ -60,8 +60,7 @@ def register_views(register):
 
 def read_rows(path):
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if number > 1:
-            yield number, dict(zip(("date", "village", "summary"), line.split("\\t")))
+        yield number, line.split("\\t")
 
 
 @hookimpl
@@ -485,7 +484,8 @@ def test_an_importer_is_found_by_suffix(good_dir: Path, tmp_path: Path) -> None:
     data = tmp_path / "incidents.tsv"
     data.write_text("date\tvillage\tsummary\n2022-08-01\tV001\t口角\n", encoding="utf-8")
     assert list(importer.read_rows(data)) == [
-        (2, {"date": "2022-08-01", "village": "V001", "summary": "口角"})
+        (1, ["date", "village", "summary"]),
+        (2, ["2022-08-01", "V001", "口角"]),
     ]
 
 

@@ -11,6 +11,7 @@ from plugins.api import State
 from plugins.criteria import CRITERION_CODES
 from plugins.engine import Engine
 from plugins.manager import PluginHost
+from plugins.summary import ResultCache
 from store import Quarter, Store
 from tests.tui_forms_support import (
     PREVIOUS,
@@ -22,7 +23,7 @@ from tests.tui_forms_support import (
     settle,
 )
 from tui.app import PinganApp
-from tui.widgets.dashboard import Dashboard, ResultCache, percent
+from tui.widgets.dashboard import Dashboard, percent
 
 FILED = ("police", "judicial")
 

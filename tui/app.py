@@ -27,7 +27,6 @@ from tui.messages import (
     DataChanged,
     GridFailed,
     GridReady,
-    LanguageChanged,
     QuarterChanged,
     StoreMoved,
 )
@@ -192,8 +191,6 @@ class PinganApp(FencedApp):
     def watch_lang(self, lang: str) -> None:
         keys.relabel(self, lang)
         self.refresh_bindings()
-        for screen in self.screen_stack:
-            screen.post_message(LanguageChanged(lang))
 
     def action_toggle_language(self) -> None:
         """Switch between Chinese and English and keep the choice as this user's own."""

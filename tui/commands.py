@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
+from tui.app_access import pingan_app
 from tui.text import tr
 
 if TYPE_CHECKING:
@@ -59,10 +60,10 @@ def palette_commands(
         registry = app.host.registry
         for view in registry.views:
             unit = registry.units.get(view.unit)
-            unit_name = unit.name.get(lang) if unit is not None else view.unit
+            unit_name = tr(unit.name, lang) if unit is not None else view.unit
             out.append(
                 PaletteCommand(
-                    tr("cmd.units.view", lang, unit=unit_name, view=view.title.get(lang)),
+                    tr("cmd.units.view", lang, unit=unit_name, view=tr(view.title, lang)),
                     registry.plugin_of_view.get((view.unit, view.key), ""),
                     partial(main.action_open_units_view, view.unit, view.key),
                 )
@@ -79,10 +80,10 @@ class PinganCommands(Provider):
     """
 
     def _commands(self) -> list[PaletteCommand]:
-        return palette_commands(cast("PinganApp", self.app), self.screen)
+        return palette_commands(pingan_app(self.screen), self.screen)
 
     def _other_titles(self) -> list[str]:
-        app = cast("PinganApp", self.app)
+        app = pingan_app(self.screen)
         other = "en" if app.lang == "zh" else "zh"
         return [c.title for c in palette_commands(app, self.screen, other)]
 

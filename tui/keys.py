@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.dom import DOMNode
 
 from plugins.keymap import SPECS
-
-if TYPE_CHECKING:
-    from tui.app import PinganApp
+from tui.app_access import pingan_app
+from tui.text import tr
 
 
 def bindings(*ids: str, lang: str = "zh") -> list[BindingType]:
@@ -34,7 +32,7 @@ def follow_language(node: DOMNode) -> None:
     first labelling asks for no footer refresh: the footer reads the bindings once the
     screen is up, and a refresh while a DataTable fills can paint it with stale widths.
     """
-    app = cast("PinganApp", node.app)
+    app = pingan_app(node)
 
     def switched(lang: str) -> None:
         relabel(node, lang)
@@ -60,11 +58,11 @@ def _relabelled(binding: Binding, lang: str) -> Binding:
     spec = SPECS.get(binding.id or "")
     if spec is None:
         return binding
-    description = spec.description.get(lang)
+    description = tr(spec.description, lang)
     return dataclasses.replace(
         binding,
         description=description,
-        tooltip=spec.tooltip.get(lang),
+        tooltip=tr(spec.tooltip, lang),
         show=bool(description and spec.show),
     )
 

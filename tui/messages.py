@@ -24,14 +24,6 @@ class QuarterChanged(Message):
         self.quarter = quarter
 
 
-class LanguageChanged(Message):
-    """The interface language changed to zh or en."""
-
-    def __init__(self, lang: str) -> None:
-        super().__init__()
-        self.lang = lang
-
-
 class GridReady(Message):
     """A grid computed in a worker; `request` orders it, `revision` is the store's it read."""
 

@@ -7,6 +7,7 @@ one cell wide and not East-Asian-ambiguous, so CJK terminals keep table columns 
 from __future__ import annotations
 
 from plugins.api import STATE_NAMES, State
+from tui.text import tr
 
 STATE_SYMBOLS: dict[State, str] = {
     State.PASS: "✔",
@@ -25,4 +26,4 @@ ASCII_SYMBOLS: dict[State, str] = {
 
 def state_name(state: State, lang: str) -> str:
     """What a state is called in lang."""
-    return STATE_NAMES[state].get(lang)
+    return tr(STATE_NAMES[state], lang)

@@ -1,4 +1,8 @@
-"""The catalogue of the shell's interface strings in Chinese and English, looked up with `tr`."""
+"""The shell's interface strings in Chinese and English, and `tr`, the one way tui/ reads them.
+
+Every translated string in tui/ is a `Text`: a catalogue entry named by key, a screen's own
+constant, or a plugin's label. `tr` reads any of them in a language and fills placeholders.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +30,6 @@ CATALOGUE: dict[str, Text] = {
     "grid.sort.failures": Text("不达标项数", "failures"),
     "grid.villages": Text("{shown}/{total} 个村", "{shown}/{total} villages"),
     "grid.computing": Text("正在计算...", "computing..."),
-    "grid.no_villages": Text("没有村", "no villages"),
     "grid.compliant": Text(
         "达标村 {compliant}/{total}（{rate}）目标 {target}",
         "compliant {compliant}/{total} ({rate}) target {target}",
@@ -44,8 +47,6 @@ CATALOGUE: dict[str, Text] = {
     "evidence.state": Text("结果：{state}", "Result: {state}"),
     "evidence.data_state": Text("数据结论：{state}", "The data says: {state}"),
     "evidence.decision": Text("会议决定", "Meeting decision"),
-    "evidence.decision_pass": Text("达标", "pass"),
-    "evidence.decision_fail": Text("不达标", "fail"),
     "evidence.decision_line": Text("{verdict}（{actor} {at}）", "{verdict} ({actor} {at})"),
     "evidence.reason": Text("理由：{reason}", "Reason: {reason}"),
     "evidence.no_reason": Text("理由：未填写", "Reason: none given"),
@@ -83,7 +84,6 @@ CATALOGUE: dict[str, Text] = {
         "以下插件未能加载，其余功能照常：{names}",
         "these plugins did not load; the rest works: {names}",
     ),
-    "notice.language_saved": Text("界面语言已保存", "language saved"),
     "notice.read_failed": Text("读取失败：{reason}", "could not read: {reason}"),
     "notice.save_failed": Text("保存失败：{reason}", "could not save: {reason}"),
     "notice.keymap_unknown": Text(
@@ -112,7 +112,7 @@ CATALOGUE: dict[str, Text] = {
 }
 
 
-def tr(key: str, lang: str, **values: object) -> str:
-    """The string `key` in lang, with `{name}` placeholders filled from values."""
-    text = CATALOGUE[key].get(lang)
-    return text.format(**values) if values else text
+def tr(text: str | Text, lang: str, **values: object) -> str:
+    """text (a catalogue key or a Text) in lang, with `{name}` placeholders filled from values."""
+    words = (CATALOGUE[text] if isinstance(text, str) else text).get(lang)
+    return words.format(**values) if values else words

@@ -1,7 +1,7 @@
 """The file formats pingan imports out of the box: CSV (UTF-8, with or without BOM) and XLSX.
 
-Both readers hand rows to `plugins.importing.rows_from_cells`, so blank lines, header
-names and cells beyond the header are treated the same whatever the format.
+Both yield `(line, cells)` like any outside reader; pingan builds the table from them, so
+blank lines, header names and cells beyond the header are treated the same whatever the format.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from plugins import Importer, Text, hookimpl
-from plugins.importing import ImportRefused, Problem, Table, rows_from_cells
+from plugins.importing import ImportRefused, Problem
 
 
-def read_csv(path: Path) -> Table:
+def read_csv(path: Path) -> Iterator[tuple[int, Sequence[str]]]:
     """Rows of a UTF-8 CSV file, each with the physical line it starts on (the header is line 1)."""
     data = path.read_bytes()
     try:
@@ -30,7 +30,7 @@ def read_csv(path: Path) -> Table:
             f"not valid UTF-8 (byte 0x{bad}); save the file as CSV UTF-8 and try again",
         )
         raise ImportRefused(path, [Problem(line, "", reason)]) from None
-    return rows_from_cells(path, _csv_lines(path, text))
+    yield from _csv_lines(path, text)
 
 
 def _csv_lines(path: Path, text: str) -> Iterator[tuple[int, Sequence[str]]]:
@@ -45,7 +45,7 @@ def _csv_lines(path: Path, text: str) -> Iterator[tuple[int, Sequence[str]]]:
         raise ImportRefused(path, [Problem(start, "", reason)]) from None
 
 
-def read_xlsx(path: Path) -> Table:
+def read_xlsx(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
     """Rows of the first sheet of an .xlsx workbook, each with its row number (the header is 1)."""
     import openpyxl  # slow to import; only XLSX imports need it
 
@@ -59,12 +59,12 @@ def read_xlsx(path: Path) -> Table:
         raise ImportRefused(path, [Problem(None, "", reason)]) from None
     try:
         if not workbook.worksheets:
-            return Table(header_line=None, columns=())
+            return
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()
         rows = sheet.iter_rows(min_row=1, min_col=1, values_only=True)
-        numbered = ((number, [_xlsx_value(v) for v in row]) for number, row in enumerate(rows, 1))
-        return rows_from_cells(path, numbered)
+        for number, row in enumerate(rows, 1):
+            yield number, [_xlsx_value(v) for v in row]
     finally:
         workbook.close()
 

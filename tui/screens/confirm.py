@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -13,9 +11,8 @@ from textual.widgets import Button, Label
 
 from plugins.i18n import Text
 from tui import keys
-
-if TYPE_CHECKING:
-    from tui.app import PinganApp
+from tui.app_access import pingan_app
+from tui.text import tr
 
 YES = Text("是 (y)", "Yes (y)")
 NO = Text("否 (n)", "No (n)")
@@ -24,27 +21,7 @@ NO = Text("否 (n)", "No (n)")
 class ConfirmScreen(ModalScreen[bool]):
     """Ask before something that cannot be undone from the screen, such as deleting a record."""
 
-    DEFAULT_CSS = """
-    ConfirmScreen {
-        align: center middle;
-    }
-    ConfirmScreen > Vertical {
-        width: 64;
-        max-width: 100%;
-        height: auto;
-        border: thick $error;
-        background: $surface;
-        padding: 1 2;
-    }
-    ConfirmScreen #confirm-buttons {
-        height: auto;
-        margin-top: 1;
-        align-horizontal: right;
-    }
-    ConfirmScreen Button {
-        margin-left: 1;
-    }
-    """
+    CSS_PATH = "confirm.tcss"
 
     BINDINGS = keys.bindings("confirm.yes", "confirm.no")
 
@@ -65,13 +42,13 @@ class ConfirmScreen(ModalScreen[bool]):
     def on_mount(self) -> None:
         keys.follow_language(self)
         self.watch(self.app, "lang", self._relabel, init=False)
-        self._relabel(cast("PinganApp", self.app).lang)
+        self._relabel(pingan_app(self).lang)
         self.query_one("#confirm-no", Button).focus()
 
     def _relabel(self, lang: str) -> None:
-        self.query_one("#confirm-question", Label).update(escape(self.question.get(lang)))
-        self.query_one("#confirm-yes", Button).label = self._yes.get(lang)
-        self.query_one("#confirm-no", Button).label = self._no.get(lang)
+        self.query_one("#confirm-question", Label).update(escape(tr(self.question, lang)))
+        self.query_one("#confirm-yes", Button).label = tr(self._yes, lang)
+        self.query_one("#confirm-no", Button).label = tr(self._no, lang)
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text as RichText
 from textual import on, work
@@ -15,26 +14,18 @@ from textual.widgets import Static
 
 from plugins.api import State
 from plugins.criteria import BY_CODE
-from plugins.engine import Cell, CellFinding
+from plugins.engine import Cell, CellFinding, verdict_state
 from store import Quarter, Record, StoreError, Village
 from tui import keys
+from tui.app_access import PinganAccess
+from tui.state_styles import STATE_STYLES
 from tui.symbols import STATE_SYMBOLS, state_name
 from tui.text import tr
-
-if TYPE_CHECKING:
-    from tui.app import PinganApp
-
-STATE_STYLES: dict[State, str] = {
-    State.PASS: "bold green",
-    State.FAIL: "bold red",
-    State.PENDING: "yellow",
-    State.ERROR: "bold magenta",
-}
 
 
 def state_text(state: State, lang: str) -> RichText:
     """A state as its symbol and word, in its colour."""
-    return RichText(f"{STATE_SYMBOLS[state]} {state_name(state, lang)}", STATE_STYLES[state])
+    return RichText(f"{STATE_SYMBOLS[state]} {state_name(state, lang)}", STATE_STYLES[state].text)
 
 
 class EvidenceLoaded(Message):
@@ -46,7 +37,7 @@ class EvidenceLoaded(Message):
         self.village_names = village_names
 
 
-class EvidenceScreen(ModalScreen[None]):
+class EvidenceScreen(PinganAccess, ModalScreen[None]):
     """Why a cell has its state: the decision and its reason, the findings, every record."""
 
     CSS_PATH = "evidence.tcss"
@@ -60,10 +51,6 @@ class EvidenceScreen(ModalScreen[None]):
         self.village_names: dict[str, str] = {village.code: village.name}
         self.records: list[Record | int] | None = None
         """The records behind the cell once loaded, in evidence order."""
-
-    @property
-    def pingan(self) -> PinganApp:
-        return cast("PinganApp", self.app)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="evidence"):
@@ -122,7 +109,7 @@ class EvidenceScreen(ModalScreen[None]):
                     village=self.village.name,
                     quarter=self.quarter,
                     code=cell.criterion,
-                    criterion=BY_CODE[cell.criterion].name.get(lang),
+                    criterion=tr(BY_CODE[cell.criterion].name, lang),
                 ),
                 style="bold",
             )
@@ -145,9 +132,7 @@ class EvidenceScreen(ModalScreen[None]):
         widget.display = decision is not None
         if decision is None:
             return
-        verdict = tr(
-            "evidence.decision_pass" if decision.passed else "evidence.decision_fail", lang
-        )
+        verdict = state_name(verdict_state(decision.passed), lang)
         text = RichText(tr("evidence.decision", lang) + "：", style="bold")
         text.append(
             tr(
@@ -169,7 +154,7 @@ class EvidenceScreen(ModalScreen[None]):
 
     def _unit_name(self, unit: str) -> str:
         spec = self.pingan.host.registry.units.get(unit)
-        return spec.name.get(self.pingan.lang) if spec is not None else unit
+        return tr(spec.name, self.pingan.lang) if spec is not None else unit
 
     def _render_findings(self) -> None:
         lang = self.pingan.lang
@@ -197,7 +182,7 @@ class EvidenceScreen(ModalScreen[None]):
                 "evidence.finding", lang, unit=self._unit_name(finding.unit), plugin=finding.plugin
             )
         )
-        text.append("\n" + finding.message.get(lang))
+        text.append("\n" + tr(finding.message, lang))
         if finding.evidence:
             text.append("\n" + " ".join(f"#{i}" for i in finding.evidence), style="dim")
         classes = "finding error-panel" if finding.state is State.ERROR else "finding"
@@ -223,7 +208,7 @@ class EvidenceScreen(ModalScreen[None]):
             return Static(RichText(tr("evidence.record_missing", lang, id=record), style="dim"))
         registry = self.pingan.host.registry
         record_type = registry.record_types.get(record.type)
-        type_label = record_type.label.get(lang) if record_type is not None else record.type
+        type_label = tr(record_type.label, lang) if record_type is not None else record.type
         text = RichText(
             tr(
                 "evidence.record_head",
@@ -240,7 +225,7 @@ class EvidenceScreen(ModalScreen[None]):
             rows = [(name, str(value)) for name, value in sorted(record.fields.items())]
         else:
             rows = [
-                (f.label.get(lang), f.display(record.fields.get(f.name), lang, village_names))
+                (tr(f.label, lang), f.display(record.fields.get(f.name), lang, village_names))
                 for f in record_type.all_fields()
                 if f.name not in ("date", "village")
             ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich.text import Text as RichText
 from textual import on
 from textual.app import ComposeResult
@@ -15,11 +13,8 @@ from textual.widgets import DataTable, Static
 from plugins import keymap as key_specs
 from plugins.i18n import Text
 from tui import keys
+from tui.app_access import PinganAccess
 from tui.text import tr
-
-if TYPE_CHECKING:
-    from tui.app import PinganApp
-
 
 SCREEN_NAMES: dict[str, Text] = {
     "MainScreen": Text("主屏幕", "main screen"),
@@ -93,10 +88,10 @@ WIDGET_ACTIONS: dict[str, Text] = {
 def screen_name(screen_class: str, lang: str) -> str:
     """What the help title calls a screen; a screen it does not know by its class name."""
     known = SCREEN_NAMES.get(screen_class)
-    return known.get(lang) if known is not None else screen_class
+    return tr(known, lang) if known is not None else screen_class
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(PinganAccess, ModalScreen[None]):
     """Lists the active bindings of a screen (its own, its focused widgets' and the app's)."""
 
     CSS_PATH = "help.tcss"
@@ -107,10 +102,6 @@ class HelpScreen(ModalScreen[None]):
         self.screen_class = screen_class
         self.active = active
         """The bindings by key, as `Screen.active_bindings` gave them when help was asked for."""
-
-    @property
-    def pingan(self) -> PinganApp:
-        return cast("PinganApp", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help"):
@@ -174,10 +165,10 @@ class HelpScreen(ModalScreen[None]):
         """A binding's description and tooltip in lang: the registry's, else a widget action's."""
         spec = key_specs.SPECS.get(binding.id or "")
         if spec is not None:
-            return spec.description.get(lang), spec.tooltip.get(lang)
+            return tr(spec.description, lang), tr(spec.tooltip, lang)
         known = WIDGET_ACTIONS.get(binding.action)
         if known is not None:
-            return known.get(lang), tooltip or binding.tooltip
+            return tr(known, lang), tooltip or binding.tooltip
         return binding.description, tooltip or binding.tooltip
 
     def rows(self) -> list[tuple[str, ActiveBinding]]:

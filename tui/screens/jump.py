@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich.text import Text as RichText
 from textual import on
 from textual.app import ComposeResult
@@ -14,14 +12,12 @@ from textual.widgets.option_list import Option
 
 from store import Village
 from tui import keys
+from tui.app_access import PinganAccess
 from tui.pinyin import match_villages, readings
 from tui.text import tr
 
-if TYPE_CHECKING:
-    from tui.app import PinganApp
 
-
-class JumpScreen(ModalScreen[str | None]):
+class JumpScreen(PinganAccess, ModalScreen[str | None]):
     """Dismisses with the chosen village's code, or None on Escape."""
 
     CSS_PATH = "jump.tcss"
@@ -32,10 +28,6 @@ class JumpScreen(ModalScreen[str | None]):
         self.villages = villages
         self.matches: list[Village] = list(villages)
         """The villages matching the query, best first."""
-
-    @property
-    def pingan(self) -> PinganApp:
-        return cast("PinganApp", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="jump"):

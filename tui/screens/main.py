@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from tui import keys
+from tui.app_access import PinganAccess
 from tui.messages import DataChanged, QuarterChanged
 from tui.screens.jump import JumpScreen
 from tui.text import tr
 from tui.widgets.grid import ComplianceGrid
 from tui.widgets.header import TownHeader
 
-if TYPE_CHECKING:
-    from tui.app import PinganApp
-
 TABS: tuple[str, ...] = ("dashboard", "grid")
 
 
-class MainScreen(Screen[None]):
+class MainScreen(PinganAccess, Screen[None]):
     """Where office staff work: which villages fail this quarter, and why."""
 
-    CSS_PATH = ["main.tcss", "../widgets/grid.tcss"]
+    CSS_PATH = ["main.tcss", "../widgets/grid.tcss", "../widgets/dashboard.tcss"]
     BINDINGS = keys.bindings(
         "quarter.previous",
         "quarter.next",
@@ -36,10 +32,6 @@ class MainScreen(Screen[None]):
         "records.list",
         "units.open",
     )
-
-    @property
-    def pingan(self) -> PinganApp:
-        return cast("PinganApp", self.app)
 
     @property
     def grid(self) -> ComplianceGrid:

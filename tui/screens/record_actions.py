@@ -10,6 +10,7 @@ from plugins.i18n import Text
 from store import Quarter, Record
 from tui.screens.record_form import RecordFormScreen
 from tui.screens.record_type_picker import RecordTypePicker
+from tui.text import tr
 
 if TYPE_CHECKING:
     from tui.app import PinganApp
@@ -39,7 +40,7 @@ def open_form(
     """Push the form of a new record of a type; nothing happens for an unknown type."""
     record_type = app.host.registry.record_types.get(record_type_name)
     if record_type is None:
-        app.notify(UNKNOWN_TYPE.format(name=record_type_name).get(app.lang), severity="error")
+        app.notify(tr(UNKNOWN_TYPE, app.lang, name=record_type_name), severity="error")
         return
     day = default_day(quarter or app.quarter)
     app.push_screen(RecordFormScreen(record_type, village=village, day=day), callback=on_saved)
@@ -49,7 +50,7 @@ def edit_record(app: PinganApp, record: Record, on_saved: SavedCallback | None =
     """Push the form of an existing record; refused with a message when its type is not loaded."""
     record_type = app.host.registry.record_types.get(record.type)
     if record_type is None:
-        app.notify(NOT_LOADED.format(name=record.type).get(app.lang), severity="error")
+        app.notify(tr(NOT_LOADED, app.lang, name=record.type), severity="error")
         return
     app.push_screen(RecordFormScreen(record_type, record=record), callback=on_saved)
 

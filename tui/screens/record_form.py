@@ -7,7 +7,7 @@ form refuses exactly what an import would refuse; the write runs in a thread wor
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,11 +25,10 @@ from plugins.i18n import LANGS, Text
 from plugins.schema import REQUIRED, Field, FieldError, FieldProblem, Kind, RecordType
 from store import Quarter, Record, StoreError, Village
 from tui import keys
+from tui.app_access import PinganAccess
 from tui.symbols import STATE_SYMBOLS
+from tui.text import tr
 from tui.widgets.village_picker import VillagePicker
-
-if TYPE_CHECKING:
-    from tui.app import PinganApp
 
 DATE_LENGTH = len("2022-01-01")
 NO_VILLAGE_CHOSEN = Text("请从列表中选择一个村", "choose a village from the list")
@@ -50,7 +49,7 @@ def error_id(name: str) -> str:
     return f"error-{name}"
 
 
-class RecordFormScreen(ModalScreen[int | None]):
+class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
     """A modal form for one record type; dismisses with the saved record's id, or None."""
 
     CSS_PATH = "record_form.tcss"
@@ -92,10 +91,6 @@ class RecordFormScreen(ModalScreen[int | None]):
         self._saving = False
 
     @property
-    def pingan(self) -> PinganApp:
-        return cast("PinganApp", self.app)
-
-    @property
     def lang(self) -> str:
         return self.pingan.lang
 
@@ -118,15 +113,15 @@ class RecordFormScreen(ModalScreen[int | None]):
                         yield Label("", id=error_id(f.name), classes="field-error")
             yield Label("", id="form-error")
             with Horizontal(id="form-buttons"):
-                yield Button(SAVE.get(lang), id="save", variant="primary")
-                yield Button(CANCEL.get(lang), id="cancel")
+                yield Button(tr(SAVE, lang), id="save", variant="primary")
+                yield Button(tr(CANCEL, lang), id="cancel")
 
     def _title(self, lang: str) -> str:
         action = EDIT if self.record else NEW
-        return action.format(type=self.record_type.label.get(lang)).get(lang)
+        return tr(action, lang, type=tr(self.record_type.label, lang))
 
     def _label_text(self, f: Field, lang: str) -> str:
-        text = f.label.get(lang)
+        text = tr(f.label, lang)
         return f"{text} *" if f.required else text
 
     def _initial(self, f: Field) -> Any:
@@ -139,21 +134,21 @@ class RecordFormScreen(ModalScreen[int | None]):
     def _widget_for(self, f: Field, lang: str) -> Widget:
         value = self._initial(f)
         wid = field_id(f.name)
-        tip = f.label.get(lang)
+        tip = tr(f.label, lang)
         if f.kind is Kind.ENUM:
             chosen = value if value in f.choice_values() else Select.NULL
             return Select(
                 _choice_options(f, lang),
                 value=chosen,
                 allow_blank=True,
-                prompt=CHOOSE.get(lang),
+                prompt=tr(CHOOSE, lang),
                 id=wid,
                 tooltip=tip,
             )
         if f.kind is Kind.MULTI_ENUM:
             selected = set(value or ())
             choices = SelectionList[str](
-                *[(c.label.get(lang), c.value, c.value in selected) for c in f.choices],
+                *[(tr(c.label, lang), c.value, c.value in selected) for c in f.choices],
                 id=wid,
             )
             choices.tooltip = tip
@@ -189,21 +184,21 @@ class RecordFormScreen(ModalScreen[int | None]):
             row = self.query_one(f"#row-{f.name}")
             row.query_one(".field-label", Label).update(escape(self._label_text(f, lang)))
             widget = self.query_one(f"#{field_id(f.name)}")
-            widget.tooltip = f.label.get(lang)
+            widget.tooltip = tr(f.label, lang)
             if isinstance(widget, Select):
                 chosen = widget.selection
                 with widget.prevent(Select.Changed):
                     widget.set_options(_choice_options(f, lang))
-                    widget.prompt = CHOOSE.get(lang)
+                    widget.prompt = tr(CHOOSE, lang)
                     if chosen is not None:
                         widget.value = chosen
             elif isinstance(widget, SelectionList):
                 for index, choice in enumerate(f.choices):
-                    widget.replace_option_prompt_at_index(index, choice.label.get(lang))
+                    widget.replace_option_prompt_at_index(index, tr(choice.label, lang))
             if f.name in self._errors:
                 self._show_error(f.name, self._errors[f.name])
-        self.query_one("#save", Button).label = SAVE.get(lang)
-        self.query_one("#cancel", Button).label = CANCEL.get(lang)
+        self.query_one("#save", Button).label = tr(SAVE, lang)
+        self.query_one("#cancel", Button).label = tr(CANCEL, lang)
         self._show_form_error(self._form_error)
 
     # reading and checking
@@ -239,7 +234,7 @@ class RecordFormScreen(ModalScreen[int | None]):
         label = self.query_one(f"#{error_id(name)}", Label)
         if reason is not None:
             self._errors[name] = reason
-            label.update(f"{STATE_SYMBOLS[State.FAIL]} {escape(reason.get(self.lang))}")
+            label.update(f"{STATE_SYMBOLS[State.FAIL]} {escape(tr(reason, self.lang))}")
         else:
             self._errors.pop(name, None)
             label.update("")
@@ -336,7 +331,7 @@ class RecordFormScreen(ModalScreen[int | None]):
     def _show_form_error(self, error: Text | None) -> None:
         """Show a message about the whole form under the fields (None clears it)."""
         self._form_error = error
-        text = error.get(self.lang) if error is not None else ""
+        text = tr(error, self.lang) if error is not None else ""
         self.query_one("#form-error", Label).update(escape(text))
 
     @work(thread=True, exclusive=True, group="record-form", exit_on_error=False)
@@ -367,11 +362,11 @@ class RecordFormScreen(ModalScreen[int | None]):
         self._saving = False
         self.query_one("#save", Button).disabled = False
         self._show_form_error(message.reason)
-        self.notify(message.reason.get(self.lang), severity="error")
+        self.notify(tr(message.reason, self.lang), severity="error")
 
 
 def _choice_options(f: Field, lang: str) -> list[tuple[str, str]]:
-    return [(c.label.get(lang), c.value) for c in f.choices]
+    return [(tr(c.label, lang), c.value) for c in f.choices]
 
 
 def _int_hint(f: Field) -> str:

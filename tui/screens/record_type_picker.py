@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,10 +15,11 @@ from textual.widgets.option_list import Option
 from plugins.i18n import Text
 from plugins.schema import RecordType
 from tui import keys
+from tui.app_access import PinganAccess
+from tui.text import tr
 
 if TYPE_CHECKING:
     from plugins.manager import PluginHost
-    from tui.app import PinganApp
 
 TITLE = Text("新建哪类记录？", "Which kind of record?")
 HINT = Text("回车选择，Esc 取消", "Enter to choose, Esc to cancel")
@@ -33,36 +34,12 @@ def grouped_record_types(host: PluginHost) -> list[tuple[str, list[RecordType]]]
     return [(code, sorted(by_unit[code], key=lambda t: t.name)) for code in order]
 
 
-class RecordTypePicker(ModalScreen[str | None]):
+class RecordTypePicker(PinganAccess, ModalScreen[str | None]):
     """A list of record types under their units' names; dismisses with the type's name or None."""
 
-    DEFAULT_CSS = """
-    RecordTypePicker {
-        align: center middle;
-    }
-    RecordTypePicker > Vertical {
-        width: 60;
-        max-width: 100%;
-        height: auto;
-        max-height: 90%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    RecordTypePicker OptionList {
-        height: auto;
-        max-height: 20;
-    }
-    RecordTypePicker .hint {
-        color: $text-muted;
-    }
-    """
+    CSS_PATH = "record_type_picker.tcss"
 
     BINDINGS = keys.bindings("record_type_picker.cancel")
-
-    @property
-    def pingan(self) -> PinganApp:
-        return cast("PinganApp", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -83,16 +60,16 @@ class RecordTypePicker(ModalScreen[str | None]):
         host = self.pingan.host
         options: list[Option] = []
         for code, types in grouped_record_types(host):
-            options.append(Option(escape(host.registry.units[code].name.get(lang)), disabled=True))
+            options.append(Option(escape(tr(host.registry.units[code].name, lang)), disabled=True))
             options.extend(
-                Option(f"  {escape(t.label.get(lang))}  [dim]{escape(t.name)}[/]", id=t.name)
+                Option(f"  {escape(tr(t.label, lang))}  [dim]{escape(t.name)}[/]", id=t.name)
                 for t in types
             )
         return options
 
     def _relabel(self, lang: str) -> None:
-        self.query_one("#picker-title", Label).update(TITLE.get(lang))
-        self.query_one(".hint", Label).update(HINT.get(lang))
+        self.query_one("#picker-title", Label).update(tr(TITLE, lang))
+        self.query_one(".hint", Label).update(tr(HINT, lang))
         types = self.query_one("#record-types", OptionList)
         highlighted = types.highlighted
         types.clear_options()

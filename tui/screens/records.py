@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -18,13 +16,12 @@ from plugins.i18n import Text
 from plugins.schema import RecordType, summarize
 from store import Quarter, Record, Store, StoreError, Village
 from tui import keys
+from tui.app_access import PinganAccess
 from tui.messages import DataChanged
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.record_actions import choose_and_create, edit_record
+from tui.text import tr
 from tui.widgets.village_picker import VillagePicker
-
-if TYPE_CHECKING:
-    from tui.app import PinganApp
 
 SUMMARY_WIDTH = 48
 TITLE = Text("{quarter} 记录（{count} 条）", "Records of {quarter} ({count})")
@@ -50,7 +47,7 @@ def summary_line(record: Record, record_type: RecordType | None, lang: str) -> s
     return summarize(record_type, record.fields, lang, width=SUMMARY_WIDTH)
 
 
-class RecordsScreen(Screen[None]):
+class RecordsScreen(PinganAccess, Screen[None]):
     """A table of the quarter's records with a village search and a type filter."""
 
     CSS_PATH = "records.tcss"
@@ -88,10 +85,6 @@ class RecordsScreen(Screen[None]):
         self._focus_id: int | None = None
         self._names: dict[str, str] = {}
 
-    @property
-    def pingan(self) -> PinganApp:
-        return cast("PinganApp", self.app)
-
     def compose(self) -> ComposeResult:
         lang = self.pingan.lang
         villages = self.pingan.store.villages(active_only=False)
@@ -105,12 +98,12 @@ class RecordsScreen(Screen[None]):
             )
             yield Select(
                 self._type_options(),
-                prompt=ALL_TYPES.get(lang),
+                prompt=tr(ALL_TYPES, lang),
                 value=self._type
                 if self._type in self.pingan.host.registry.record_types
                 else Select.NULL,
                 id="type-filter",
-                tooltip=TYPE_FILTER.get(lang),
+                tooltip=tr(TYPE_FILTER, lang),
             )
         yield DataTable[str](id="records-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -119,7 +112,7 @@ class RecordsScreen(Screen[None]):
         lang = self.pingan.lang
         registry = self.pingan.host.registry
         return [
-            (f"{registry.units[t.unit].name.get(lang)} {t.label.get(lang)}", t.name)
+            (f"{tr(registry.units[t.unit].name, lang)} {tr(t.label, lang)}", t.name)
             for t in registry.record_types.values()
             if t.unit in registry.units
         ]
@@ -165,10 +158,10 @@ class RecordsScreen(Screen[None]):
         chosen = type_filter.selection
         with type_filter.prevent(Select.Changed):
             type_filter.set_options(self._type_options())
-            type_filter.prompt = ALL_TYPES.get(lang)
+            type_filter.prompt = tr(ALL_TYPES, lang)
             if chosen is not None:
                 type_filter.value = chosen
-        type_filter.tooltip = TYPE_FILTER.get(lang)
+        type_filter.tooltip = tr(TYPE_FILTER, lang)
         self._set_columns()
         self.fill()
 
@@ -176,7 +169,7 @@ class RecordsScreen(Screen[None]):
         table = self.query_one("#records-table", DataTable)
         table.clear(columns=True)
         for key, label in COLUMNS:
-            table.add_column(label.get(self.pingan.lang), key=key)
+            table.add_column(tr(label, self.pingan.lang), key=key)
 
     # filtering and showing
 
@@ -206,18 +199,18 @@ class RecordsScreen(Screen[None]):
             rtype = registry.record_types.get(record.type)
             unit = registry.units.get(record.unit)
             cells = (
-                rtype.label.get(lang) if rtype else record.type,
+                tr(rtype.label, lang) if rtype else record.type,
                 self._names.get(record.village, record.village),
                 record.date.isoformat(),
                 summary_line(record, rtype, lang),
-                unit.name.get(lang) if unit else record.unit,
+                tr(unit.name, lang) if unit else record.unit,
             )
             table.add_row(*map(escape, cells), key=str(record.id))
         if keep is not None and any(r.id == keep for r in self.shown):
             table.move_cursor(row=table.get_row_index(str(keep)))
         quarter = str(self._quarter or self.pingan.quarter)
         self.query_one("#records-title", Label).update(
-            TITLE.format(quarter=quarter, count=len(self.shown)).get(lang)
+            tr(TITLE, lang, quarter=quarter, count=len(self.shown))
         )
 
     @on(VillagePicker.Changed, "#village-filter")
@@ -253,7 +246,7 @@ class RecordsScreen(Screen[None]):
     def action_edit_record(self) -> None:
         record = self.selected_record()
         if record is None:
-            self.notify(NOTHING_SELECTED.get(self.pingan.lang), severity="warning")
+            self.notify(tr(NOTHING_SELECTED, self.pingan.lang), severity="warning")
             return
         edit_record(self.pingan, record, self._after_form)
 
@@ -281,7 +274,7 @@ class RecordsScreen(Screen[None]):
     def _line(self, record: Record, lang: str) -> str:
         """A record in one line for the delete question: type, village, date and fields."""
         rtype = self.pingan.host.registry.record_types.get(record.type)
-        label = rtype.label.get(lang) if rtype else record.type
+        label = tr(rtype.label, lang) if rtype else record.type
         village = self._names.get(record.village, record.village)
         line = f"{label}, {village}, {record.date.isoformat()}"
         summary = summary_line(record, rtype, lang)

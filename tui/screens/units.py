@@ -7,8 +7,6 @@ stays up.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -23,11 +21,10 @@ from plugins.i18n import Text
 from plugins.manager import describe
 from plugins.views import resolve_view
 from tui import keys
+from tui.app_access import PinganAccess
 from tui.messages import DataChanged
+from tui.text import tr
 from tui.view_fence import ViewCrashed, fence
-
-if TYPE_CHECKING:
-    from tui.app import PinganApp
 
 TITLE = Text("单位与数据视图", "Units and their data views")
 NO_VIEWS = Text("（无数据视图）", "(no data views)")
@@ -39,7 +36,7 @@ VIEW_FAILED = Text(
 NOT_A_WIDGET = "{factory!r} gave {value!r}, not a Textual widget class"
 
 
-class UnitsScreen(Screen[None]):
+class UnitsScreen(PinganAccess, Screen[None]):
     """A menu of units and views on the left, the open view (or its error) on the right."""
 
     CSS_PATH = "units.tcss"
@@ -53,10 +50,6 @@ class UnitsScreen(Screen[None]):
         self.shown_view: Widget | None = None
         """The view widget on show; None while none is (or its error panel is)."""
         self.failure: str | None = None
-
-    @property
-    def pingan(self) -> PinganApp:
-        return cast("PinganApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Label("", id="units-title")
@@ -77,7 +70,7 @@ class UnitsScreen(Screen[None]):
         if self._first_view is not None:
             await self.open_view(*self._first_view)
         else:
-            self.query_one("#view-title", Label).update(CHOOSE.get(self.pingan.lang))
+            self.query_one("#view-title", Label).update(tr(CHOOSE, self.pingan.lang))
 
     def spec(self, unit: str, key: str) -> ViewSpec | None:
         """The registered view of a unit by key."""
@@ -87,16 +80,16 @@ class UnitsScreen(Screen[None]):
     def _build_menu(self) -> None:
         lang = self.pingan.lang
         registry = self.pingan.host.registry
-        self.query_one("#units-title", Label).update(TITLE.get(lang))
+        self.query_one("#units-title", Label).update(tr(TITLE, lang))
         options: list[Option] = []
         for code, unit in registry.units.items():
-            options.append(Option(escape(unit.name.get(lang)), disabled=True))
+            options.append(Option(escape(tr(unit.name, lang)), disabled=True))
             views = [v for v in registry.views if v.unit == code]
             options.extend(
-                Option(escape(f"  {v.title.get(lang)}"), id=f"{v.unit}/{v.key}") for v in views
+                Option(escape(f"  {tr(v.title, lang)}"), id=f"{v.unit}/{v.key}") for v in views
             )
             if not views:
-                options.append(Option(f"  {NO_VIEWS.get(lang)}", disabled=True))
+                options.append(Option(f"  {tr(NO_VIEWS, lang)}", disabled=True))
         menu = self.query_one("#units-menu", OptionList)
         highlighted = menu.highlighted
         menu.clear_options()
@@ -127,7 +120,7 @@ class UnitsScreen(Screen[None]):
         await host.remove_children()
         plugin = self.pingan.host.registry.plugin_of_view.get((unit, key), unit)
         self.query_one("#view-title", Label).update(
-            f"{escape(spec.title.get(self.pingan.lang))}  [dim]({escape(plugin)})[/]"
+            f"{escape(tr(spec.title, self.pingan.lang))}  [dim]({escape(plugin)})[/]"
         )
         try:
             cls = resolve_view(spec)
@@ -158,8 +151,8 @@ class UnitsScreen(Screen[None]):
         self.log.error(f"view {unit}/{key} of plugin {plugin} failed", error)
         host = self.query_one("#view-host", Vertical)
         await host.remove_children()
-        text = VIEW_FAILED.format(plugin=plugin, unit=unit, key=key, error=self.failure).get(
-            self.pingan.lang
+        text = tr(
+            VIEW_FAILED, self.pingan.lang, plugin=plugin, unit=unit, key=key, error=self.failure
         )
         await host.mount(Static(escape(text), id="view-error", classes="view-error"))
         self.notify(text.splitlines()[0], severity="error")

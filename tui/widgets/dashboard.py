@@ -7,12 +7,6 @@ the quarter on screen is reused, so a save recomputes as little as it can.
 
 from __future__ import annotations
 
-import math
-import threading
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, cast
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -22,17 +16,15 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Label, Static
 from textual_plotext import PlotextPlot
 
-from plugins.api import State
 from plugins.criteria import BY_CODE, CRITERION_CODES
-from plugins.engine import Engine, Grid
+from plugins.engine import Engine
 from plugins.i18n import Text
 from plugins.manager import PluginHost
+from plugins.summary import QuarterSummary, ResultCache, compute
 from store import Quarter, Store
+from tui.app_access import PinganAccess
+from tui.text import tr
 
-if TYPE_CHECKING:
-    from tui.app import PinganApp
-
-STYLES = Path(__file__).with_suffix(".tcss")
 RATE_COLOUR = "green"
 TARGET_COLOUR = "red"
 
@@ -72,140 +64,17 @@ def percent(value: float) -> str:
     return f"{value * 100:.1f}%"
 
 
-@dataclass(frozen=True, slots=True)
-class QuarterResult:
-    """What the dashboard needs of one quarter's grid."""
-
-    quarter: Quarter
-    compliant: int
-    total: int
-    target: float
-    failures: dict[str, int] = field(default_factory=dict)
-    pending: dict[str, int] = field(default_factory=dict)
-    undecided: int = 0
-    """Villages that fail nothing yet but wait on a return or a decision: they may still comply."""
-
-    @property
-    def rate(self) -> float:
-        return self.compliant / self.total if self.total else 0.0
-
-    @property
-    def missing(self) -> int:
-        """How many more compliant villages the target needs (0 when met)."""
-        return max(0, math.ceil(self.target * self.total - 1e-9) - self.compliant)
-
-    @classmethod
-    def of(cls, grid: Grid) -> QuarterResult:
-        failures = dict.fromkeys(grid.criteria, 0)
-        pending = dict.fromkeys(grid.criteria, 0)
-        for (_, criterion), cell in grid.cells.items():
-            if cell.state is State.FAIL:
-                failures[criterion] += 1
-            elif cell.state is State.PENDING:
-                pending[criterion] += 1
-        undecided = sum(
-            1
-            for v in grid.villages
-            if not grid.failures(v.code)
-            and any(grid.cell(v.code, c).state is State.PENDING for c in grid.criteria)
-        )
-        return cls(
-            grid.quarter,
-            grid.compliant,
-            len(grid.villages),
-            grid.target,
-            failures,
-            pending,
-            undecided,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class UnitReturn:
-    """Whether one unit that files returns has filed the quarter's."""
-
-    code: str
-    name: Text
-    filed_at: str = ""
-
-    @property
-    def filed(self) -> bool:
-        return bool(self.filed_at)
-
-
-@dataclass(frozen=True, slots=True)
-class DashboardData:
-    """Everything the dashboard shows for one quarter."""
-
-    quarter: Quarter
-    current: QuarterResult
-    history: tuple[QuarterResult, ...]
-    returns: tuple[UnitReturn, ...]
-
-
-class ResultCache:
-    """Quarter results kept until a change at or before their quarter drops them.
-
-    A generation counter, bumped by every drop, keeps a worker that started before a change
-    from storing what it computed from the older data.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._generation = 0
-        self._results: dict[Quarter, QuarterResult] = {}
-
-    def get(self, engine: Engine, quarter: Quarter) -> QuarterResult:
-        with self._lock:
-            generation = self._generation
-            cached = self._results.get(quarter)
-        if cached is not None:
-            return cached
-        result = QuarterResult.of(engine.grid(quarter))
-        with self._lock:
-            if generation == self._generation:
-                self._results[quarter] = result
-        return result
-
-    def put(self, grid: Grid) -> None:
-        """Keep a grid computed elsewhere (the app's grid of the quarter on screen)."""
-        with self._lock:
-            self._results[grid.quarter] = QuarterResult.of(grid)
-
-    def drop(self, since: Quarter | None) -> None:
-        """Forget the results of since and every later quarter; None forgets all."""
-        with self._lock:
-            self._generation += 1
-            self._results = {
-                q: r for q, r in self._results.items() if since is not None and q < since
-            }
-
-
-def compute(
-    store: Store, host: PluginHost, engine: Engine, quarter: Quarter, cache: ResultCache
-) -> DashboardData:
-    """The dashboard's data for quarter: its grid, every quarter with records, its returns."""
-    quarters = sorted(set(store.record_quarters()) | {quarter})
-    history = tuple(cache.get(engine, q) for q in quarters)
-    current = next(r for r in history if r.quarter == quarter)
-    filed = {r.unit: r.filed_at for r in store.returns(quarter)}
-    returns = tuple(
-        UnitReturn(unit.code, unit.name, filed.get(unit.code, ""))
-        for unit in host.registry.units.values()
-        if unit.files_returns
-    )
-    return DashboardData(quarter, current, history, returns)
-
-
-class Dashboard(Widget):
+class Dashboard(PinganAccess, Widget):
     """The town's compliance at a glance for the quarter on screen."""
 
-    DEFAULT_CSS = STYLES.read_text(encoding="utf-8")
+    DEFAULT_CSS = """
+    Dashboard { height: 1fr; }
+    """
 
     class Computed(Message):
         """The worker finished computing the dashboard's data."""
 
-        def __init__(self, data: DashboardData, serial: int) -> None:
+        def __init__(self, data: QuarterSummary, serial: int) -> None:
             super().__init__()
             self.data = data
             self.serial = serial
@@ -226,16 +95,12 @@ class Dashboard(Widget):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.data: DashboardData | None = None
+        self.data: QuarterSummary | None = None
         self._cache = ResultCache()
         self._serial = 0
 
-    @property
-    def pingan(self) -> PinganApp:
-        return cast("PinganApp", self.app)
-
     def compose(self) -> ComposeResult:
-        yield Static(LOADING.get(self.pingan.lang), id="dash-summary")
+        yield Static(tr(LOADING, self.pingan.lang), id="dash-summary")
         with Horizontal(id="dash-body"):
             with Vertical(id="dash-chart-box"):
                 yield Label("", id="dash-chart-caption")
@@ -285,7 +150,7 @@ class Dashboard(Widget):
     def _failed(self, message: Failed) -> None:
         if message.serial == self._serial:
             summary = self.query_one("#dash-summary", Static)
-            summary.update(escape(FAILED.format(reason=message.reason).get(self.pingan.lang)))
+            summary.update(escape(tr(FAILED, self.pingan.lang, reason=message.reason)))
             summary.set_classes("-error")
 
     def _relabel(self) -> None:
@@ -298,24 +163,25 @@ class Dashboard(Widget):
         """The headline: compliant/total, the rate, the year's target and how far from it."""
         lang = self.pingan.lang
         if self.data is None:
-            return LOADING.get(lang)
+            return tr(LOADING, lang)
         result = self.data.current
         if not result.total:
-            return NO_VILLAGES.format(quarter=str(result.quarter)).get(lang)
+            return tr(NO_VILLAGES, lang, quarter=str(result.quarter))
         missing = result.missing
-        verdict = MET if missing == 0 else SHORT.format(missing=missing)
+        verdict = tr(MET, lang) if missing == 0 else tr(SHORT, lang, missing=missing)
         if result.undecided:
-            note = UNDECIDED.format(count=result.undecided)
-            verdict = Text(verdict.zh + note.zh, verdict.en + note.en)
-        return SUMMARY.format(
+            verdict += tr(UNDECIDED, lang, count=result.undecided)
+        return tr(
+            SUMMARY,
+            lang,
             quarter=str(result.quarter),
             compliant=result.compliant,
             total=result.total,
             rate=percent(result.rate),
             year=result.quarter.year,
             target=percent(result.target),
-            verdict=verdict.get(lang),
-        ).get(lang)
+            verdict=verdict,
+        )
 
     def _show(self) -> None:
         data = self.data
@@ -328,10 +194,10 @@ class Dashboard(Widget):
         self._fill_failures(data)
         self._fill_returns(data)
 
-    def _draw_chart(self, data: DashboardData) -> None:
+    def _draw_chart(self, data: QuarterSummary) -> None:
         lang = self.pingan.lang
         self.query_one("#dash-chart-caption", Label).update(
-            CHART_CAPTION.format(rate=RATE_COLOUR, target=TARGET_COLOUR).get(lang)
+            tr(CHART_CAPTION, lang, rate=RATE_COLOUR, target=TARGET_COLOUR)
         )
         plot = self.query_one("#dash-chart", PlotextPlot)
         plt = plot.plt
@@ -343,39 +209,37 @@ class Dashboard(Widget):
         plt.ylim(0, 100)
         plot.refresh()
 
-    def _fill_failures(self, data: DashboardData) -> None:
+    def _fill_failures(self, data: QuarterSummary) -> None:
         lang = self.pingan.lang
-        self.query_one("#dash-failures-title", Label).update(FAILURES_TITLE.get(lang))
+        self.query_one("#dash-failures-title", Label).update(tr(FAILURES_TITLE, lang))
         table = self.query_one("#dash-failures", DataTable)
         table.clear(columns=True)
         for column in FAILURE_COLUMNS:
-            table.add_column(column.get(lang))
+            table.add_column(tr(column, lang))
         result = data.current
         for code in CRITERION_CODES:
             table.add_row(
                 code,
                 str(result.failures.get(code, 0)),
                 str(result.pending.get(code, 0)),
-                BY_CODE[code].name.get(lang),
+                tr(BY_CODE[code].name, lang),
                 key=code,
             )
 
-    def _fill_returns(self, data: DashboardData) -> None:
+    def _fill_returns(self, data: QuarterSummary) -> None:
         lang = self.pingan.lang
         filed = sum(1 for r in data.returns if r.filed)
         self.query_one("#dash-returns-title", Label).update(
-            RETURNS_TITLE.format(
-                quarter=str(data.quarter), filed=filed, total=len(data.returns)
-            ).get(lang)
+            tr(RETURNS_TITLE, lang, quarter=str(data.quarter), filed=filed, total=len(data.returns))
         )
         table = self.query_one("#dash-returns", DataTable)
         table.clear(columns=True)
         for column in RETURN_COLUMNS:
-            table.add_column(column.get(lang))
+            table.add_column(tr(column, lang))
         for unit in data.returns:
             table.add_row(
-                escape(unit.name.get(lang)),
-                (FILED if unit.filed else MISSING).get(lang),
+                escape(tr(unit.name, lang)),
+                tr(FILED if unit.filed else MISSING, lang),
                 unit.filed_at[:16].replace("T", " "),
                 key=unit.code,
             )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, cast
+from typing import Literal
 
 from rich.text import Text as RichText
 from textual import on
@@ -22,19 +22,12 @@ from plugins.criteria import BY_CODE, CRITERION_CODES
 from plugins.engine import Cell, Grid
 from store import Village
 from tui import keys
+from tui.app_access import PinganAccess
 from tui.screens.evidence import EvidenceScreen
+from tui.state_styles import STATE_STYLES
 from tui.symbols import STATE_SYMBOLS, state_name
 from tui.text import tr
 
-if TYPE_CHECKING:
-    from tui.app import PinganApp
-
-STYLES: dict[State, str] = {
-    State.PASS: "bold green",
-    State.FAIL: "bold bright_white on red",
-    State.PENDING: "yellow",
-    State.ERROR: "bold black on magenta",
-}
 WIDE_MIN = 110
 """From this terminal width on, the grid also shows the village code and office columns."""
 
@@ -45,7 +38,7 @@ SORT_ORDERS: tuple[SortOrder, ...] = ("code", "office", "failures")
 @functools.cache
 def cell_text(state: State) -> RichText:
     """The symbol of a state in its colour."""
-    return RichText(STATE_SYMBOLS[state], style=STYLES[state])
+    return RichText(STATE_SYMBOLS[state], style=STATE_STYLES[state].cell)
 
 
 def complies_text(grid: Grid, village: str) -> RichText:
@@ -54,7 +47,9 @@ def complies_text(grid: Grid, village: str) -> RichText:
         return cell_text(State.PASS)
     failures = len(grid.failures(village))
     if failures:
-        return RichText(f"{STATE_SYMBOLS[State.FAIL]}{failures}", style=STYLES[State.FAIL])
+        return RichText(
+            f"{STATE_SYMBOLS[State.FAIL]}{failures}", style=STATE_STYLES[State.FAIL].cell
+        )
     states = {grid.cell(village, code).state for code in grid.criteria}
     return cell_text(State.ERROR if State.ERROR in states else State.PENDING)
 
@@ -79,7 +74,7 @@ class GridTable(DataTable[RichText]):
         self.action_select_cursor()
 
 
-class ComplianceGrid(Vertical):
+class ComplianceGrid(PinganAccess, Vertical):
     """The grid tab: a bar with the filter and sort, the table, the cursor cell and a legend."""
 
     BINDINGS = keys.bindings("grid.office", "grid.sort")
@@ -100,10 +95,6 @@ class ComplianceGrid(Vertical):
         self.rebuilds = 0
         """How many times the table was rebuilt rather than updated in place."""
         self._row_keys: list[str] = []
-
-    @property
-    def pingan(self) -> PinganApp:
-        return cast("PinganApp", self.app)
 
     @property
     def lang(self) -> str:
@@ -348,7 +339,7 @@ class ComplianceGrid(Vertical):
             line.append("  ")
             line.append(
                 tr("grid.errors", lang, count=len(grid.errors), plugins=plugins),
-                style=STYLES[State.ERROR],
+                style=STATE_STYLES[State.ERROR].cell,
             )
         legend.update(line)
         self._update_cursor_line()
@@ -356,7 +347,7 @@ class ComplianceGrid(Vertical):
     def _legend_symbols(self, counts: dict[State, int]) -> RichText:
         line = RichText()
         for state in State:
-            line.append(STATE_SYMBOLS[state], style=STYLES[state])
+            line.append(STATE_SYMBOLS[state], style=STATE_STYLES[state].cell)
             line.append(f" {state_name(state, self.lang)} {counts.get(state, 0)}  ")
         line.rstrip()
         return line
@@ -382,12 +373,12 @@ class ComplianceGrid(Vertical):
                 line.append(" " + tr("complies.pending", lang))
             label.update(line)
             return
-        line.append(f"{cell.criterion} {BY_CODE[cell.criterion].name.get(lang)}  ")
-        line.append(STATE_SYMBOLS[cell.state], style=STYLES[cell.state])
+        line.append(f"{cell.criterion} {tr(BY_CODE[cell.criterion].name, lang)}  ")
+        line.append(STATE_SYMBOLS[cell.state], style=STATE_STYLES[cell.state].cell)
         line.append(f" {state_name(cell.state, lang)}")
         reason = next((f for f in cell.findings if f.state is cell.state), None)
         if cell.decision is not None:
             line.append(f"  {tr('evidence.decision', lang)} {cell.decision.reason}".rstrip())
         elif reason is not None:
-            line.append(f"  {reason.message.get(lang)}")
+            line.append(f"  {tr(reason.message, lang)}")
         label.update(line)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text as RichText
 from textual.app import ComposeResult
@@ -11,10 +10,8 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from store import Quarter
+from tui.app_access import PinganAccess
 from tui.text import tr
-
-if TYPE_CHECKING:
-    from tui.app import PinganApp
 
 
 def days_left(quarter: Quarter, today: date) -> int:
@@ -31,17 +28,13 @@ def deadline_text(days: int, lang: str) -> str:
     return tr("header.overdue", lang, days=-days)
 
 
-class TownHeader(Horizontal):
+class TownHeader(PinganAccess, Horizontal):
     """One line: 桑村镇  2022Q3  操作员 tester  距区报送截止还有 12 天 (red once overdue)."""
 
     DEFAULT_CSS = """
     TownHeader { height: 1; }
     TownHeader > Static { width: auto; }
     """
-
-    @property
-    def pingan(self) -> PinganApp:
-        return cast("PinganApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(id="header-town")

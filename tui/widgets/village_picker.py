@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,10 +16,9 @@ from textual.widgets.option_list import Option
 from plugins.i18n import Text
 from store import Village
 from tui import keys
+from tui.app_access import pingan_app
 from tui.pinyin import match_villages
-
-if TYPE_CHECKING:
-    from tui.app import PinganApp
+from tui.text import tr
 
 MAX_MATCHES = 8
 PLACEHOLDER = Text("村名 / 编号 / 拼音首字母", "name / code / pinyin initials")
@@ -94,13 +92,13 @@ class VillagePicker(Widget):
 
     @property
     def lang(self) -> str:
-        return cast("PinganApp", self.app).lang
+        return pingan_app(self).lang
 
     def compose(self) -> ComposeResult:
         chosen = self._by_code.get(self.value or "")
         yield VillageQuery(
             value=village_label(chosen) if chosen else "",
-            placeholder=self._placeholder.get(self.lang),
+            placeholder=tr(self._placeholder, self.lang),
             id="village-query",
         )
         yield OptionList(id="village-matches")
@@ -110,7 +108,7 @@ class VillagePicker(Widget):
         self.watch(self.app, "lang", self._relabel, init=False)
 
     def _relabel(self, lang: str) -> None:
-        self.query_one("#village-query", Input).placeholder = self._placeholder.get(lang)
+        self.query_one("#village-query", Input).placeholder = tr(self._placeholder, lang)
 
     @property
     def query_text(self) -> str:
