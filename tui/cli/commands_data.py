@@ -199,3 +199,13 @@ def run_decide(session: Session, args: argparse.Namespace) -> int:
         f"(data: {data_says})",
     )
     return 0
+
+
+# Placeholders for commands the actions layer implements; their bodies are replaced on merge.
+
+
+def run_returns_withdraw(session: Session, args: argparse.Namespace) -> int:
+    """`pingan returns withdraw --unit UNIT --quarter Q`: take back a unit's filed return."""
+    raise CliError(
+        session.text("pingan returns withdraw：尚未实现", "not yet: pingan returns withdraw")
+    )
