@@ -1,4 +1,4 @@
-"""`pingan` help and usage errors: Chinese by default, English on request, listing what to type."""
+"""`pingan` help, usage errors and exit codes: Chinese by default, English on request."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from plugins.criteria import CRITERION_CODES
 from store import Quarter, Store
 from tests.cli_support import call_pingan, run_pingan
-from tui.cli import commands_data
+from tui.cli import commands_data, commands_report, main
 
 BUILT_IN_TYPES = ("police.case", "judicial.dispute", "emergency.accident", "civil.petition")
 
@@ -31,12 +31,12 @@ def test_help_is_chinese_by_default_and_english_with_lang_en(
 ) -> None:
     code, out, err = call_pingan(["--help"], capsys)
     assert (code, err) == (0, "")
-    assert out.startswith("用法：pingan [选项] 命令 [参数]...")
+    assert out.startswith("用法：pingan [选项] [命令 [参数]...]")
     assert "选项：" in out and "命令：" in out and "不带子命令时打开界面" in out
     for name in ("--db", "--plugins-dir", "--lang", "--version", "init", "decide", "grid"):
         assert name in out
     code, out, _ = call_pingan(["--lang", "en", "-h"], capsys)
-    assert code == 0 and out.startswith("Usage: pingan [OPTIONS] COMMAND [ARGS]...")
+    assert code == 0 and out.startswith("Usage: pingan [OPTIONS] [COMMAND [ARGS]...]")
     assert "Options:" in out and "Commands:" in out and "opens the TUI" in out
 
     code, out, _ = call_pingan(["grid", "--help"], capsys)
@@ -55,7 +55,7 @@ def test_help_lists_the_values_a_user_has_to_type(capsys: pytest.CaptureFixture[
     code, out, _ = call_pingan(["records", "import", "--help"], capsys)
     assert code == 0 and all(name in out for name in BUILT_IN_TYPES)
     code, out, _ = call_pingan(["grid", "--help"], capsys)
-    assert "plain, md, csv, json" in out
+    assert "plain, md, csv, json" in " ".join(out.split())
     code, out, _ = call_pingan(["decide", "--help"], capsys)
     assert ", ".join(CRITERION_CODES) in " ".join(out.split())
     assert "--replace" in out and "--withdraw" in out
@@ -224,3 +224,28 @@ def test_help_and_usage_errors_through_the_installed_command(tmp_path: Path) -> 
     assert "错误：--format 的值无效：'xml' 不是可选值之一：plain、md、csv、json" in refused.stderr
     version = run_pingan(["--version"], home=home)
     assert version.returncode == 0 and version.stdout.startswith("pingan ")
+
+
+class FakeRefusal(Exception):
+    """Stands in for the actions layer's Refusal: it renders its own lines."""
+
+    def render(self, lang: str) -> list[str]:
+        return ["拒绝：第一行", "第二行"] if lang == "zh" else ["refused: line one", "line two"]
+
+
+def test_a_refusal_exits_1_with_its_lines_and_ctrl_c_exits_130(
+    db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(session: object, args: argparse.Namespace) -> int:
+        raise FakeRefusal()
+
+    monkeypatch.setattr(main, "REFUSALS", (FakeRefusal,))
+    monkeypatch.setattr(commands_report, "run_grid", refuse)
+    assert call_pingan(["grid"], capsys) == (1, "", "拒绝：第一行\n第二行\n")
+    assert call_pingan(["--lang", "en", "grid"], capsys) == (1, "", "refused: line one\nline two\n")
+
+    def interrupted(session: object, args: argparse.Namespace) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(commands_report, "run_grid", interrupted)
+    assert call_pingan(["grid"], capsys)[0] == 130

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import click
+from wcwidth import wcswidth
 
 from plugins.i18n import LANGS, Text
 from plugins.manager import PluginHost
@@ -196,6 +197,55 @@ def argument(*decls: str, text: Text, **attrs: Any) -> Callable[[F], F]:
     return click.argument(*decls, cls=PinganArgument, text=text, **attrs)
 
 
+def wrap_cells(text: str, width: int) -> list[str]:
+    """text in lines of at most width display cells, broken at spaces or between CJK characters."""
+    lines: list[str] = []
+    current = ""
+    for token in re.findall(r"\s+|[!-~]+|.", text):
+        if current.strip() and wcswidth(current + token.rstrip()) > width:
+            lines.append(current.rstrip())
+            current = token.lstrip()
+        else:
+            current += token
+    lines.append(current.rstrip())
+    return lines
+
+
+class CellFormatter(click.HelpFormatter):
+    """click's help formatter, measuring text in display cells so Chinese wraps and aligns."""
+
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        for line in wrap_cells(text, max(self.width - self.current_indent, 11)):
+            self.write(f"{indent}{line}\n")
+
+    def write_dl(
+        self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+    ) -> None:
+        rows = list(rows)
+        first = min(max((wcswidth(term) for term, _ in rows), default=0), col_max)
+        margin = " " * (self.current_indent + first + col_spacing)
+        for term, text in rows:
+            self.write(" " * self.current_indent + term)
+            if not text:
+                self.write("\n")
+                continue
+            if wcswidth(term) <= first:
+                self.write(" " * (first - wcswidth(term) + col_spacing))
+            else:
+                self.write("\n" + margin)
+            lines = wrap_cells(text, max(self.width - len(margin), 10))
+            self.write(lines[0] + "\n")
+            for line in lines[1:]:
+                self.write(f"{margin}{line}\n")
+
+
+class PinganContext(click.Context):
+    """A click context whose help is measured in display cells."""
+
+    formatter_class = CellFormatter
+
+
 def _show_help(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
         click.echo(ctx.get_help(), color=ctx.color)
@@ -210,13 +260,16 @@ def usage_line(ctx: click.Context, lang: str) -> str:
         p.make_metavar(ctx) for p in command.get_params(ctx) if isinstance(p, click.Argument)
     ]
     if isinstance(command, click.Group):
-        pieces.append(Text("命令 [参数]...", "COMMAND [ARGS]...").get(lang))
+        sub = Text("命令 [参数]...", "COMMAND [ARGS]...").get(lang)
+        pieces.append(f"[{sub}]" if command.invoke_without_command else sub)
     prefix = Text("用法：", "Usage: ").get(lang)
     return f"{prefix}{ctx.command_path} {' '.join(pieces)}"
 
 
 class PinganCommand(click.Command):
     """A command whose help page is written in the help language."""
+
+    context_class = PinganContext
 
     def __init__(self, *args: Any, text: Text, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -245,6 +298,7 @@ class PinganGroup(click.Group):
     """A group of sub-commands whose help page is written in the help language."""
 
     command_class = PinganCommand
+    context_class = PinganContext
 
     def __init__(self, *args: Any, text: Text, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -60,6 +60,8 @@ def parse(argv: list[str], state: HelpState) -> Invocation | int:
         return exc.exit_code
     except click.Abort:
         return 130
+    except SystemExit as exc:  # click ends a help page cut short by a closed pipe this way
+        return exc.code if isinstance(exc.code, int) else 1
     if isinstance(result, Invocation):
         return result
     return result if isinstance(result, int) else 0
