@@ -92,7 +92,10 @@ def preferred_lang() -> str | None:
     except ImportError:
         return None
     user_lang: Callable[[], str | None] | None = getattr(module, "user_lang", None)
-    return user_lang() if user_lang is not None else None
+    try:
+        return user_lang() if user_lang is not None else None
+    except (OSError, ValueError):
+        return None
 
 
 def state_of(ctx: click.Context) -> HelpState:
