@@ -8,7 +8,7 @@ from pathlib import Path
 from plugins import actions
 from plugins.api import STATE_NAMES
 from store import Quarter, Village
-from tui.cli.output import table
+from tui.cli.output import field_values, table
 from tui.cli.session import Session
 
 
@@ -78,20 +78,17 @@ def run_records_import(session: Session, args: argparse.Namespace) -> int:
 
 
 def run_records_types(session: Session, args: argparse.Namespace) -> int:
-    """`pingan records types`: every record type and its columns (required ones marked *)."""
+    """`pingan records types`: every record type, one row per column with the values it allows."""
     lang = session.lang
-    rows = [
-        [
-            rtype.name,
-            rtype.label.get(lang),
-            " ".join(f.name + ("*" if f.required else "") for f in rtype.all_fields()),
-        ]
-        for rtype in sorted(session.host().registry.record_types.values(), key=lambda t: t.name)
-    ]
+    rows: list[list[str]] = []
+    for rtype in sorted(session.host().registry.record_types.values(), key=lambda t: t.name):
+        for index, fld in enumerate(rtype.all_fields()):
+            head = [rtype.name, rtype.label.get(lang)] if index == 0 else ["", ""]
+            rows.append([*head, fld.name + ("*" if fld.required else ""), field_values(fld, lang)])
     headers = (
-        ["type", "name", "columns (* required)"]
+        ["type", "name", "columns (* required)", "values"]
         if lang == "en"
-        else ["类型", "名称", "列（* 必填）"]
+        else ["类型", "名称", "列（* 必填）", "可填的值"]
     )
     print(table(rows, headers), file=session.out)
     return 0

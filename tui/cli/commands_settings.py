@@ -50,17 +50,3 @@ def run_settings_unset(session: Session, args: argparse.Namespace) -> int:
     changed = actions.unset_setting(session.context(), args.name)
     session.say(f"已清除 {changed.name}", f"Unset {changed.name}")
     return 0
-
-
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Declare `settings show|set|unset` on the main parser."""
-    settings = sub.add_parser("settings", help="镇的设置 / the town's settings")
-    actions = settings.add_subparsers(dest="action", metavar="ACTION", required=True)
-    actions.add_parser("show", help="列出设置 / list settings").set_defaults(run=run_settings_show)
-    setter = actions.add_parser("set", help="修改一项设置 / change a setting")
-    setter.add_argument("name", metavar="NAME", help=NAMES_HELP)
-    setter.add_argument("value", metavar="VALUE")
-    setter.set_defaults(run=run_settings_set)
-    unsetter = actions.add_parser("unset", help="清除一项设置 / drop an override")
-    unsetter.add_argument("name", metavar="NAME")
-    unsetter.set_defaults(run=run_settings_unset)

@@ -14,11 +14,13 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from tabulate import tabulate
+from wcwidth import wcswidth
 
 from plugins.api import STATE_NAMES, State
 from plugins.criteria import CRITERIA
 from plugins.engine import Grid
 from plugins.i18n import Text
+from plugins.schema import MULTI_SEPARATOR, Field, Kind
 from tui.symbols import ASCII_SYMBOLS, STATE_SYMBOLS
 
 GRID_COLUMNS: tuple[str, ...] = (
@@ -31,6 +33,64 @@ GRID_COLUMNS: tuple[str, ...] = (
 """The columns of `pingan grid --format csv`, a contract other tools rely on."""
 
 LEGEND_WIDTH = 100
+
+VALUES_WIDTH = 60
+"""Display cells of the values column before a list of choices wraps."""
+
+
+def field_values(fld: Field, lang: str) -> str:
+    """What a column accepts, as people read it: choices with labels, yes/no, a range, a date."""
+    if fld.kind in (Kind.ENUM, Kind.MULTI_ENUM):
+        choices = [_choice(c.value, c.label.get(lang), lang) for c in fld.choices]
+        lead = Text(
+            f"可多选，用 {MULTI_SEPARATOR} 分隔：", f"any of, separated by {MULTI_SEPARATOR}: "
+        )
+        shown = lead.get(lang) if fld.kind is Kind.MULTI_ENUM else ""
+        return _wrap(choices, ", " if lang == "en" else "、", shown)
+    if fld.kind is Kind.INT:
+        return _int_range(fld).get(lang)
+    return KIND_VALUES[fld.kind].get(lang)
+
+
+KIND_VALUES: dict[Kind, Text] = {
+    Kind.DATE: Text("日期 YYYY-MM-DD", "date YYYY-MM-DD"),
+    Kind.BOOL: Text("是/否（true/false、1/0）", "yes/no (true/false, 1/0)"),
+    Kind.TEXT: Text("文字", "text"),
+    Kind.VILLAGE: Text(
+        "村代码（见 pingan villages list）", "village code (see pingan villages list)"
+    ),
+}
+
+
+def _choice(value: str, label: str, lang: str) -> str:
+    if label.casefold() == value.casefold():
+        return value
+    return f"{value}（{label}）" if lang == "zh" else f"{value} ({label})"
+
+
+def _int_range(fld: Field) -> Text:
+    low, high = fld.minimum, fld.maximum
+    if low is not None and high is not None:
+        return Text(f"整数，{low} 至 {high}", f"whole number from {low} to {high}")
+    if low is not None:
+        return Text(f"整数，不小于 {low}", f"whole number, at least {low}")
+    if high is not None:
+        return Text(f"整数，不大于 {high}", f"whole number, at most {high}")
+    return Text("整数", "whole number")
+
+
+def _wrap(items: list[str], separator: str, lead: str = "") -> str:
+    """lead, then items joined by separator, broken into lines of at most VALUES_WIDTH cells."""
+    lines: list[str] = []
+    current, fresh = lead, True
+    for item in items:
+        candidate = current + item if fresh else current + separator + item
+        if not fresh and wcswidth(candidate) > VALUES_WIDTH:
+            lines.append(current + separator.rstrip())
+            candidate = item
+        current, fresh = candidate, False
+    lines.append(current)
+    return "\n".join(lines)
 
 
 def symbols_for(stream: TextIO) -> dict[State, str]:

@@ -1,0 +1,457 @@
+"""The `pingan` command tree in click: each command parses into the arguments of a run_* function.
+
+Parsing ends with an Invocation (the run_* function and its arguments); main() opens the
+session and runs it, so the exit codes and error messages stay in one place.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any
+
+import click
+
+from plugins.actions.settings import NAMES
+from plugins.criteria import CRITERION_CODES
+from plugins.i18n import LANGS, Text
+from store import Quarter
+from tui.cli import commands_data, commands_report, commands_settings, commands_setup
+from tui.cli.help import (
+    Choices,
+    HelpState,
+    PinganCommand,
+    PinganGroup,
+    TextBadParameter,
+    TextUsageError,
+    argument,
+    option,
+)
+from tui.cli.session import Session
+
+Run = Callable[[Session, argparse.Namespace], int]
+GRID_FORMATS = ("plain", "md", "csv", "json")
+GLOBALS = "pingan.globals"
+CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """A parsed command line: the run_* function to call and its argparse-style arguments."""
+
+    run: Run
+    args: argparse.Namespace
+
+
+class QuarterType(click.ParamType[Quarter]):
+    """A quarter such as 2022Q3, given to the command as a store.Quarter."""
+
+    name = "quarter"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Quarter:
+        if isinstance(value, Quarter):
+            return value
+        try:
+            return Quarter.parse(str(value))
+        except ValueError as exc:
+            raise TextBadParameter(
+                Text(f"不是季度（应如 2022Q3）：{value!r}", str(exc)), ctx, param
+            ) from None
+
+
+class CriterionType(click.ParamType[str]):
+    """A criterion code such as G1 or n9, given to the command upper-cased."""
+
+    name = "criterion"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        code = str(value).strip().upper()
+        if code in CRITERION_CODES:
+            return code
+        raise TextBadParameter(
+            Text(
+                f"没有准则 {value!r}；可选：{'、'.join(CRITERION_CODES)}",
+                f"unknown criterion {value!r}; valid: {', '.join(CRITERION_CODES)}",
+            ),
+            ctx,
+            param,
+        )
+
+
+def filing_units(state: HelpState) -> list[str]:
+    """The units that file quarterly returns, as `code（name）`."""
+    units = state.host().registry.units.values()
+    shown = Text("{code}（{name}）", "{code} ({name})").get(state.lang)
+    return [
+        shown.format(code=u.code, name=u.name.get(state.lang))
+        for u in sorted(units, key=lambda u: u.code)
+        if u.files_returns
+    ]
+
+
+def record_types(state: HelpState) -> list[str]:
+    """The record types the loaded plugins declare."""
+    return sorted(state.host().registry.record_types)
+
+
+def fixed(values: Sequence[str]) -> Callable[[HelpState], Sequence[str]]:
+    """Values that do not depend on the plugins."""
+    return lambda state: values
+
+
+def invocation(ctx: click.Context, run: Run, **values: Any) -> Invocation:
+    """The run_* call for this context, with the global options and the command's own values."""
+    names: list[str] = []
+    current: click.Context | None = ctx
+    while current is not None and current.parent is not None:
+        names.insert(0, current.info_name or "")
+        current = current.parent
+    globals_: dict[str, Any] = ctx.meta.get(GLOBALS, {})
+    args = argparse.Namespace(
+        **globals_,
+        command=names[0] if names else None,
+        action=names[1] if len(names) > 1 else None,
+        run=run,
+        **values,
+    )
+    return Invocation(run, args)
+
+
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    try:
+        version = metadata.version("pingan")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    click.echo(f"pingan {version}")
+    ctx.exit()
+
+
+QUARTER_HELP = Text("季度，如 2022Q3", "quarter, such as 2022Q3")
+
+
+@click.group(
+    "pingan",
+    cls=PinganGroup,
+    text=Text(
+        "平安村创建（六好九无）工作台。不带子命令时打开界面。",
+        "Safe-village campaign workbench; with no sub-command it opens the TUI.",
+    ),
+    invoke_without_command=True,
+    context_settings=CONTEXT_SETTINGS,
+)
+@option(
+    "--db",
+    metavar="PATH",
+    text=Text("数据库文件（默认 $PINGAN_DB）", "store file (else $PINGAN_DB)"),
+)
+@option(
+    "--plugins-dir",
+    "plugins_dir",
+    metavar="DIR",
+    multiple=True,
+    text=Text(
+        "再加载此文件夹里的 .py 插件（可重复）", "also load .py plugins from DIR (repeatable)"
+    ),
+)
+@option(
+    "--lang",
+    type=Choices(LANGS),
+    metavar="LANG",
+    values=fixed(LANGS),
+    text=Text(
+        "界面语言（默认：设置里的语言，否则 zh）", "language (default: the setting, else zh)"
+    ),
+)
+@option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    text=Text("显示版本并退出", "show the version and exit"),
+)
+@click.pass_context
+def cli(
+    ctx: click.Context, db: str | None, plugins_dir: tuple[str, ...], lang: str | None
+) -> Invocation | None:
+    """`pingan [global options] [COMMAND]`."""
+    ctx.meta[GLOBALS] = {"db": db, "plugins_dir": list(plugins_dir), "lang": lang}
+    if ctx.invoked_subcommand is None:
+        return invocation(ctx, commands_setup.run_tui)
+    return None
+
+
+@cli.command(
+    "init", cls=PinganCommand, text=Text("新建一个镇的数据库", "create a store for a town")
+)
+@option("--town", required=True, metavar="NAME", text=Text("镇名", "town name"))
+@click.pass_context
+def init(ctx: click.Context, town: str) -> Invocation:
+    """`pingan init --town NAME`."""
+    return invocation(ctx, commands_setup.run_init, town=town)
+
+
+@cli.command(
+    "demo", cls=PinganCommand, text=Text("建一个示范镇", "fill a new store with the demo town")
+)
+@option("--no-tui", "no_tui", is_flag=True, text=Text("不打开界面", "do not open the TUI"))
+@click.pass_context
+def demo(ctx: click.Context, no_tui: bool) -> Invocation:
+    """`pingan demo [--no-tui]`."""
+    return invocation(ctx, commands_setup.run_demo, no_tui=no_tui)
+
+
+@cli.group("villages", cls=PinganGroup, text=Text("村", "villages"), no_args_is_help=False)
+def villages() -> None:
+    """`pingan villages ACTION`."""
+
+
+@villages.command(
+    "import", cls=PinganCommand, text=Text("从 CSV/XLSX 导入", "import from CSV or XLSX")
+)
+@argument("file", metavar="FILE", text=Text("CSV 或 XLSX 文件", "a CSV or XLSX file"))
+@click.pass_context
+def villages_import(ctx: click.Context, file: str) -> Invocation:
+    """`pingan villages import FILE`."""
+    return invocation(ctx, commands_data.run_villages_import, file=file)
+
+
+@villages.command("list", cls=PinganCommand, text=Text("列出村", "list villages"))
+@option("--all", "all_", is_flag=True, text=Text("含停用的村", "include inactive villages"))
+@click.pass_context
+def villages_list(ctx: click.Context, all_: bool) -> Invocation:
+    """`pingan villages list [--all]`."""
+    return invocation(ctx, commands_data.run_villages_list, all=all_)
+
+
+@cli.group("records", cls=PinganGroup, text=Text("记录", "records"), no_args_is_help=False)
+def records() -> None:
+    """`pingan records ACTION`."""
+
+
+@records.command(
+    "import", cls=PinganCommand, text=Text("从 CSV/XLSX 导入", "import from CSV or XLSX")
+)
+@argument("file", metavar="FILE", text=Text("CSV 或 XLSX 文件", "a CSV or XLSX file"))
+@option(
+    "--type",
+    "type_",
+    required=True,
+    metavar="TYPE",
+    values=record_types,
+    text=Text("记录类型", "record type"),
+)
+@click.pass_context
+def records_import(ctx: click.Context, file: str, type_: str) -> Invocation:
+    """`pingan records import FILE --type TYPE`."""
+    return invocation(ctx, commands_data.run_records_import, file=file, type=type_)
+
+
+@records.command(
+    "types",
+    cls=PinganCommand,
+    text=Text("记录类型、它们的列和可填的值", "record types, their columns and allowed values"),
+)
+@click.pass_context
+def records_types(ctx: click.Context) -> Invocation:
+    """`pingan records types`."""
+    return invocation(ctx, commands_data.run_records_types)
+
+
+UNIT_HELP = Text("报送季度报表的单位", "a unit that files quarterly returns")
+
+
+@cli.group(
+    "returns", cls=PinganGroup, text=Text("季度报表", "quarterly returns"), no_args_is_help=False
+)
+def returns() -> None:
+    """`pingan returns ACTION`."""
+
+
+@returns.command("file", cls=PinganCommand, text=Text("登记报表", "file a unit's return"))
+@option("--unit", required=True, metavar="UNIT", values=filing_units, text=UNIT_HELP)
+@option("--quarter", required=True, type=QuarterType(), metavar="Q", text=QUARTER_HELP)
+@click.pass_context
+def returns_file(ctx: click.Context, unit: str, quarter: Quarter) -> Invocation:
+    """`pingan returns file --unit UNIT --quarter Q`."""
+    return invocation(ctx, commands_data.run_returns_file, unit=unit, quarter=quarter)
+
+
+@returns.command("list", cls=PinganCommand, text=Text("报送情况", "who has filed"))
+@option(
+    "--quarter",
+    type=QuarterType(),
+    metavar="Q",
+    text=Text("季度，如 2022Q3；默认最近有数据的季度", "quarter such as 2022Q3; default: latest"),
+)
+@click.pass_context
+def returns_list(ctx: click.Context, quarter: Quarter | None) -> Invocation:
+    """`pingan returns list [--quarter Q]`."""
+    return invocation(ctx, commands_data.run_returns_list, quarter=quarter)
+
+
+@returns.command(
+    "withdraw", cls=PinganCommand, text=Text("撤回已登记的报表", "withdraw a filed return")
+)
+@option("--unit", required=True, metavar="UNIT", values=filing_units, text=UNIT_HELP)
+@option("--quarter", required=True, type=QuarterType(), metavar="Q", text=QUARTER_HELP)
+@click.pass_context
+def returns_withdraw(ctx: click.Context, unit: str, quarter: Quarter) -> Invocation:
+    """`pingan returns withdraw --unit UNIT --quarter Q`."""
+    return invocation(ctx, commands_data.run_returns_withdraw, unit=unit, quarter=quarter)
+
+
+@cli.group(
+    "settings", cls=PinganGroup, text=Text("镇的设置", "the town's settings"), no_args_is_help=False
+)
+def settings() -> None:
+    """`pingan settings ACTION`."""
+
+
+@settings.command("show", cls=PinganCommand, text=Text("列出设置", "list settings"))
+@click.pass_context
+def settings_show(ctx: click.Context) -> Invocation:
+    """`pingan settings show`."""
+    return invocation(ctx, commands_settings.run_settings_show)
+
+
+SETTING_NAMES = Text("设置名：" + NAMES.zh, "setting name: " + NAMES.en)
+
+
+@settings.command("set", cls=PinganCommand, text=Text("修改一项设置", "change a setting"))
+@argument("name", metavar="NAME", text=SETTING_NAMES)
+@argument("value", metavar="VALUE", text=Text("新的值", "the new value"))
+@click.pass_context
+def settings_set(ctx: click.Context, name: str, value: str) -> Invocation:
+    """`pingan settings set NAME VALUE`."""
+    return invocation(ctx, commands_settings.run_settings_set, name=name, value=value)
+
+
+@settings.command("unset", cls=PinganCommand, text=Text("清除一项设置", "drop an override"))
+@argument(
+    "name",
+    metavar="NAME",
+    text=Text(
+        "target.YEAR | threshold.UNIT.NAME | key.BINDING_ID",
+        "target.YEAR | threshold.UNIT.NAME | key.BINDING_ID",
+    ),
+)
+@click.pass_context
+def settings_unset(ctx: click.Context, name: str) -> Invocation:
+    """`pingan settings unset NAME`."""
+    return invocation(ctx, commands_settings.run_settings_unset, name=name)
+
+
+@cli.command(
+    "decide",
+    cls=PinganCommand,
+    text=Text("登记会议决定", "record the meeting's decision on a cell"),
+)
+@option("--quarter", required=True, type=QuarterType(), metavar="Q", text=QUARTER_HELP)
+@option("--village", required=True, metavar="CODE", text=Text("村代码", "village code"))
+@option(
+    "--criterion",
+    required=True,
+    type=CriterionType(),
+    metavar="CODE",
+    values=fixed(CRITERION_CODES),
+    text=Text("准则代码（不分大小写）", "criterion code (any case)"),
+)
+@option("--pass", "pass_", is_flag=True, text=Text("达标", "pass"))
+@option("--fail", "fail", is_flag=True, text=Text("未达标", "fail"))
+@option(
+    "--reason",
+    metavar="TEXT",
+    text=Text("理由（与数据相反时必填）", "reason (needed against the data)"),
+)
+@option(
+    "--replace",
+    is_flag=True,
+    text=Text("替换此格已有的决定", "replace the cell's existing decision"),
+)
+@option(
+    "--withdraw",
+    is_flag=True,
+    text=Text(
+        "撤回此格的决定（不用 --pass/--fail）", "withdraw the cell's decision (no --pass/--fail)"
+    ),
+)
+@click.pass_context
+def decide(
+    ctx: click.Context,
+    quarter: Quarter,
+    village: str,
+    criterion: str,
+    pass_: bool,
+    fail: bool,
+    reason: str | None,
+    replace: bool,
+    withdraw: bool,
+) -> Invocation:
+    """`pingan decide --quarter Q --village V --criterion C (--pass | --fail | --withdraw)`."""
+    if sum((pass_, fail, withdraw)) > 1:
+        raise TextUsageError(
+            Text(
+                "--pass、--fail、--withdraw 只能用一个",
+                "use only one of --pass, --fail, --withdraw",
+            ),
+            ctx,
+        )
+    if not (pass_ or fail or withdraw):
+        raise TextUsageError(
+            Text(
+                "需要 --pass 或 --fail（或 --withdraw）",
+                "one of --pass, --fail (or --withdraw) is required",
+            ),
+            ctx,
+        )
+    return invocation(
+        ctx,
+        commands_data.run_decide,
+        quarter=quarter,
+        village=village,
+        criterion=criterion,
+        passed=None if withdraw else pass_,
+        reason=reason,
+        replace=replace,
+        withdraw=withdraw,
+    )
+
+
+@cli.command("grid", cls=PinganCommand, text=Text("季度达标表", "the quarter's compliance grid"))
+@option(
+    "--quarter",
+    type=QuarterType(),
+    metavar="Q",
+    text=Text("季度，如 2022Q3；默认最近有数据的季度", "quarter such as 2022Q3; default: latest"),
+)
+@option(
+    "--format",
+    "format_",
+    type=Choices(GRID_FORMATS),
+    default="plain",
+    show_default=True,
+    metavar="FORMAT",
+    values=fixed(GRID_FORMATS),
+    text=Text(
+        "plain、md 给人看，csv、json 给程序", "plain and md for people, csv and json for programs"
+    ),
+)
+@click.pass_context
+def grid(ctx: click.Context, quarter: Quarter | None, format_: str) -> Invocation:
+    """`pingan grid [--quarter Q] [--format FORMAT]`."""
+    return invocation(ctx, commands_report.run_grid, quarter=quarter, format=format_)
+
+
+@cli.command("plugins", cls=PinganCommand, text=Text("插件及其状态", "plugins and their status"))
+@option("--json", "json_", is_flag=True, text=Text("JSON 输出", "JSON output"))
+@click.pass_context
+def plugins(ctx: click.Context, json_: bool) -> Invocation:
+    """`pingan plugins [--json]`."""
+    return invocation(ctx, commands_report.run_plugins, json=json_)
