@@ -19,7 +19,7 @@ from typing import Any
 from plugins.api import Importer
 from plugins.i18n import Text
 from plugins.manager import PLUGIN_ERRORS, describe
-from plugins.refusal import Refusal
+from plugins.refusal import Refusal, finalized
 from plugins.registry import Registry
 from plugins.schema import Field, Kind, RecordType, parse_fields
 from store import NewRecord, Quarter, Village
@@ -378,10 +378,7 @@ def parse_records(
         record = new_record(rtype, clean)
         quarter = Quarter.of(record.date)
         if is_locked(quarter):
-            reason = Text(
-                f"{quarter} 已定稿；导入前请先重新打开该季度",
-                f"quarter {quarter} is finalized; reopen it before importing",
-            )
+            reason = finalized(quarter)
             problems.append(Problem(line, "date", reason))
             continue
         records.append(record)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from plugins.i18n import Text
+from store import Quarter
 
 
 class Refusal(Exception):
@@ -39,3 +40,13 @@ class Refusal(Exception):
     def render(self, lang: str) -> list[str]:
         """The lines an interface shows for this refusal, in lang."""
         return [self.where() + self.message.get(lang)]
+
+
+def finalized(quarter: Quarter) -> Text:
+    """Why a finalized quarter's data cannot change, and how to reopen it."""
+    return Text(
+        f"{quarter} 已定稿，数据已锁定；要修改请先用 `pingan reopen --quarter {quarter} "
+        "--reason 理由` 重新打开",
+        f"{quarter} is finalized and its data locked; reopen it first with "
+        f"`pingan reopen --quarter {quarter} --reason TEXT`",
+    )

@@ -28,6 +28,7 @@ from plugins.actions.settings import (
     set_user_language,
     unset_setting,
 )
+from plugins.actions.setup import create_store
 from plugins.actions.villages import VillageChanged, add_village, update_village
 from plugins.refusal import Refusal
 
@@ -48,6 +49,7 @@ __all__ = [
     "VillageImport",
     "add_record",
     "add_village",
+    "create_store",
     "decide",
     "delete_record",
     "edit_record",

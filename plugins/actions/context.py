@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from plugins.i18n import Text
 from plugins.manager import PluginHost
-from plugins.refusal import Refusal
+from plugins.refusal import Refusal, finalized
 from store import Conflict, NotFound, Quarter, Refused, Store, default_actor
 
 OFFICE_UNIT = "office"
@@ -77,16 +77,6 @@ class ActionContext:
         """Refuse a finalized quarter, saying how to reopen it."""
         if self.store.is_locked(quarter):
             raise Refusal(finalized(quarter), field="quarter")
-
-
-def finalized(quarter: Quarter) -> Text:
-    """Why a finalized quarter's data cannot change, and what to do."""
-    return Text(
-        f"{quarter} 已定稿，数据已锁定；要修改请先用 `pingan reopen --quarter {quarter} "
-        "--reason 理由` 重新打开",
-        f"{quarter} is finalized and its data locked; reopen it first with "
-        f"`pingan reopen --quarter {quarter} --reason TEXT`",
-    )
 
 
 @contextmanager

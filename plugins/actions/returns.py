@@ -62,13 +62,12 @@ def withdraw_return(ctx: ActionContext, unit_code: str, quarter: Quarter) -> Ret
     ctx.require(unit.code, Text(f"撤回 {unit.code} 的季度报表", f"withdraw {unit.code}'s return"))
     ctx.require_open(quarter)
     with writing(), ctx.store.transaction(ctx.actor.name) as tx:
-        withdrawn = tx.withdraw_return(unit.code, quarter)
-    if not withdrawn:
-        raise Refusal(
-            Text(
-                f"{unit.code} 没有报送 {quarter} 季度报表，无可撤回",
-                f"{unit.code} has not filed {quarter}; nothing to withdraw",
-            ),
-            field="quarter",
-        )
+        if not tx.withdraw_return(unit.code, quarter):
+            raise Refusal(
+                Text(
+                    f"{unit.code} 没有报送 {quarter} 季度报表，无可撤回",
+                    f"{unit.code} has not filed {quarter}; nothing to withdraw",
+                ),
+                field="quarter",
+            )
     return ReturnChanged(unit, quarter, True)

@@ -167,8 +167,8 @@ def unset_setting(ctx: ActionContext, name: str) -> SettingChanged:
         if name.startswith(prefix):
             with writing(), ctx.store.transaction(ctx.actor.name) as tx:
                 before = tx.unset_setting((table, name.removeprefix(prefix)))
-            if before is None:
-                raise _refuse(name, f"{name} 未设置", f"{name} is not set")
+                if before is None:
+                    raise _refuse(name, f"{name} 未设置", f"{name} is not set")
             return SettingChanged(name, before, None)
     raise Refusal(
         Text(f"不能清除 {name}；可用：{NAMES.zh}", f"cannot unset {name}; use: {NAMES.en}")

@@ -264,6 +264,21 @@ def records_types(ctx: click.Context) -> Invocation:
     return invocation(ctx, commands_data.run_records_types)
 
 
+@records.command(
+    "delete",
+    cls=PinganCommand,
+    text=Text(
+        "删除一条记录（内容留在审计日志里）", "delete a record (its content stays in the audit log)"
+    ),
+)
+@argument("record_id", metavar="ID", type=int, text=Text("记录编号", "the record's id"))
+@option("--reason", required=True, metavar="TEXT", text=Text("删除的理由", "why it is deleted"))
+@click.pass_context
+def records_delete(ctx: click.Context, record_id: int, reason: str) -> Invocation:
+    """`pingan records delete ID --reason TEXT`."""
+    return invocation(ctx, commands_data.run_records_delete, id=record_id, reason=reason)
+
+
 UNIT_HELP = Text("报送季度报表的单位", "a unit that files quarterly returns")
 
 

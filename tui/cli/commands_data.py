@@ -77,6 +77,17 @@ def run_records_import(session: Session, args: argparse.Namespace) -> int:
     return 0
 
 
+def run_records_delete(session: Session, args: argparse.Namespace) -> int:
+    """`pingan records delete ID --reason TEXT`: remove a record, audited with its content."""
+    deleted = actions.delete_record(session.context(), args.id, reason=args.reason)
+    record = deleted.record
+    session.say(
+        f"已删除记录 {record.id}（{record.type}，{record.village}，{record.date}）",
+        f"Deleted record {record.id} ({record.type}, {record.village}, {record.date})",
+    )
+    return 0
+
+
 def run_records_types(session: Session, args: argparse.Namespace) -> int:
     """`pingan records types`: every record type, one row per column with the values it allows."""
     lang = session.lang

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from plugins import actions
 from plugins.manager import PluginHost
 from store import Store
 from tui.cli.session import CliError, Session
@@ -27,9 +28,7 @@ def run_tui(session: Session, args: argparse.Namespace) -> int:
 def run_init(session: Session, args: argparse.Namespace) -> int:
     """`pingan init --town NAME`: create an empty store; refused if one exists."""
     town = args.town.strip()
-    if not town:
-        raise CliError(session.text("镇名不能为空", "the town name must not be empty"))
-    session.store_file().init(town)
+    actions.create_store(session.store_file(), town)
     session.say(f"已为{town}新建数据库：{session.db}", f"Created the store of {town}: {session.db}")
     return 0
 
@@ -52,7 +51,7 @@ def run_demo(session: Session, args: argparse.Namespace) -> int:
                 )
             )
     else:
-        session.store_file().init(DEMO_TOWN)
+        actions.create_store(session.store_file(), DEMO_TOWN)
         store = session.store()
     host = session.host()
     from plugins.demo import build_demo
