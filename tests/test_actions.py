@@ -1,4 +1,4 @@
-"""The actions layer: each rule of a change, refused alike here, on the command line and in the TUI."""
+"""The actions layer: each rule of a change, refused alike here, in the CLI and in the TUI."""
 
 from __future__ import annotations
 
