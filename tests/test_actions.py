@@ -323,3 +323,16 @@ async def test_a_finalized_quarter_refuses_a_delete_in_the_tui(
 def test_the_actions_layer_never_imports_textual() -> None:
     code = "import sys, plugins.actions; sys.exit('textual' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_the_actions_guide_example_runs(
+    db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    guide = (Path(__file__).parent.parent / "docs" / "actions.md").read_text(encoding="utf-8")
+    example = guide.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(db.parent)
+    exec(compile(example, "docs/actions.md", "exec"), {})
+    assert capsys.readouterr().out == "saved to 2023Q4\n"
+    store = Store(db)
+    assert store.filed_units(Quarter(2023, 4)) == {"police"}
+    assert [r.type for r in store.records(Quarter(2023, 4))] == ["police.patrol"]
