@@ -258,7 +258,7 @@ class RecordsScreen(PinganAccess, Screen[None]):
         record = self.selected_record()
         lang = self.pingan.lang
         if record is None:
-            self.notify(NOTHING_SELECTED.get(lang), severity="warning")
+            self.notify(tr(NOTHING_SELECTED, lang), severity="warning")
             return
         question = Text(
             DELETE_QUESTION.zh.format(summary=self._line(record, "zh")),
@@ -287,7 +287,7 @@ class RecordsScreen(PinganAccess, Screen[None]):
         except Refusal as exc:
             self.post_message(self.Deleted(record, " ".join(exc.render(lang))))
         except StoreError as exc:
-            self.post_message(self.Deleted(record, NOT_DELETED.format(reason=exc).get(lang)))
+            self.post_message(self.Deleted(record, tr(NOT_DELETED, lang, reason=exc)))
         else:
             self.post_message(self.Deleted(record))
 
@@ -297,7 +297,7 @@ class RecordsScreen(PinganAccess, Screen[None]):
         if message.reason:
             self.notify(message.reason, severity="error")
         else:
-            self.notify(DELETED.format(id=message.record.id).get(lang))
+            self.notify(tr(DELETED, lang, id=message.record.id))
             self.pingan.notify_data_changed(message.record.quarter)
         self.reload()
 
