@@ -316,8 +316,8 @@ PUNCTUATION = string.punctuation
 
 SPECS: dict[str, KeySpec] = {spec.id: spec for spec in KEY_SPECS}
 
-KEY_GROUPS: dict[str, tuple[str, ...]] = {
-    "app": ("app.quit", "app.help", "app.help_anywhere", "app.palette", "app.language"),
+KEY_OWNERS: dict[str, tuple[str, ...]] = {
+    "app": ("app.quit", "app.palette", "app.help", "app.help_anywhere", "app.language"),
     "main": (
         "quarter.previous",
         "quarter.next",
@@ -327,25 +327,38 @@ KEY_GROUPS: dict[str, tuple[str, ...]] = {
         "grid.new_record",
         "records.list",
         "units.open",
-        "grid.evidence",
-        "grid.office",
-        "grid.sort",
     ),
-    "records": (
-        "records.new",
-        "records.edit",
-        "records.delete",
-        "records.filter",
-        "records.back",
-        "village_picker.matches",
-    ),
-    "record_form": ("record_form.save", "record_form.cancel", "village_picker.matches"),
+    "grid": ("grid.office", "grid.sort"),
+    "grid_table": ("grid.evidence",),
+    "records": ("records.new", "records.edit", "records.delete", "records.filter", "records.back"),
+    "record_form": ("record_form.save", "record_form.cancel"),
     "record_type_picker": ("record_type_picker.cancel",),
+    "village_picker": ("village_picker.matches",),
     "evidence": ("evidence.close",),
     "help": ("help.close",),
     "jump": ("jump.cancel", "jump.down", "jump.up"),
     "confirm": ("confirm.yes", "confirm.no"),
     "units": ("units.back", "units.menu", "units.reload"),
+}
+"""The binding ids each screen or widget class declares, by owner name (`tui.keys.owned`)."""
+
+SCREEN_OWNERS: dict[str, tuple[str, ...]] = {
+    "main": ("main", "grid", "grid_table"),
+    "records": ("records", "village_picker"),
+    "record_form": ("record_form", "village_picker"),
+    **{
+        owner: (owner,)
+        for owner in ("record_type_picker", "evidence", "help", "jump", "confirm", "units")
+    },
+}
+"""The owners whose bindings are active together on one screen, besides the app's own."""
+
+KEY_GROUPS: dict[str, tuple[str, ...]] = {
+    "app": KEY_OWNERS["app"],
+    **{
+        screen: tuple(i for owner in owners for i in KEY_OWNERS[owner])
+        for screen, owners in SCREEN_OWNERS.items()
+    },
 }
 """Binding ids active together on one screen; the app's own bindings are active on every one."""
 
@@ -370,6 +383,7 @@ NAMED_KEYS = frozenset(
         "up",
         *(f"f{n}" for n in range(1, 25)),
         *(unicodedata.name(c).lower().replace(" ", "_").replace("-", "_") for c in PUNCTUATION),
+        *("slash", "backslash", "at", "minus", "plus", "underscore"),
     }
 )
 """Key names Textual understands besides single characters (tests compare with textual.keys)."""

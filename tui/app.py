@@ -49,9 +49,7 @@ class PinganApp(FencedApp):
     CSS_PATH: ClassVar[str | Path] = "app.tcss"
     TITLE = "pingan"
     COMMANDS = App.COMMANDS | {PinganCommands}
-    BINDINGS = keys.bindings(
-        "app.quit", "app.palette", "app.help", "app.help_anywhere", "app.language"
-    )
+    BINDINGS = keys.owned("app")
 
     quarter: reactive[Quarter] = reactive(Quarter(2021, 3), init=False)
     """The quarter on screen; changing it recomputes the grid in a worker."""

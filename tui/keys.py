@@ -15,9 +15,14 @@ from collections.abc import Mapping
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.dom import DOMNode
 
-from plugins.keymap import SPECS
+from plugins.keymap import KEY_OWNERS, SPECS
 from tui.app_access import pingan_app
 from tui.text import tr
+
+
+def owned(owner: str, lang: str = "zh") -> list[BindingType]:
+    """The Bindings a screen or widget class declares, as listed for owner in KEY_OWNERS."""
+    return bindings(*KEY_OWNERS[owner], lang=lang)
 
 
 def bindings(*ids: str, lang: str = "zh") -> list[BindingType]:

@@ -23,7 +23,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     CSS_PATH = "confirm.tcss"
 
-    BINDINGS = keys.bindings("confirm.yes", "confirm.no")
+    BINDINGS = keys.owned("confirm")
 
     def __init__(self, question: Text, *, yes: Text = YES, no: Text = NO) -> None:
         """Ask question (in both languages, so a language switch relabels it)."""

@@ -41,7 +41,7 @@ class EvidenceScreen(PinganAccess, ModalScreen[None]):
     """Why a cell has its state: the decision and its reason, the findings, every record."""
 
     CSS_PATH = "evidence.tcss"
-    BINDINGS = keys.bindings("evidence.close")
+    BINDINGS = keys.owned("evidence")
 
     def __init__(self, quarter: Quarter, village: Village, cell: Cell) -> None:
         super().__init__()

@@ -95,7 +95,7 @@ class HelpScreen(PinganAccess, ModalScreen[None]):
     """Lists the active bindings of a screen (its own, its focused widgets' and the app's)."""
 
     CSS_PATH = "help.tcss"
-    BINDINGS = keys.bindings("help.close")
+    BINDINGS = keys.owned("help")
 
     def __init__(self, screen_class: str, active: dict[str, ActiveBinding]) -> None:
         super().__init__()

@@ -21,7 +21,7 @@ class JumpScreen(PinganAccess, ModalScreen[str | None]):
     """Dismisses with the chosen village's code, or None on Escape."""
 
     CSS_PATH = "jump.tcss"
-    BINDINGS = keys.bindings("jump.cancel", "jump.down", "jump.up")
+    BINDINGS = keys.owned("jump")
 
     def __init__(self, villages: list[Village]) -> None:
         super().__init__()

@@ -22,16 +22,7 @@ class MainScreen(PinganAccess, Screen[None]):
     """Where office staff work: which villages fail this quarter, and why."""
 
     CSS_PATH = ["main.tcss", "../widgets/grid.tcss", "../widgets/dashboard.tcss"]
-    BINDINGS = keys.bindings(
-        "quarter.previous",
-        "quarter.next",
-        "tab.grid",
-        "tab.dashboard",
-        "grid.jump",
-        "grid.new_record",
-        "records.list",
-        "units.open",
-    )
+    BINDINGS = keys.owned("main")
 
     @property
     def grid(self) -> ComplianceGrid:

@@ -54,7 +54,7 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
 
     CSS_PATH = "record_form.tcss"
 
-    BINDINGS = keys.bindings("record_form.save", "record_form.cancel")
+    BINDINGS = keys.owned("record_form")
 
     class Saved(Message):
         """The worker stored the record; quarters are those whose data changed."""

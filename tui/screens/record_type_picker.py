@@ -39,7 +39,7 @@ class RecordTypePicker(PinganAccess, ModalScreen[str | None]):
 
     CSS_PATH = "record_type_picker.tcss"
 
-    BINDINGS = keys.bindings("record_type_picker.cancel")
+    BINDINGS = keys.owned("record_type_picker")
 
     def compose(self) -> ComposeResult:
         with Vertical():

@@ -52,9 +52,7 @@ class RecordsScreen(PinganAccess, Screen[None]):
 
     CSS_PATH = "records.tcss"
 
-    BINDINGS = keys.bindings(
-        "records.new", "records.edit", "records.delete", "records.filter", "records.back"
-    )
+    BINDINGS = keys.owned("records")
 
     class Loaded(Message):
         """The worker read the quarter's records and the villages."""

@@ -41,7 +41,7 @@ class UnitsScreen(PinganAccess, Screen[None]):
 
     CSS_PATH = "units.tcss"
 
-    BINDINGS = keys.bindings("units.back", "units.menu", "units.reload")
+    BINDINGS = keys.owned("units")
 
     def __init__(self, *, view: tuple[str, str] | None = None) -> None:
         super().__init__()

@@ -68,7 +68,7 @@ class GridColumns:
 class GridTable(DataTable[RichText]):
     """The grid's DataTable; Enter opens the evidence of the cell under the cursor."""
 
-    BINDINGS = keys.bindings("grid.evidence")
+    BINDINGS = keys.owned("grid_table")
 
     def action_open_evidence(self) -> None:
         self.action_select_cursor()
@@ -77,7 +77,7 @@ class GridTable(DataTable[RichText]):
 class ComplianceGrid(PinganAccess, Vertical):
     """The grid tab: a bar with the filter and sort, the table, the cursor cell and a legend."""
 
-    BINDINGS = keys.bindings("grid.office", "grid.sort")
+    BINDINGS = keys.owned("grid")
     DEFAULT_CSS = """
     ComplianceGrid { height: 1fr; }
     ComplianceGrid > GridTable { height: 1fr; }

@@ -35,7 +35,7 @@ class VillageQuery(Input):
     Input scrolls on `down` itself, so the binding lives here rather than on the picker.
     """
 
-    BINDINGS = keys.bindings("village_picker.matches")
+    BINDINGS = keys.owned("village_picker")
 
     def action_focus_matches(self) -> None:
         picker = self.parent
