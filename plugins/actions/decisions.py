@@ -8,7 +8,7 @@ from plugins.actions.context import ActionContext, writing
 from plugins.api import STATE_NAMES, State
 from plugins.criteria import CRITERION_CODES
 from plugins.engine import Engine, verdict_state
-from plugins.i18n import Text
+from plugins.i18n import Text, local_time
 from plugins.refusal import Refusal
 from store import Decision, Quarter, Village, now_text
 
@@ -98,9 +98,9 @@ def decide(
             was = verdict_words(earlier.passed)
             raise Refusal(
                 Text(
-                    f"{where} 已有会议决定：{was.zh}（{earlier.actor}，{earlier.at}）；"
+                    f"{where} 已有会议决定：{was.zh}（{earlier.actor}，{local_time(earlier.at)}）；"
                     "要改为新的决定请加 --replace",
-                    f"{where} already has a decision: {was.en} ({earlier.actor}, {earlier.at}); "
+                    f"{where} already has a decision: {was.en} ({earlier.actor}, {local_time(earlier.at)}); "
                     "add --replace to replace it",
                 ),
                 field="criterion",
