@@ -95,12 +95,12 @@ def decide(
     with writing(), ctx.store.transaction(ctx.actor.name) as tx:
         earlier = tx.decision(quarter, village.code, code)
         if earlier is not None and not replace:
-            was = verdict_words(earlier.passed)
+            was, when = verdict_words(earlier.passed), local_time(earlier.at)
             raise Refusal(
                 Text(
-                    f"{where} 已有会议决定：{was.zh}（{earlier.actor}，{local_time(earlier.at)}）；"
+                    f"{where} 已有会议决定：{was.zh}（{earlier.actor}，{when}）；"
                     "要改为新的决定请加 --replace",
-                    f"{where} already has a decision: {was.en} ({earlier.actor}, {local_time(earlier.at)}); "
+                    f"{where} already has a decision: {was.en} ({earlier.actor}, {when}); "
                     "add --replace to replace it",
                 ),
                 field="criterion",
