@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import rfc8785
 
 from store import Conflict, NewRecord, Record, Store, Village
 from store import journal as store_journal
 from store.layout import Layout
-from store.storage import dumps
+from store.verify import verify
 
 SCRIPT = Path(__file__).resolve()
 NOTE = "test.note"
@@ -55,35 +56,37 @@ def new_store(path: Path, codes: tuple[str, ...] = ("V001", "V002")) -> Store:
 
 
 def audit_entries(layout: Layout) -> list[dict[str, Any]]:
-    """Every audit entry of the store, read straight from the audit files, in sequence order."""
+    """Every audit entry of the store, read straight from the log files, in file order."""
     entries: list[dict[str, Any]] = []
-    for path in sorted(layout.audit_dir.glob("*.json")):
-        table = orjson.loads(path.read_bytes()).get("audit", {})
-        entries.extend(table.values())
-    return sorted(entries, key=lambda entry: int(entry["seq"]))
+    for path in layout.audit_logs():
+        entries.extend(orjson.loads(line) for line in path.read_bytes().splitlines())
+    return entries
 
 
 def verify_audit_chain(store: Store) -> list[dict[str, Any]]:
-    """Recompute the hash chain of the audit files; raise AssertionError at the first bad link."""
+    """Recompute the hash chain of the log independently of the store's own code, then run
+    verify; raise AssertionError at the first bad link or problem."""
     entries = audit_entries(store.layout)
     head = ""
     for expected_seq, entry in enumerate(entries, start=1):
         assert entry["seq"] == expected_seq, f"audit entry {expected_seq} missing"
         assert entry["prev"] == head, f"audit entry {expected_seq}: prev does not match"
         body = {key: value for key, value in entry.items() if key != "hash"}
-        digest = hashlib.sha256(dumps(body)).hexdigest()
+        digest = hashlib.sha256(rfc8785.dumps(body)).hexdigest()
         assert entry["hash"] == digest, f"audit entry {expected_seq}: hash does not match"
         head = digest
     meta = store.main().meta
     assert meta.get("audit_head", "") == head, "meta audit_head is not the last entry's hash"
     assert meta.get("audit_seq", 0) == len(entries), "meta audit_seq is not the entry count"
+    report = verify(store)
+    assert report.ok, [p.message.en for p in report.problems]
     return entries
 
 
 def leftovers(layout: Layout) -> list[Path]:
     """Temp files and a journal an interrupted commit left behind."""
     found = [p for p in layout.main.parent.glob("*.tmp-*")]
-    for folder in (layout.records_dir, layout.audit_dir):
+    for folder in (layout.records_dir, layout.audit_dir, layout.snapshots_dir):
         if folder.is_dir():
             found.extend(folder.glob("*.tmp-*"))
     if layout.journal.exists():
@@ -92,7 +95,10 @@ def leftovers(layout: Layout) -> list[Path]:
 
 
 def store_files(store: Store) -> dict[Path, bytes]:
-    """The bytes of every file of the store: the main file and its folder, temp files excepted."""
+    """The bytes of every file of the store: the main file and its folder, temp files excepted.
+
+    Backups sit beside the folder, so they are not among these.
+    """
     files = {store.path: store.path.read_bytes()}
     for path in store.layout.folder.rglob("*"):
         if path.is_file() and ".tmp-" not in path.name:
