@@ -138,8 +138,10 @@ def append(path: Path, offset: int, lines: list[bytes]) -> int:
 
     Refuses (StoreCorrupt) a log shorter than offset: entries the main file vouches for are gone.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     created = not path.exists()
+    if created and offset > 0:
+        raise StoreCorrupt(path, f"the audit log is missing, the store's head says {offset} bytes")
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         size = os.fstat(fd).st_size

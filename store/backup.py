@@ -94,6 +94,16 @@ def write_zip(layout: Layout, target: Path, reason: str) -> Path:
     return target
 
 
+def backup_to(store: Store, target: Path, reason: str = "manual") -> Path:
+    """Back the store up to a zip file of the user's choosing, under the store's lock."""
+    with store.locked():
+        store.main()
+        try:
+            return write_zip(store.layout, Path(target), reason)
+        except OSError as exc:
+            raise StoreFull(Path(target), exc) from None
+
+
 def make(layout: Layout, reason: str, keep: int = DEFAULT_KEPT) -> Path:
     """Add a backup to the store's backups folder and drop the oldest beyond keep."""
     name = f"{layout.main.name}-{_stamp(datetime.now())}-{_slug(reason)}.zip"

@@ -7,6 +7,7 @@ over RFC 8785 canonical JSON, and saves a sha256 of each snapshot in the meta.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -49,7 +50,11 @@ def _audit_to_log(tx: Transaction) -> None:
             snap: Any = ((read_object(path) or {}).get("snapshot") or {}).get("1")
             if isinstance(snap, dict):
                 hashes[path.stem] = audit.digest(snap)
-    tx.set_meta(snapshot_sha256=hashes)
+    partitions = {
+        path.stem: hashlib.sha256(path.read_bytes()).hexdigest()
+        for _, path in tx.layout.record_partitions()
+    }
+    tx.set_meta(snapshot_sha256=hashes, partition_sha256=partitions)
 
 
 # MIGRATIONS[n] upgrades a store at schema n to n + 1, inside one transaction.

@@ -34,9 +34,10 @@ def check_main(path: Path, data: dict[str, Any]) -> dict[str, Any]:
         value = meta.get(key)
         if value is not None and not isinstance(value, str):
             raise StoreCorrupt(path, f"meta {key} is {value!r}, not text")
-    hashes = meta.get("snapshot_sha256")
-    if hashes is not None and not isinstance(hashes, dict):
-        raise StoreCorrupt(path, f"meta snapshot_sha256 is {hashes!r}, not an object")
+    for key in ("snapshot_sha256", "partition_sha256"):
+        hashes = meta.get(key)
+        if hashes is not None and not isinstance(hashes, dict):
+            raise StoreCorrupt(path, f"meta {key} is {hashes!r}, not an object")
     return data
 
 

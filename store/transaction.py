@@ -7,6 +7,7 @@ exception nothing is written.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, datetime
@@ -337,6 +338,17 @@ class Transaction:
         """Start the chain afresh at seq 1 in this commit's log file (a migration's first step)."""
         self.set_meta(audit_head="", audit_seq=0, audit_log="", audit_end=0)
 
+    def _vouch_for_partitions(self, files: dict[Path, bytes]) -> None:
+        """Keep the sha256 of each record partition written in the meta, for verify to check."""
+        written = {
+            path.stem: hashlib.sha256(data).hexdigest()
+            for path, data in files.items()
+            if path.parent == self.layout.records_dir
+        }
+        if written:
+            hashes = dict(self.meta().get("partition_sha256") or {})
+            self.set_meta(partition_sha256={**hashes, **written})
+
     def commit(self) -> None:
         """Append the audit entries, then write every changed file at once, the main file first.
 
@@ -363,8 +375,11 @@ class Transaction:
             )
         self.set_meta(revision=int(meta.get("revision", 0)) + 1, last_commit=token)
         main = self._buffers[self.layout.main]
-        ordered = [main, *(b for b in self._buffers.values() if b is not main)]
-        files = {b.path: dumps(b.data or {}) for b in ordered if b.dirty}
+        others = {
+            b.path: dumps(b.data or {}) for b in self._buffers.values() if b is not main and b.dirty
+        }
+        self._vouch_for_partitions(others)
+        files = {main.path: dumps(main.data or {}), **others}
         try:
             if log_path is not None:
                 audit.append(log_path, offset, lines)

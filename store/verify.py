@@ -6,6 +6,7 @@ wrong, in a report the command line renders in either language.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -83,7 +84,8 @@ def verify(store: Store) -> VerifyReport:
     else:
         _check_legacy_chain(store, meta, report)
     _check_records(store, meta, report)
-    _check_snapshots(store, meta, report)
+    if schema >= 2:
+        _check_snapshots(store, meta, report)
     return report
 
 
@@ -228,11 +230,11 @@ def _offset(path: Path, lines: int) -> int:
 def _check_legacy_files(store: Store, converted: dict[str, Any], report: VerifyReport) -> None:
     """The old per-day files kept verbatim must still end at the head the migration recorded."""
     try:
-        head, _ = audit.legacy_head(audit.legacy_entries(store.layout))
+        head, intact = audit.legacy_head(audit.legacy_entries(store.layout))
     except StoreCorrupt as exc:
         report.add("audit", exc.path, "旧审计文件无法读取", "an old audit file is unreadable")
         return
-    if head != converted.get("head", ""):
+    if head != converted.get("head", "") or (converted.get("intact") and not intact):
         report.add(
             "audit",
             store.layout.audit_dir,
@@ -266,13 +268,28 @@ def _check_legacy_chain(store: Store, meta: dict[str, Any], report: VerifyReport
 
 def _check_records(store: Store, meta: dict[str, Any], report: VerifyReport) -> None:
     owner: dict[int, Path] = {}
+    expected: dict[str, str] = dict(meta.get("partition_sha256") or {})
     for _, path in store.layout.record_partitions():
         try:
+            raw = path.read_bytes()
             part = Partition.build(path, read_object(path) or {})
         except StoreCorrupt as exc:
             report.add("file", path, f"无法读取（{exc.detail}）", f"unreadable ({exc.detail})")
             continue
         report.files += 1
+        want = expected.pop(path.stem, None)
+        if want is None:
+            if "partition_sha256" in meta:
+                report.add(
+                    "records", path, "主文件中没有它的哈希", "no hash of it in the main file"
+                )
+        elif hashlib.sha256(raw).hexdigest() != want:
+            report.add(
+                "records",
+                path,
+                "内容与最后一次保存时的哈希不符（被改动过）",
+                "content differs from the hash of its last save (altered)",
+            )
         for record_id in part.by_id:
             if record_id in owner:
                 report.add(
@@ -283,6 +300,13 @@ def _check_records(store: Store, meta: dict[str, Any], report: VerifyReport) -> 
                 )
             owner[record_id] = path
         report.records += len(part.by_id)
+    for quarter in sorted(expected):
+        report.add(
+            "records",
+            store.layout.records_dir / f"{quarter}.json",
+            "记录分区文件不见了",
+            "the records partition is missing",
+        )
     if owner and int(meta.get("next_record_id") or 1) <= max(owner):
         report.add(
             "records",
