@@ -8,6 +8,7 @@ its pipe instead of sleeping. In a test, `Child` starts one and reads those line
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import queue
 import subprocess
@@ -21,7 +22,8 @@ from typing import Any
 import orjson
 import rfc8785
 
-from store import Conflict, NewRecord, Record, Store, Village
+from store import Conflict, Decision, NewRecord, Quarter, Record, Store, Village
+from store import audit as store_audit
 from store import journal as store_journal
 from store.layout import Layout
 from store.verify import verify
@@ -219,6 +221,7 @@ def _announce_commit_steps() -> None:
 
     for name in ("write_temp", "atomic_write", "replace"):
         _wrap_journal_step(name, announced(name))
+    store_audit.append = announced("append")(store_audit.append)
 
 
 def _writer(path: Path, run: int) -> None:
@@ -235,6 +238,56 @@ def _writer(path: Path, run: int) -> None:
         with store.transaction(f"writer{run}") as tx:
             ids = tx.add_records(batch)
         print("ack", *ids, flush=True)
+
+
+MIXED_OPS = ("add", "import", "update", "decide", "snapshot")
+SNAPSHOT_QUARTER = Quarter(2021, 4)
+
+
+def _mixer(path: Path, run: int, counter_id: int) -> None:
+    """Write forever a stream of record saves, imports, updates, decisions and snapshots,
+    printing "ack KIND ..." once each is committed; step numbers grow across runs."""
+    _announce_commit_steps()
+    store = Store(path).open()
+    for index in itertools.count():
+        step = run * 10_000 + index
+        kind = MIXED_OPS[(run + index) % len(MIXED_OPS)]
+        with store.transaction(f"mixer{run}") as tx:
+            if kind == "add":
+                ids = tx.add_records([note("V001", DAYS[index % len(DAYS)], step=step)])
+                acked = " ".join(map(str, ids))
+            elif kind == "import":
+                batch = [
+                    note(("V001", "V002")[n % 2], DAYS[(index + n) % len(DAYS)], step=step, n=n)
+                    for n in range(3 + index % 5)
+                ]
+                ids = tx.add_records(batch, note=f"import {step}")
+                acked = " ".join(map(str, ids))
+                kind = "add"
+            elif kind == "update":
+                current = tx_record(store, counter_id)
+                tx.update_record(
+                    counter_id,
+                    NewRecord(current.type, current.village, current.date, {"counter": step}, "t"),
+                    expected_rev=current.rev,
+                )
+                acked = str(step)
+            elif kind == "decide":
+                tx.decide(Decision(DECIDED, "V002", "G1", step % 2 == 0, str(step), "主任", ""))
+                acked = str(step)
+            else:
+                tx.save_snapshot(SNAPSHOT_QUARTER, {"step": step}, locked=False)
+                acked = str(step)
+        print("ack", kind, acked, flush=True)
+
+
+DECIDED = Quarter(2022, 3)
+
+
+def tx_record(store: Store, record_id: int) -> Record:
+    found = store.record(record_id)
+    assert found is not None
+    return found
 
 
 def _racer(path: Path, worker: int, count: int) -> None:
@@ -362,6 +415,8 @@ def main(argv: list[str]) -> None:
         _hold_lock(store_path)
     elif command == "add-village":
         _add_village(store_path, rest[0])
+    elif command == "mixer":
+        _mixer(store_path, int(rest[0]), int(rest[1]))
     elif command == "crash":
         _crash(store_path, rest[0])
     else:

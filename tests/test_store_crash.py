@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import random
 import shutil
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import orjson
 import pytest
 
-from store import NewRecord, Quarter, Store, StoreCorrupt
+from store import NewRecord, Quarter, Store, StoreCorrupt, verify
 from tests.store_support import (
     CRASH_EXIT,
     Child,
@@ -247,3 +250,112 @@ def test_a_commit_cut_before_its_journal_landed_leaves_the_old_files(tmp_path: P
     assert not crashed_change_is_present(reopened)
     assert len(reopened.records(Q3)) == 1
     verify_audit_chain(reopened)
+
+
+# a mixed stream of writes killed at random points, several stores at once
+
+MIXED_STORES = 3
+MIXED_TRIALS_EACH = 18
+MIXED_KILL_AT = (
+    ("append", 1),
+    ("write_temp", 1),
+    ("write_temp", 2),
+    ("atomic_write", 1),
+    ("replace", 1),
+    ("replace", 2),
+)
+
+
+@dataclass
+class Acknowledged:
+    """What a mixed writer acknowledged: record ids and the last step of each other kind."""
+
+    ids: set[int] = field(default_factory=set)
+    last: dict[str, int] = field(default_factory=dict)
+
+    def take(self, words: list[str]) -> None:
+        kind, values = words[1], [int(w) for w in words[2:]]
+        if kind == "add":
+            self.ids.update(values)
+        else:
+            self.last[kind] = values[0]
+
+
+def run_mixed_until(child: Child, acked: Acknowledged, acks: int, step: tuple[str, int]) -> None:
+    """Feed the child's acks into acked until `acks` more landed and the next commit reached
+    the n-th step of the given kind."""
+    name, nth = step
+    seen = new = 0
+    while True:
+        words = child.line().split()
+        if words[0] == "ack":
+            acked.take(words)
+            new += 1
+            seen = 0
+        elif new >= acks and words[1] == name:
+            seen += 1
+            if seen == nth:
+                return
+
+
+def check_after_kill(path: Path, acked: Acknowledged, counter_id: int) -> None:
+    """The store opens, verifies, and holds every acknowledged write (or a later one)."""
+    reopened = Store(path).open()
+    report = verify(reopened)
+    assert report.ok, [p.message.en for p in report.problems]
+    ids = all_record_ids(reopened)
+    assert len(ids) == len(set(ids)), "a record id repeats"
+    assert sorted(acked.ids - set(ids)) == [], "an acknowledged record is lost"
+    assert reopened.main().meta["next_record_id"] > max(ids)
+    counter = reopened.record(counter_id)
+    assert counter is not None
+    assert counter.number("counter") >= acked.last.get("update", 0)
+    [decision] = reopened.decisions(Q3) or [None]
+    if "decide" in acked.last:
+        assert decision is not None and int(decision.reason) >= acked.last["decide"]
+    snapshot = reopened.snapshot(Quarter(2021, 4))
+    if "snapshot" in acked.last:
+        assert snapshot is not None and snapshot["grid"]["step"] >= acked.last["snapshot"]
+
+
+def kill_mixed_writers(path: Path, seed: int, found: Counter[str]) -> None:
+    store = new_store(path)
+    with store.transaction() as tx:
+        [counter_id] = tx.add_records([note("V001", date(2022, 8, 8), counter=0)])
+    rng = random.Random(seed)
+    acked = Acknowledged()
+    for trial in range(MIXED_TRIALS_EACH):
+        child = Child("mixer", path, trial + 1, counter_id)
+        run_mixed_until(child, acked, rng.randrange(4), rng.choice(MIXED_KILL_AT))
+        child.kill()
+        found["journal" if store.layout.journal.exists() else "no journal"] += 1
+        found["temp files" if leftovers(store.layout) else "no temp files"] += 1
+        check_after_kill(path, acked, counter_id)
+    with store.transaction() as tx:
+        tx.add_village(village("V009"))
+    assert leftovers(store.layout) == []
+    verify_audit_chain(store)
+
+
+def test_mixed_writers_killed_at_random_points_lose_nothing_acknowledged(tmp_path: Path) -> None:
+    """Several stores, each with a writer of records, imports, updates, decisions and
+    snapshots SIGKILLed MIXED_TRIALS_EACH times at a random step of a random commit."""
+    counts: list[Counter[str]] = [Counter() for _ in range(MIXED_STORES)]
+    failures: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            kill_mixed_writers(tmp_path / f"town{index}.json", 1000 + index, counts[index])
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(MIXED_STORES)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    found = sum(counts, Counter())
+    assert found["journal"] + found["no journal"] == MIXED_STORES * MIXED_TRIALS_EACH
+    print(f"{MIXED_STORES * MIXED_TRIALS_EACH} kills found: {dict(found)}")
