@@ -23,7 +23,7 @@ import rfc8785
 
 from store.errors import StoreCorrupt
 from store.layout import Layout
-from store.storage import fsync_dir
+from store.storage import fsync_dir, new_token
 
 _SAFE_INT = 2**53 - 1
 
@@ -171,7 +171,11 @@ def cut_back(path: Path, offset: int) -> None:
 
 
 def trim(layout: Layout, meta: dict[str, Any]) -> None:
-    """Cut log bytes past the landed head; drop later-month logs of a commit that never landed."""
+    """Cut log bytes past the landed head; set aside later-month logs of an unlanded commit.
+
+    A later-month log is renamed `<name>.unlanded-<token>` rather than deleted, so a main
+    file that lost its audit fields cannot make recovery destroy a log.
+    """
     current = str(meta.get("audit_log") or "")
     end = int(meta.get("audit_end") or 0)
     seq = int(meta.get("audit_seq") or 0)
@@ -181,7 +185,7 @@ def trim(layout: Layout, meta: dict[str, Any]) -> None:
                 if path.stat().st_size > end:
                     os.truncate(path, end)
         elif path.name > current and _first_seq(path) > seq:
-            path.unlink()
+            os.replace(path, path.with_name(f"{path.name}.unlanded-{new_token()}"))
 
 
 def _first_seq(path: Path) -> int:

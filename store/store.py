@@ -377,6 +377,10 @@ class Store:
             self.main()
             return backup.make(self.layout, reason, self.settings().backups_kept)
 
+    def backups(self) -> list[Path]:
+        """This store's backups, oldest first."""
+        return self.layout.backups()
+
     def latest_quarter(self, today: date | None = None) -> Quarter:
         """The latest quarter holding data, else today's."""
         quarters = self.record_quarters() + [r.quarter for r in self.main().returns]

@@ -319,6 +319,7 @@ def check_after_kill(path: Path, acked: Acknowledged, counter_id: int) -> None:
 
 
 def kill_mixed_writers(path: Path, seed: int, found: Counter[str]) -> None:
+    path.parent.mkdir()
     store = new_store(path)
     with store.transaction() as tx:
         [counter_id] = tx.add_records([note("V001", date(2022, 8, 8), counter=0)])
@@ -345,7 +346,8 @@ def test_mixed_writers_killed_at_random_points_lose_nothing_acknowledged(tmp_pat
 
     def run(index: int) -> None:
         try:
-            kill_mixed_writers(tmp_path / f"town{index}.json", 1000 + index, counts[index])
+            store_path = tmp_path / f"store{index}" / "town.json"
+            kill_mixed_writers(store_path, 1000 + index, counts[index])
         except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
             failures.append(exc)
 
