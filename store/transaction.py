@@ -349,6 +349,14 @@ class Transaction:
             hashes = dict(self.meta().get("partition_sha256") or {})
             self.set_meta(partition_sha256={**hashes, **written})
 
+    def _landed(self, token: str) -> bool:
+        """Whether the main file on disk is the one this commit (by its token) wrote."""
+        try:
+            data = read_object(self.layout.main) or {}
+            return bool(((data.get("meta") or {}).get("1") or {}).get("last_commit") == token)
+        except (StoreError, OSError, AttributeError):
+            return False
+
     def commit(self) -> None:
         """Append the audit entries, then write every changed file at once, the main file first.
 
@@ -385,12 +393,13 @@ class Transaction:
                 audit.append(log_path, offset, lines)
             journal.commit(self.layout.journal, files, token)
         except OSError as exc:
-            if self.layout.journal.exists():
+            if self.layout.journal.exists() or self._landed(token):
                 raise StoreError(
                     Message(
-                        f"{self.layout.main}：修改已写入日志但未完成（{exc}）；下次打开时会补完",
-                        f"{self.layout.main}: the change is journaled but not finished ({exc}); "
-                        "the next open finishes it",
+                        f"{self.layout.main}：修改已保存，但磁盘随后报错（{exc}）；"
+                        "下次打开时会补完，请检查磁盘",
+                        f"{self.layout.main}: the change is stored but the disk then reported an "
+                        f"error ({exc}); the next open completes it; check the disk",
                     )
                 ) from exc
             if log_path is not None:

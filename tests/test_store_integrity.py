@@ -24,6 +24,7 @@ from store import (
     Refused,
     Store,
     StoreCorrupt,
+    StoreError,
     StoreFull,
     StoreOrphaned,
     backup_to,
@@ -515,3 +516,21 @@ def test_a_schema_1_store_is_backed_up_then_migrated_keeping_its_audit(tmp_path:
 def test_init_still_refuses_an_existing_store(town: Store) -> None:
     with pytest.raises(Refused, match="already exists"):
         Store(town.path).init("别的镇")
+
+
+def test_a_disk_error_after_the_change_landed_does_not_claim_nothing_was_stored(
+    town: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import store.storage as storage
+
+    def failing_fsync_dir(folder: Path) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(storage, "fsync_dir", failing_fsync_dir)
+    with pytest.raises(StoreError) as caught, town.transaction() as tx:
+        tx.update_settings(lang="en")
+    monkeypatch.undo()
+    assert not isinstance(caught.value, StoreFull)
+    assert "the change is stored" in str(caught.value)
+    assert Store(town.path).open().settings().lang == "en"
+    verify_audit_chain(town)
