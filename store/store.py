@@ -76,6 +76,14 @@ def _snapshot_doc(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
     return dict(doc) if isinstance(doc, dict) else None
 
 
+def _max_id(path: Path, data: dict[str, Any]) -> int:
+    """The largest record id of a partition, read from its keys alone."""
+    try:
+        return max((int(key) for key in _table(data, "records")), default=0)
+    except (TypeError, ValueError) as exc:
+        raise StoreCorrupt(path, f"bad record id: {exc}") from None
+
+
 def _table(data: dict[str, Any], name: str) -> dict[str, Any]:
     table = data.get(name) or {}
     if not isinstance(table, dict):
@@ -97,6 +105,7 @@ class Store:
         self._main = FileCache(MainView)
         self._partitions = FileCache(Partition.build)
         self._snapshots = FileCache(_snapshot_doc)
+        self._max_ids = FileCache(_max_id)
 
     @property
     def path(self) -> Path:
@@ -313,12 +322,17 @@ class Store:
         quarter = self._locate(record_id)
         return None if quarter is None else self.partition(quarter).by_id.get(record_id)
 
-    def _max_record_id(self) -> int:
-        """The largest record id in any partition on disk (0 when there is none)."""
-        return max(
-            (max(self.partition(q).by_id, default=0) for q, _ in self.layout.record_partitions()),
-            default=0,
-        )
+    def _max_record_id(self, skip: frozenset[Path] = frozenset()) -> int:
+        """The largest record id in the partitions on disk but those in skip (0 if none)."""
+        with self._naming_backup():
+            return max(
+                (
+                    self._max_ids.get(path)
+                    for _, path in self.layout.record_partitions()
+                    if path not in skip
+                ),
+                default=0,
+            )
 
     def _locate(self, record_id: int) -> Quarter | None:
         for quarter, _ in reversed(self.layout.record_partitions()):

@@ -28,6 +28,10 @@ from store.shape import check_main
 from store.storage import dumps, new_token, read_object
 
 
+def new_record_quarter(new: NewRecord) -> Quarter:
+    return Quarter.of(new.date)
+
+
 def now_text() -> str:
     """The current local time, ISO 8601 with offset, to the second."""
     return datetime.now().astimezone().isoformat(timespec="seconds")
@@ -64,7 +68,7 @@ class Transaction:
         layout: Layout,
         actor: str,
         locate: Callable[[int], Quarter | None],
-        max_record_id: Callable[[], int] = lambda: 0,
+        max_record_id: Callable[[frozenset[Path]], int] = lambda skip: 0,
     ) -> None:
         self.layout = layout
         self.actor = actor
@@ -146,9 +150,29 @@ class Transaction:
 
     # records
 
-    def _next_record_ids(self, count: int) -> list[int]:
-        """Fresh ids past the counter and every id on disk, so none repeats across quarters."""
-        start = max(int(self.meta().get("next_record_id", 1)), self._max_record_id() + 1)
+    def _next_record_ids(self, count: int, quarters: Iterable[Quarter]) -> list[int]:
+        """Fresh ids past the counter and every stored id, so none repeats across quarters.
+
+        The partitions this transaction holds are read from its own copies; the others
+        through the store's cache, so a writer does not re-read the partition it just saved.
+        """
+        for quarter in quarters:
+            self.records_table(quarter)
+        held = {
+            path: buffer
+            for path, buffer in self._buffers.items()
+            if path.parent == self.layout.records_dir
+        }
+        in_tx = max(
+            (
+                int(key)
+                for buffer in held.values()
+                for key in ((buffer.data or {}).get("records") or {})
+            ),
+            default=0,
+        )
+        stored = self._max_record_id(frozenset(held))
+        start = max(int(self.meta().get("next_record_id", 1)), stored + 1, in_tx + 1)
         self.set_meta(next_record_id=start + count)
         return list(range(start, start + count))
 
@@ -170,7 +194,7 @@ class Transaction:
         for new in batch:
             if new.village not in known:
                 raise Refused(f"unknown village code {new.village}")
-        ids = self._next_record_ids(len(batch))
+        ids = self._next_record_ids(len(batch), {new_record_quarter(new) for new in batch})
         stamp = now_text()
         by_quarter: dict[Quarter, list[Document]] = {}
         for record_id, new in zip(ids, batch, strict=True):
