@@ -120,6 +120,14 @@ def _check_pending(store: Store, report: VerifyReport) -> None:
             "有未完成的提交；打开数据库即可补完",
             "a commit is unfinished; opening the store finishes it",
         )
+    for damaged in sorted(layout.main.parent.glob(f"{layout.journal.name}.damaged-*")):
+        report.add(
+            "pending",
+            damaged,
+            "一个无法读取的提交日志被搁置在这里；请先 verify，必要时从备份恢复",
+            "an unreadable commit journal was set aside here; check the store, restore a "
+            "backup if data is missing, then remove it",
+        )
     for folder, pattern in layout.sweep_patterns():
         if folder.is_dir():
             for staged in sorted(folder.glob(pattern)):

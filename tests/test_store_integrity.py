@@ -534,3 +534,11 @@ def test_a_disk_error_after_the_change_landed_does_not_claim_nothing_was_stored(
     assert "the change is stored" in str(caught.value)
     assert Store(town.path).open().settings().lang == "en"
     verify_audit_chain(town)
+
+
+def test_an_unreadable_journal_is_set_aside_and_reported(town: Store) -> None:
+    town.layout.journal.write_bytes(b"\x00garbage")
+    Store(town.path).open()
+    [damaged] = town.layout.main.parent.glob("town.json.journal.damaged-*")
+    assert damaged.read_bytes() == b"\x00garbage"
+    assert problems(town) == [("pending", damaged.name, None)]
