@@ -67,25 +67,6 @@ class StoreOrphaned(StoreError):
         )
 
 
-class HalfCommitted(StoreError):
-    """Files staged by a commit whose journal vanished: neither finished nor provably unstarted."""
-
-    def __init__(self, path: Path, staged: list[Path], backup: Path | None = None) -> None:
-        self.path = path
-        self.staged = staged
-        self.backup = backup
-        names = ", ".join(str(p) for p in staged)
-        hint = _backup_hint(backup)
-        super().__init__(
-            Message(
-                f"{path}：一次提交写到一半，它的日志文件被删除了；暂存文件已保留（{names}）；"
-                f"请先运行 verify，再从备份恢复{hint.zh}",
-                f"{path}: a commit was cut off and its journal deleted; the staged files were "
-                f"kept ({names}); run verify, then restore from a backup{hint.en}",
-            )
-        )
-
-
 class StoreFull(StoreError):
     """The disk refused a write (full, over quota or failing); nothing of the change was stored."""
 

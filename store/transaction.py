@@ -28,10 +28,6 @@ from store.shape import check_main
 from store.storage import dumps, new_token, read_object
 
 
-def new_record_quarter(new: NewRecord) -> Quarter:
-    return Quarter.of(new.date)
-
-
 def now_text() -> str:
     """The current local time, ISO 8601 with offset, to the second."""
     return datetime.now().astimezone().isoformat(timespec="seconds")
@@ -194,7 +190,7 @@ class Transaction:
         for new in batch:
             if new.village not in known:
                 raise Refused(f"unknown village code {new.village}")
-        ids = self._next_record_ids(len(batch), {new_record_quarter(new) for new in batch})
+        ids = self._next_record_ids(len(batch), {Quarter.of(new.date) for new in batch})
         stamp = now_text()
         by_quarter: dict[Quarter, list[Document]] = {}
         for record_id, new in zip(ids, batch, strict=True):
@@ -390,6 +386,7 @@ class Transaction:
         token = new_token()
         meta = self.meta()
         log_path: Path | None = None
+        lines: list[bytes] = []
         offset = 0
         if self._audit:
             current = str(meta.get("audit_log") or "")
