@@ -204,10 +204,22 @@ def read_log(path: Path) -> Iterator[tuple[int, bytes]]:
         yield from enumerate(handle, start=1)
 
 
-def entries(layout: Layout) -> Iterator[AuditEntry]:
-    """Every entry of the log in order; StoreCorrupt at a line that does not parse."""
+def entries(layout: Layout, meta: dict[str, Any]) -> Iterator[AuditEntry]:
+    """The entries the main file's meta vouches for, in order; StoreCorrupt at a bad line.
+
+    Bytes past `audit_end` of the head's log, and later logs, belong to a commit that
+    never landed and are not read.
+    """
+    current = str(meta.get("audit_log") or "")
+    end = int(meta.get("audit_end") or 0)
     for path in layout.audit_logs():
+        if path.name > current:
+            return
+        read = 0
         for number, raw in read_log(path):
+            read += len(raw)
+            if path.name == current and read > end:
+                return
             try:
                 yield AuditEntry.from_doc(orjson.loads(raw))
             except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:

@@ -371,11 +371,13 @@ class Store:
     ) -> list[AuditEntry]:
         """Audit entries, oldest first: of a village (target or record), from a time, by a user.
 
-        A date `since` means from that day's start in the entries' own offset.
+        A date `since` means from that day's start in the entries' own offset. Entries past
+        the main file's head (of a commit that never landed) are left out.
         """
         found: list[AuditEntry] = []
+        meta = self.main().meta
         with self._naming_backup():
-            for entry in audit.entries(self.layout):
+            for entry in audit.entries(self.layout, meta):
                 if user is not None and entry.actor != user:
                     continue
                 if village is not None and village not in entry.villages:
@@ -394,6 +396,10 @@ class Store:
     def backups(self) -> list[Path]:
         """This store's backups, oldest first."""
         return self.layout.backups()
+
+    def newest_good_backup(self) -> Path | None:
+        """The newest backup whose files all match its manifest, or None."""
+        return backup.newest_good(self.layout)
 
     def latest_quarter(self, today: date | None = None) -> Quarter:
         """The latest quarter holding data, else today's."""

@@ -117,6 +117,7 @@ def test_bytes_a_cut_commit_appended_are_cut_on_the_next_lock(town: Store) -> No
     with log.open("ab") as handle:
         handle.write(b'{"seq": 999, "half a line')
     assert ("audit", log.name, None) in [(k, n, None) for k, n, _ in problems(town)]
+    assert len(town.audit_entries()) == town.main().meta["audit_seq"]
     Store(town.path).open()
     assert log.read_bytes() == landed
     verify_audit_chain(town)
