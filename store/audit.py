@@ -142,7 +142,7 @@ def append(path: Path, offset: int, lines: list[bytes]) -> int:
     if created and offset > 0:
         raise StoreCorrupt(path, f"the audit log is missing, the store's head says {offset} bytes")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
     try:
         size = os.fstat(fd).st_size
         if size < offset:

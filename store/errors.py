@@ -60,9 +60,11 @@ class StoreOrphaned(StoreError):
         hint = _backup_hint(backup)
         super().__init__(
             Message(
-                f"{path}：主文件不见了，但它的数据还在（{listing}）；不会在旁边新建数据库{hint.zh}",
+                f"{path}：主文件不见了，但它的数据还在（{listing}）；不会在旁边新建数据库。"
+                f"请从备份恢复，或先把 {path}.d 移走再新建{hint.zh}",
                 f"{path}: the main file is missing but its data remains ({listing}); "
-                f"no new store is made beside it{hint.en}",
+                f"no new store is made beside it. Restore a backup, or move {path}.d away "
+                f"to start afresh{hint.en}",
             )
         )
 
