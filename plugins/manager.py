@@ -14,6 +14,7 @@ import importlib.metadata
 import importlib.util
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ import pluggy
 
 from plugins import hookspecs
 from plugins.api import Contributions
+from plugins.i18n import Text
 from plugins.registry import ContributionError, Registry
 
 ENTRY_POINT_GROUP = "pingan"
@@ -78,6 +80,11 @@ class PluginInfo:
     status: Status = Status.LOADED
     reason: str = ""
     units: list[str] = field(default_factory=list)
+    reason_zh: str = ""
+    path: str = ""
+    """The file the plugin's code was loaded from (a module's own file), empty if unknown."""
+    sha256: str = ""
+    """The sha256 of that file's bytes when it was loaded, so a user can tell which code ran."""
 
     def to_doc(self) -> dict[str, Any]:
         """The plugin as `pingan plugins --json` prints it."""
@@ -88,7 +95,18 @@ class PluginInfo:
             "location": self.location,
             "status": str(self.status),
             "reason": self.reason,
+            "reason_zh": self.reason_zh or self.reason,
+            "path": self.path,
+            "sha256": self.sha256,
         }
+
+
+class UnsafePlugin(ImportError):
+    """A folder plugin others could have changed: refused before any of its code runs."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+        super().__init__(text.en)
 
 
 def _names_from_env(var: str) -> set[str] | None:
@@ -141,15 +159,24 @@ class PluginHost:
             for path in sorted(Path(folder).glob("*.py")):
                 if path.name.startswith("_"):
                     continue
-                host._add(path.stem, Source.FOLDER, str(path), _file_loader(path))
+                host._add(path.stem, Source.FOLDER, str(path), _file_loader(path), path)
         for name, plugin in extra:
             host._add(name, Source.ENTRY_POINT, repr(plugin), _ready(plugin))
         host._collect()
         return host
 
-    def _add(self, name: str, source: Source, location: str, load: Callable[[], object]) -> None:
+    def _add(
+        self,
+        name: str,
+        source: Source,
+        location: str,
+        load: Callable[[], object],
+        path: Path | None = None,
+    ) -> None:
         """Import and register one plugin unless turned off or its name is taken; never raises."""
         info = PluginInfo(name, source, location)
+        if path is not None:
+            info.path, info.sha256 = str(path), _sha256(path)
         self.infos.append(info)
         if name in self._disabled or (
             source is not Source.BUILTIN and self._allowed is not None and name not in self._allowed
@@ -162,12 +189,16 @@ class PluginHost:
             return
         try:
             plugin = load()
+            if path is None:
+                info.path, info.sha256 = _source_file(plugin)
             self.pm.register(plugin, name=name)
             self.pm.check_pending()
         except PLUGIN_ERRORS as exc:
             if self.pm.has_plugin(name):
                 self.pm.unregister(name=name)
             info.status, info.reason = Status.FAILED, describe(exc)
+            if isinstance(exc, UnsafePlugin):
+                info.reason, info.reason_zh = exc.text.en, exc.text.zh
 
     def _collect(self) -> None:
         """Call each plugin's register_* hooks in isolation and merge the clean results."""
@@ -240,8 +271,61 @@ def _ready(plugin: object) -> Callable[[], object]:
     return lambda: plugin
 
 
+def _sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _source_file(plugin: object) -> tuple[str, str]:
+    """(file, sha256) of the module a plugin object is, or whose class it is an instance of."""
+    module = plugin if isinstance(plugin, ModuleType) else sys.modules.get(type(plugin).__module__)
+    found = getattr(module, "__file__", None)
+    if not isinstance(found, str):
+        return "", ""
+    return found, _sha256(Path(found))
+
+
+def unsafe_reason(path: Path) -> Text | None:
+    """Why a folder plugin must not be loaded, or None: on POSIX, a world-writable folder or
+    file, or a file owned by someone other than the user running pingan or root."""
+    if os.name != "posix":
+        return None
+    folder = path.parent
+    try:
+        folder_mode = folder.stat().st_mode
+        file_stat = path.stat()
+    except OSError as exc:
+        return Text(f"无法检查 {path}（{exc}）", f"cannot check {path} ({exc})")
+    if folder_mode & stat.S_IWOTH:
+        return Text(
+            f"插件文件夹 {folder} 人人可写，任何用户都能放入代码；未加载（chmod o-w 后再试）",
+            f"the plugin folder {folder} is world-writable, so anyone could place code in it; "
+            "not loaded (chmod o-w it, then retry)",
+        )
+    if file_stat.st_mode & stat.S_IWOTH:
+        return Text(
+            f"插件文件 {path} 人人可写，任何用户都能改它；未加载（chmod o-w 后再试）",
+            f"the plugin file {path} is world-writable, so anyone could change it; "
+            "not loaded (chmod o-w it, then retry)",
+        )
+    me = os.geteuid()
+    if file_stat.st_uid not in (me, 0):
+        return Text(
+            f"插件文件 {path} 属于另一个用户（uid {file_stat.st_uid}），不是运行 pingan 的用户"
+            f"（uid {me}）或 root；未加载",
+            f"the plugin file {path} belongs to another user (uid {file_stat.st_uid}), not the "
+            f"one running pingan (uid {me}) or root; not loaded",
+        )
+    return None
+
+
 def _load_file(path: Path) -> ModuleType:
-    """Import a local plugin file under a module name unique to its path."""
+    """Import a local plugin file under a module name unique to its path, if it is safe to."""
+    unsafe = unsafe_reason(path)
+    if unsafe is not None:
+        raise UnsafePlugin(unsafe)
     digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
     module_name = f"pingan_local_{path.stem}_{digest}"
     spec = importlib.util.spec_from_file_location(module_name, path)

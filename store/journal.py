@@ -1,23 +1,32 @@
-"""All-or-nothing commits across several files, by a redo journal.
+"""All-or-nothing commits across several files, by a redo journal and a commit token.
 
-Every new file content is first written and fsynced as a temp file; then a
-journal naming the renames is written atomically; then the renames happen and
-the journal is removed. A crash before the journal lands leaves the old files;
-a crash after it is finished by `recover` on the next lock.
+Every new file content is first written and fsynced as a temp file named
+`<file>.tmp-<token>`; then a journal naming the renames is written atomically;
+then the renames happen, the main file first, and the journal is removed. The
+main file records the token of the commit it belongs to (`meta.last_commit`).
+
+So after a crash: a journal is finished by `recover`. Without one, temp files
+carrying the main file's token belong to a commit whose main file landed (its
+journal was lost), and are finished too; any other temp file belongs to a commit
+whose main file, the first rename, never landed, so nothing of it did and it is
+swept.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
 
-from store.storage import atomic_write, fsync_dir, replace, write_temp
+from store.storage import atomic_write, fsync_dir, new_token, replace, write_temp
+
+TEMP_MARK = ".tmp-"
 
 
-def commit(journal: Path, files: dict[Path, bytes]) -> None:
-    """Write every file's new content so that either all land or none do."""
+def commit(journal: Path, files: dict[Path, bytes], token: str) -> None:
+    """Write every file's new content so that either all land or none do; the first goes first."""
     if not files:
         return
     if len(files) == 1:
@@ -27,19 +36,26 @@ def commit(journal: Path, files: dict[Path, bytes]) -> None:
     temps: list[tuple[Path, Path]] = []
     try:
         for path, data in files.items():
-            temps.append((write_temp(path, data), path))
+            temps.append((write_temp(path, data, token), path))
+        plan = [[str(temp), str(path)] for temp, path in temps]
+        atomic_write(journal, orjson.dumps({"renames": plan, "token": token}))
     except BaseException:
         for temp, _ in temps:
             with contextlib.suppress(OSError):
                 temp.unlink()
         raise
-    plan = [[str(temp), str(path)] for temp, path in temps]
-    atomic_write(journal, orjson.dumps({"renames": plan}))
     _apply(journal, plan)
 
 
-def recover(journal: Path, sweep: list[tuple[Path, str]]) -> bool:
-    """Finish a commit a crash interrupted and sweep orphan temp files; True if one was finished."""
+def recover(
+    journal: Path, sweep: list[tuple[Path, str]], landed_token: Callable[[], str | None]
+) -> bool:
+    """Finish a commit a crash interrupted and sweep temp files of unlanded ones; True if finished.
+
+    landed_token reads the token of the commit the main file belongs to, None when the main
+    file is unreadable: then no temp file is touched, as none is provably unlanded. A journal
+    that does not parse (damage: it is written atomically) is kept aside as `.damaged`.
+    """
     finished = False
     if journal.exists():
         try:
@@ -50,10 +66,22 @@ def recover(journal: Path, sweep: list[tuple[Path, str]]) -> bool:
             _apply(journal, plan)
             finished = True
         else:
-            journal.unlink()
-    for folder, pattern in sweep:
-        if folder.is_dir():
-            for orphan in folder.glob(pattern):
+            replace(journal, journal.with_name(f"{journal.name}.damaged-{new_token()}"))
+    orphans = [
+        orphan for folder, pattern in sweep if folder.is_dir() for orphan in folder.glob(pattern)
+    ]
+    if orphans:
+        token = landed_token()
+        if token is None:
+            return finished
+        mine = [o for o in orphans if token and o.name.endswith(TEMP_MARK + token)]
+        if mine:
+            _apply(
+                journal, [[str(o), str(o.with_name(o.name.rsplit(TEMP_MARK, 1)[0]))] for o in mine]
+            )
+            finished = True
+        for orphan in orphans:
+            if orphan not in mine:
                 with contextlib.suppress(OSError):
                     orphan.unlink()
     return finished

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from store.quarter import Quarter
@@ -30,7 +29,8 @@ class Layout:
 
     @property
     def backups_dir(self) -> Path:
-        return self.folder / "backups"
+        """Backups sit beside the store, so losing or setting aside its folder spares them."""
+        return self.main.with_name(self.main.name + ".backups")
 
     @property
     def lock(self) -> Path:
@@ -47,9 +47,21 @@ class Layout:
     def snapshots_dir(self) -> Path:
         return self.folder / "snapshots"
 
-    def audit(self, day: date) -> Path:
-        """The audit partition of a day, so that a save rewrites only that day's entries."""
-        return self.audit_dir / f"{day:%Y-%m-%d}.json"
+    def audit_log(self, name: str) -> Path:
+        """An audit log file by name (`2026-12.jsonl`)."""
+        return self.audit_dir / name
+
+    def audit_logs(self) -> list[Path]:
+        """The audit log files, oldest first."""
+        if not self.audit_dir.is_dir():
+            return []
+        return sorted(self.audit_dir.glob("*.jsonl"))
+
+    def legacy_audit_files(self) -> list[Path]:
+        """The per-day TinyDB audit files of schema 1, kept verbatim after migration."""
+        if not self.audit_dir.is_dir():
+            return []
+        return sorted(p for p in self.audit_dir.glob("*.json") if ".tmp-" not in p.name)
 
     def snapshot(self, quarter: Quarter) -> Path:
         return self.snapshots_dir / f"{quarter}.json"
@@ -65,11 +77,24 @@ class Layout:
                     continue
         return sorted(found)
 
-    def newest_backup(self) -> Path | None:
+    def backups(self) -> list[Path]:
+        """The backup files of this store, oldest first (their names sort by time)."""
         if not self.backups_dir.is_dir():
-            return None
-        candidates = sorted(self.backups_dir.glob("*"), key=lambda p: p.stat().st_mtime_ns)
-        return candidates[-1] if candidates else None
+            return []
+        return sorted(self.backups_dir.glob(f"{self.main.name}-*.zip"))
+
+    def remains(self) -> list[str]:
+        """What of the store's folder is on disk, named for a user: `records (3 files)`..."""
+        if not self.folder.is_dir():
+            return []
+        found: list[str] = []
+        for child in sorted(self.folder.iterdir()):
+            if child.is_dir():
+                count = sum(1 for p in child.rglob("*") if p.is_file())
+                found.append(f"{child.name}/ ({count})")
+            else:
+                found.append(child.name)
+        return found
 
     def sweep_patterns(self) -> list[tuple[Path, str]]:
         """(folder, glob) pairs matching only the temp files this store's writes leave."""
@@ -79,4 +104,5 @@ class Layout:
             (self.records_dir, "*.json.tmp-*"),
             (self.audit_dir, "*.json.tmp-*"),
             (self.snapshots_dir, "*.json.tmp-*"),
+            (self.backups_dir, "*.tmp-*"),
         ]

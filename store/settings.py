@@ -17,6 +17,7 @@ class Settings:
     thresholds: dict[str, float] = field(default_factory=dict)
     lang: str = "zh"
     keymap: dict[str, str] = field(default_factory=dict)
+    backups_kept: int = 14
 
     def target(self, year: int) -> float:
         """The target for a year: its own, else the latest earlier one, else the first."""
@@ -39,6 +40,7 @@ class Settings:
             "thresholds": self.thresholds,
             "lang": self.lang,
             "keymap": self.keymap,
+            "backups_kept": self.backups_kept,
         }
 
     @classmethod
@@ -50,4 +52,12 @@ class Settings:
             thresholds={str(k): float(v) for k, v in (doc.get("thresholds") or {}).items()},
             lang=doc.get("lang", "zh"),
             keymap=dict(doc.get("keymap") or {}),
+            backups_kept=_positive(doc.get("backups_kept", 14)),
         )
+
+
+def _positive(value: Any) -> int:
+    """A whole number of at least 1; ValueError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"backups_kept must be a whole number of at least 1, not {value!r}")
+    return value

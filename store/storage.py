@@ -34,10 +34,15 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_temp(path: Path, data: bytes) -> Path:
-    """Write data to a fresh temp file beside path, flushed and fsynced; return its path."""
+def new_token() -> str:
+    """A fresh random name part for temp files: 12 hex digits."""
+    return uuid.uuid4().hex[:12]
+
+
+def write_temp(path: Path, data: bytes, token: str = "") -> Path:
+    """Write data to a temp file beside path (named by token), flushed and fsynced; its path."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f"{path.name}.tmp-{uuid.uuid4().hex[:12]}")
+    temp = path.with_name(f"{path.name}.tmp-{token or new_token()}")
     try:
         with open(temp, "wb") as handle:
             handle.write(data)

@@ -4,20 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import filelock
 
-from store import journal
+from store import audit, backup, journal
+from store.audit import AuditEntry
 from store.cache import FileCache, Partition
-from store.errors import Refused, SchemaTooNew, StoreBusy, StoreCorrupt, StoreMissing
+from store.errors import (
+    Message,
+    Refused,
+    SchemaTooNew,
+    StoreBusy,
+    StoreCorrupt,
+    StoreMissing,
+    StoreOrphaned,
+)
 from store.layout import Layout
 from store.migrations import CURRENT_SCHEMA, MIGRATIONS
 from store.models import Decision, Record, Return, Village
 from store.quarter import Quarter
 from store.settings import Settings
+from store.shape import check_main, main_meta
+from store.storage import read_object
 from store.transaction import Transaction, now_text
 from store.window import QuarterWindow
 
@@ -26,7 +37,7 @@ class MainView:
     """Typed access to one parsed version of the main file."""
 
     def __init__(self, path: Path, data: dict[str, Any]) -> None:
-        self.data = data
+        self.data = check_main(path, data)
         try:
             self.meta: dict[str, Any] = dict(_table(data, "meta").get("1", {}))
             self.settings = Settings.from_doc(_table(data, "settings").get("1"))
@@ -66,6 +77,14 @@ def _snapshot_doc(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
     return dict(doc) if isinstance(doc, dict) else None
 
 
+def _max_id(path: Path, data: dict[str, Any]) -> int:
+    """The largest record id of a partition, read from its keys alone."""
+    try:
+        return max((int(key) for key in _table(data, "records")), default=0)
+    except (TypeError, ValueError) as exc:
+        raise StoreCorrupt(path, f"bad record id: {exc}") from None
+
+
 def _table(data: dict[str, Any], name: str) -> dict[str, Any]:
     table = data.get(name) or {}
     if not isinstance(table, dict):
@@ -87,57 +106,114 @@ class Store:
         self._main = FileCache(MainView)
         self._partitions = FileCache(Partition.build)
         self._snapshots = FileCache(_snapshot_doc)
+        self._max_ids = FileCache(_max_id)
 
     @property
     def path(self) -> Path:
         return self.layout.main
 
     def exists(self) -> bool:
-        return self.layout.main.exists()
+        """Whether a store, or what remains of one (its folder without the main file), is here."""
+        return self.layout.main.exists() or bool(self.layout.remains())
+
+    def _refuse_orphan(self) -> None:
+        """StoreOrphaned if the main file is gone while its folder still holds data."""
+        if not self.layout.main.exists():
+            remains = self.layout.remains()
+            if remains:
+                raise StoreOrphaned(self.layout.main, remains, backup.newest_good(self.layout))
 
     # lifecycle
 
     @contextmanager
-    def locked(self) -> Iterator[None]:
-        """Hold the cross-process lock, finishing any commit a crash interrupted."""
+    def locked(self, *, recover: bool = True) -> Iterator[None]:
+        """Hold the cross-process lock, finishing (or sweeping) what a crashed commit left."""
         try:
             self._lock.acquire()
         except filelock.Timeout:
             raise StoreBusy(
-                f"{self.layout.main}: another pingan process has held the store for "
-                f"{self.lock_timeout:g} s; try again"
+                Message(
+                    f"{self.layout.main}：另一个 pingan 进程占用数据库已超过 "
+                    f"{self.lock_timeout:g} 秒；请稍后再试",
+                    f"{self.layout.main}: another pingan process has held the store for "
+                    f"{self.lock_timeout:g} s; try again",
+                )
             ) from None
         try:
-            journal.recover(self.layout.journal, self.layout.sweep_patterns())
+            if recover:
+                self._recover()
             yield
         finally:
             self._lock.release()
 
+    def _recover(self) -> None:
+        """Finish or sweep an interrupted commit, then cut audit bytes no landed commit vouches for.
+
+        Nothing is swept or cut while the main file is unreadable: only it can tell which
+        commit landed.
+        """
+        layout = self.layout
+
+        def landed_token() -> str | None:
+            try:
+                return str(main_meta(layout.main, read_object(layout.main)).get("last_commit", ""))
+            except StoreCorrupt:
+                return None
+
+        journal.recover(layout.journal, layout.sweep_patterns(), landed_token)
+        try:
+            meta = main_meta(layout.main, read_object(layout.main))
+        except StoreCorrupt:
+            return
+        if meta:
+            audit.trim(layout, meta)
+
     @contextmanager
     def transaction(self, actor: str = "") -> Iterator[Transaction]:
-        """Run a change all or nothing: commit when the block ends, write nothing if it raises."""
+        """Run a change all or nothing: commit when the block ends, write nothing if it raises.
+
+        The first write of a day first backs the store up as it was.
+        """
         with self._naming_backup(), self.locked():
-            tx = Transaction(self.layout, actor or default_actor(), self._locate)
+            tx = Transaction(
+                self.layout, actor or default_actor(), self._locate, self._max_record_id
+            )
             yield tx
+            if self.layout.main.exists() and not backup.made_on(self.layout, date.today()):
+                backup.make(self.layout, "daily", tx.settings().backups_kept)
             tx.commit()
 
     def init(self, town: str, actor: str = "") -> None:
-        """Create an empty store for a town; refuse if one is already there."""
+        """Create an empty store for a town; refuse if one, or the folder of one, is there."""
+        self._refuse_orphan()
         self.layout.main.parent.mkdir(parents=True, exist_ok=True)
         with self.transaction(actor) as tx:
             if tx.meta():
-                raise Refused(f"{self.layout.main}: a store already exists here")
+                raise Refused(
+                    Message(
+                        f"{self.layout.main}：这里已有数据库",
+                        f"{self.layout.main}: a store already exists here",
+                    )
+                )
             tx.set_meta(schema=CURRENT_SCHEMA, created=now_text(), next_record_id=1)
             tx.update_settings(town=town)
 
     def open(self) -> Store:
-        """Check the store exists, is readable and current; migrate an older schema."""
-        if not self.exists():
+        """Check the store exists, is readable and current; migrate an older schema.
+
+        StoreMissing when nothing is here, StoreOrphaned when only the folder is,
+        StoreCorrupt for an unreadable or misshapen main file, SchemaTooNew.
+        """
+        self._refuse_orphan()
+        if not self.layout.main.exists():
             raise StoreMissing(
-                f"{self.layout.main}: no store here; run `pingan init` or `pingan demo`"
+                Message(
+                    f"{self.layout.main}：这里还没有数据库；用 `pingan init` 或 `pingan demo` 新建",
+                    f"{self.layout.main}: no store here; run `pingan init` or `pingan demo`",
+                )
             )
-        if self.layout.journal.exists():
-            with self.locked():
+        if self._interrupted():
+            with self._naming_backup(), self.locked():
                 pass
         schema = int(self.main().meta.get("schema", 0))
         if schema > CURRENT_SCHEMA:
@@ -149,7 +225,33 @@ class Store:
             self.migrate()
         return self
 
+    def _interrupted(self) -> bool:
+        """Whether a crashed commit left something: a journal, staged files, unvouched log bytes."""
+        layout = self.layout
+        if layout.journal.exists() or any(
+            next(folder.glob(pattern), None) is not None
+            for folder, pattern in layout.sweep_patterns()
+            if folder.is_dir()
+        ):
+            return True
+        meta = self.main().meta
+        current = str(meta.get("audit_log") or "")
+        for path in layout.audit_logs():
+            if path.name > current:
+                return True
+            if path.name == current and path.stat().st_size > int(meta.get("audit_end") or 0):
+                return True
+        return False
+
     def migrate(self) -> None:
+        """Upgrade an older schema in one transaction, after a backup of the store as it was."""
+        with self._naming_backup(), self.locked():
+            view = self._main.get(self.layout.main)
+            schema = int(view.meta.get("schema") or 0)
+            backup.make(self.layout, f"before-migrate-{schema}", view.settings.backups_kept)
+            self._migrate_locked()
+
+    def _migrate_locked(self) -> None:
         with self.transaction("pingan-migrate") as tx:
             schema = int(tx.meta().get("schema", 0))
             while schema < CURRENT_SCHEMA:
@@ -170,11 +272,15 @@ class Store:
         except StoreCorrupt as exc:
             if exc.backup is not None:
                 raise
-            raise StoreCorrupt(exc.path, exc.detail, self.layout.newest_backup()) from None
+            raise StoreCorrupt(exc.path, exc.detail, backup.newest_good(self.layout)) from None
 
     def main(self) -> MainView:
+        """The parsed main file; StoreOrphaned when it is gone but its folder is not."""
         with self._naming_backup():
-            return self._main.get(self.layout.main)
+            view = self._main.get(self.layout.main)
+        if not view.meta:
+            self._refuse_orphan()
+        return view
 
     def revision(self) -> int:
         return int(self.main().meta.get("revision", 0))
@@ -222,6 +328,18 @@ class Store:
         quarter = self._locate(record_id)
         return None if quarter is None else self.partition(quarter).by_id.get(record_id)
 
+    def _max_record_id(self, skip: frozenset[Path] = frozenset()) -> int:
+        """The largest record id in the partitions on disk but those in skip (0 if none)."""
+        with self._naming_backup():
+            return max(
+                (
+                    self._max_ids.get(path)
+                    for _, path in self.layout.record_partitions()
+                    if path not in skip
+                ),
+                default=0,
+            )
+
     def _locate(self, record_id: int) -> Quarter | None:
         for quarter, _ in reversed(self.layout.record_partitions()):
             if record_id in self.partition(quarter).by_id:
@@ -251,10 +369,59 @@ class Store:
         main = self.main()
         return bool(main.villages or main.returns or main.decisions or self.record_quarters())
 
+    def audit_entries(
+        self,
+        village: str | None = None,
+        since: date | datetime | None = None,
+        user: str | None = None,
+    ) -> list[AuditEntry]:
+        """Audit entries, oldest first: of a village (target or record), from a time, by a user.
+
+        A date `since` means from that day's start in the entries' own offset. Entries past
+        the main file's head (of a commit that never landed) are left out.
+        """
+        found: list[AuditEntry] = []
+        meta = self.main().meta
+        with self._naming_backup():
+            for entry in audit.entries(self.layout, meta):
+                if user is not None and entry.actor != user:
+                    continue
+                if village is not None and village not in entry.villages:
+                    continue
+                if since is not None and not _at_or_after(entry, since):
+                    continue
+                found.append(entry)
+        return found
+
+    def backup(self, reason: str = "manual") -> Path:
+        """Back the store up now into its backups folder (rotated); the backup's path."""
+        with self._naming_backup(), self.locked():
+            self.main()
+            return backup.make(self.layout, reason, self.settings().backups_kept)
+
+    def backups(self) -> list[Path]:
+        """This store's backups, oldest first."""
+        return self.layout.backups()
+
+    def newest_good_backup(self) -> Path | None:
+        """The newest backup whose files all match its manifest, or None."""
+        return backup.newest_good(self.layout)
+
     def latest_quarter(self, today: date | None = None) -> Quarter:
         """The latest quarter holding data, else today's."""
         quarters = self.record_quarters() + [r.quarter for r in self.main().returns]
         return max(quarters) if quarters else Quarter.of(today or date.today())
+
+
+def _at_or_after(entry: AuditEntry, since: date | datetime) -> bool:
+    moment = entry.moment
+    if moment is None:
+        return True
+    if isinstance(since, datetime):
+        if since.tzinfo is None:
+            since = since.astimezone()
+        return moment >= since
+    return moment.date() >= since
 
 
 def default_actor() -> str:

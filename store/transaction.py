@@ -18,13 +18,14 @@ from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from store import journal
-from store.errors import Conflict, NotFound, Refused
+from store import audit, journal
+from store.errors import Conflict, Message, NotFound, Refused, StoreError, StoreFull
 from store.layout import Layout
 from store.models import Decision, NewRecord, Record, Village
 from store.quarter import Quarter
 from store.settings import Settings
-from store.storage import dumps, read_object
+from store.shape import check_main
+from store.storage import dumps, new_token, read_object
 
 
 def now_text() -> str:
@@ -58,10 +59,17 @@ class _BufferStorage(Storage):
 class Transaction:
     """The write API of the store; obtain one from `Store.transaction()`."""
 
-    def __init__(self, layout: Layout, actor: str, locate: Callable[[int], Quarter | None]) -> None:
+    def __init__(
+        self,
+        layout: Layout,
+        actor: str,
+        locate: Callable[[int], Quarter | None],
+        max_record_id: Callable[[frozenset[Path]], int] = lambda skip: 0,
+    ) -> None:
         self.layout = layout
         self.actor = actor
         self._locate = locate
+        self._max_record_id = max_record_id
         self._buffers: dict[Path, _Buffer] = {}
         self._dbs: dict[Path, TinyDB] = {}
         self._audit: list[dict[str, Any]] = []
@@ -70,6 +78,8 @@ class Transaction:
         """A fresh TinyDB over path's in-memory copy for this transaction."""
         if path not in self._dbs:
             buffer = _Buffer(path)
+            if path == self.layout.main and buffer.data is not None:
+                check_main(path, buffer.data)
             self._buffers[path] = buffer
             self._dbs[path] = TinyDB(buffer, storage=_BufferStorage)
         return self._dbs[path]
@@ -166,8 +176,29 @@ class Transaction:
 
     # records
 
-    def _next_record_ids(self, count: int) -> list[int]:
-        start = int(self.meta().get("next_record_id", 1))
+    def _next_record_ids(self, count: int, quarters: Iterable[Quarter]) -> list[int]:
+        """Fresh ids past the counter and every stored id, so none repeats across quarters.
+
+        The partitions this transaction holds are read from its own copies; the others
+        through the store's cache, so a writer does not re-read the partition it just saved.
+        """
+        for quarter in quarters:
+            self.records_table(quarter)
+        held = {
+            path: buffer
+            for path, buffer in self._buffers.items()
+            if path.parent == self.layout.records_dir
+        }
+        in_tx = max(
+            (
+                int(key)
+                for buffer in held.values()
+                for key in ((buffer.data or {}).get("records") or {})
+            ),
+            default=0,
+        )
+        stored = self._max_record_id(frozenset(held))
+        start = max(int(self.meta().get("next_record_id", 1)), stored + 1, in_tx + 1)
         self.set_meta(next_record_id=start + count)
         return list(range(start, start + count))
 
@@ -189,7 +220,7 @@ class Transaction:
         for new in batch:
             if new.village not in known:
                 raise Refused(f"unknown village code {new.village}")
-        ids = self._next_record_ids(len(batch))
+        ids = self._next_record_ids(len(batch), {Quarter.of(new.date) for new in batch})
         stamp = now_text()
         by_quarter: dict[Quarter, list[Document]] = {}
         for record_id, new in zip(ids, batch, strict=True):
@@ -214,11 +245,12 @@ class Transaction:
             [[only]] = by_quarter.values()
             self.audit("record.add", f"record:{ids[0]}", None, dict(only))
         else:
+            villages = sorted({new.village for new in batch})
             self.audit(
                 "records.import",
                 f"records:{ids[0]}-{ids[-1]}",
                 None,
-                {"count": len(batch), "note": note},
+                {"count": len(batch), "note": note, "villages": villages},
             )
         return ids
 
@@ -357,12 +389,17 @@ class Transaction:
         table = self._snapshot_table(quarter)
         table.truncate()
         table.insert(Document(doc, doc_id=1))
-        self.audit("snapshot.save", str(quarter), None, {"locked": locked})
+        stored = table.get(doc_id=1)
+        sha256 = audit.digest(dict(stored) if isinstance(stored, dict) else doc)
+        hashes = dict(self.meta().get("snapshot_sha256") or {})
+        hashes[str(quarter)] = sha256
+        self.set_meta(snapshot_sha256=hashes)
+        self.audit("snapshot.save", str(quarter), None, {"locked": locked, "sha256": sha256})
 
     # audit
 
     def audit(self, action: str, target: str, before: Any, after: Any) -> None:
-        """Queue an audit entry; entries are chained by hash when the transaction commits."""
+        """Queue an audit entry; entries are chained by hash and appended when the tx commits."""
         self._audit.append(
             {
                 "at": now_text(),
@@ -374,29 +411,82 @@ class Transaction:
             }
         )
 
-    def _chain_audit(self) -> None:
-        if not self._audit:
-            return
-        meta = self.meta()
-        head = str(meta.get("audit_head", ""))
-        seq = int(meta.get("audit_seq", 0))
-        table = self.db(self.layout.audit(date.today())).table("audit")
-        for entry in self._audit:
-            seq += 1
-            body = {"seq": seq, "prev": head, **entry}
-            head = hashlib.sha256(dumps(body)).hexdigest()
-            table.insert(Document({**body, "hash": head}, doc_id=seq))
-        self.set_meta(audit_head=head, audit_seq=seq)
+    def carry_audit_entry(self, entry: dict[str, Any]) -> None:
+        """Queue an entry as given (at and actor kept): how a migration carries old entries over."""
+        self._audit.append(entry)
+
+    def restart_audit_chain(self) -> None:
+        """Start the chain afresh at seq 1 in this commit's log file (a migration's first step)."""
+        self.set_meta(audit_head="", audit_seq=0, audit_log="", audit_end=0)
+
+    def _vouch_for_partitions(self, files: dict[Path, bytes]) -> None:
+        """Keep the sha256 of each record partition written in the meta, for verify to check."""
+        written = {
+            path.stem: hashlib.sha256(data).hexdigest()
+            for path, data in files.items()
+            if path.parent == self.layout.records_dir
+        }
+        if written:
+            hashes = dict(self.meta().get("partition_sha256") or {})
+            self.set_meta(partition_sha256={**hashes, **written})
+
+    def _landed(self, token: str) -> bool:
+        """Whether the main file on disk is the one this commit (by its token) wrote."""
+        try:
+            data = read_object(self.layout.main) or {}
+            return bool(((data.get("meta") or {}).get("1") or {}).get("last_commit") == token)
+        except (StoreError, OSError, AttributeError):
+            return False
 
     def commit(self) -> None:
-        """Write every changed file at once; called by Store.transaction on success."""
-        self._chain_audit()
+        """Append the audit entries, then write every changed file at once, the main file first.
+
+        The main file vouches for the log up to `audit_end`; bytes a failed or cut commit
+        appended beyond it are cut off again (here, or by `audit.trim` on the next lock).
+        """
+        token = new_token()
         meta = self.meta()
-        self.set_meta(revision=int(meta.get("revision", 0)) + 1)
-        files = {
-            path: dumps(buffer.data or {}) for path, buffer in self._buffers.items() if buffer.dirty
+        log_path: Path | None = None
+        lines: list[bytes] = []
+        offset = 0
+        if self._audit:
+            current = str(meta.get("audit_log") or "")
+            name = audit.log_name(date.today(), current)
+            offset = int(meta.get("audit_end") or 0) if name == current else 0
+            lines = audit.chain(
+                self._audit, int(meta.get("audit_seq") or 0), str(meta.get("audit_head") or "")
+            )
+            log_path = self.layout.audit_log(name)
+            self.set_meta(
+                audit_head=audit.line_hash(lines[-1]),
+                audit_seq=int(meta.get("audit_seq") or 0) + len(lines),
+                audit_log=name,
+                audit_end=offset + sum(len(line) for line in lines),
+            )
+        self.set_meta(revision=int(meta.get("revision", 0)) + 1, last_commit=token)
+        main = self._buffers[self.layout.main]
+        others = {
+            b.path: dumps(b.data or {}) for b in self._buffers.values() if b is not main and b.dirty
         }
-        journal.commit(self.layout.journal, files)
+        self._vouch_for_partitions(others)
+        files = {main.path: dumps(main.data or {}), **others}
+        try:
+            if log_path is not None:
+                audit.append(log_path, offset, lines)
+            journal.commit(self.layout.journal, files, token)
+        except OSError as exc:
+            if self.layout.journal.exists() or self._landed(token):
+                raise StoreError(
+                    Message(
+                        f"{self.layout.main}：修改已保存，但磁盘随后报错（{exc}）；"
+                        "下次打开时会补完，请检查磁盘",
+                        f"{self.layout.main}: the change is stored but the disk then reported an "
+                        f"error ({exc}); the next open completes it; check the disk",
+                    )
+                ) from exc
+            if log_path is not None:
+                audit.cut_back(log_path, offset)
+            raise StoreFull(self.layout.main, exc) from None
 
 
 def _key_of(doc: dict[str, Any], path: tuple[str, ...]) -> Any:

@@ -8,6 +8,7 @@ its pipe instead of sleeping. In a test, `Child` starts one and reads those line
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import queue
 import subprocess
@@ -19,11 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import rfc8785
 
-from store import Conflict, NewRecord, Record, Store, Village
+from store import Conflict, Decision, NewRecord, Quarter, Record, Store, Village
+from store import audit as store_audit
 from store import journal as store_journal
 from store.layout import Layout
-from store.storage import dumps
+from store.verify import verify
 
 SCRIPT = Path(__file__).resolve()
 NOTE = "test.note"
@@ -55,35 +58,37 @@ def new_store(path: Path, codes: tuple[str, ...] = ("V001", "V002")) -> Store:
 
 
 def audit_entries(layout: Layout) -> list[dict[str, Any]]:
-    """Every audit entry of the store, read straight from the audit files, in sequence order."""
+    """Every audit entry of the store, read straight from the log files, in file order."""
     entries: list[dict[str, Any]] = []
-    for path in sorted(layout.audit_dir.glob("*.json")):
-        table = orjson.loads(path.read_bytes()).get("audit", {})
-        entries.extend(table.values())
-    return sorted(entries, key=lambda entry: int(entry["seq"]))
+    for path in layout.audit_logs():
+        entries.extend(orjson.loads(line) for line in path.read_bytes().splitlines())
+    return entries
 
 
 def verify_audit_chain(store: Store) -> list[dict[str, Any]]:
-    """Recompute the hash chain of the audit files; raise AssertionError at the first bad link."""
+    """Recompute the hash chain of the log independently of the store's own code, then run
+    verify; raise AssertionError at the first bad link or problem."""
     entries = audit_entries(store.layout)
     head = ""
     for expected_seq, entry in enumerate(entries, start=1):
         assert entry["seq"] == expected_seq, f"audit entry {expected_seq} missing"
         assert entry["prev"] == head, f"audit entry {expected_seq}: prev does not match"
         body = {key: value for key, value in entry.items() if key != "hash"}
-        digest = hashlib.sha256(dumps(body)).hexdigest()
+        digest = hashlib.sha256(rfc8785.dumps(body)).hexdigest()
         assert entry["hash"] == digest, f"audit entry {expected_seq}: hash does not match"
         head = digest
     meta = store.main().meta
     assert meta.get("audit_head", "") == head, "meta audit_head is not the last entry's hash"
     assert meta.get("audit_seq", 0) == len(entries), "meta audit_seq is not the entry count"
+    report = verify(store)
+    assert report.ok, [p.message.en for p in report.problems]
     return entries
 
 
 def leftovers(layout: Layout) -> list[Path]:
     """Temp files and a journal an interrupted commit left behind."""
     found = [p for p in layout.main.parent.glob("*.tmp-*")]
-    for folder in (layout.records_dir, layout.audit_dir):
+    for folder in (layout.records_dir, layout.audit_dir, layout.snapshots_dir):
         if folder.is_dir():
             found.extend(folder.glob("*.tmp-*"))
     if layout.journal.exists():
@@ -92,7 +97,10 @@ def leftovers(layout: Layout) -> list[Path]:
 
 
 def store_files(store: Store) -> dict[Path, bytes]:
-    """The bytes of every file of the store: the main file and its folder, temp files excepted."""
+    """The bytes of every file of the store: the main file and its folder, temp files excepted.
+
+    Backups sit beside the folder, so they are not among these.
+    """
     files = {store.path: store.path.read_bytes()}
     for path in store.layout.folder.rglob("*"):
         if path.is_file() and ".tmp-" not in path.name:
@@ -213,6 +221,7 @@ def _announce_commit_steps() -> None:
 
     for name in ("write_temp", "atomic_write", "replace"):
         _wrap_journal_step(name, announced(name))
+    store_audit.append = announced("append")(store_audit.append)
 
 
 def _writer(path: Path, run: int) -> None:
@@ -229,6 +238,56 @@ def _writer(path: Path, run: int) -> None:
         with store.transaction(f"writer{run}") as tx:
             ids = tx.add_records(batch)
         print("ack", *ids, flush=True)
+
+
+MIXED_OPS = ("add", "import", "update", "decide", "snapshot")
+SNAPSHOT_QUARTER = Quarter(2021, 4)
+
+
+def _mixer(path: Path, run: int, counter_id: int) -> None:
+    """Write forever a stream of record saves, imports, updates, decisions and snapshots,
+    printing "ack KIND ..." once each is committed; step numbers grow across runs."""
+    _announce_commit_steps()
+    store = Store(path).open()
+    for index in itertools.count():
+        step = run * 10_000 + index
+        kind = MIXED_OPS[(run + index) % len(MIXED_OPS)]
+        with store.transaction(f"mixer{run}") as tx:
+            if kind == "add":
+                ids = tx.add_records([note("V001", DAYS[index % len(DAYS)], step=step)])
+                acked = " ".join(map(str, ids))
+            elif kind == "import":
+                batch = [
+                    note(("V001", "V002")[n % 2], DAYS[(index + n) % len(DAYS)], step=step, n=n)
+                    for n in range(3 + index % 5)
+                ]
+                ids = tx.add_records(batch, note=f"import {step}")
+                acked = " ".join(map(str, ids))
+                kind = "add"
+            elif kind == "update":
+                current = tx_record(store, counter_id)
+                tx.update_record(
+                    counter_id,
+                    NewRecord(current.type, current.village, current.date, {"counter": step}, "t"),
+                    expected_rev=current.rev,
+                )
+                acked = str(step)
+            elif kind == "decide":
+                tx.decide(Decision(DECIDED, "V002", "G1", step % 2 == 0, str(step), "主任", ""))
+                acked = str(step)
+            else:
+                tx.save_snapshot(SNAPSHOT_QUARTER, {"step": step}, locked=False)
+                acked = str(step)
+        print("ack", kind, acked, flush=True)
+
+
+DECIDED = Quarter(2022, 3)
+
+
+def tx_record(store: Store, record_id: int) -> Record:
+    found = store.record(record_id)
+    assert found is not None
+    return found
 
 
 def _racer(path: Path, worker: int, count: int) -> None:
@@ -356,6 +415,8 @@ def main(argv: list[str]) -> None:
         _hold_lock(store_path)
     elif command == "add-village":
         _add_village(store_path, rest[0])
+    elif command == "mixer":
+        _mixer(store_path, int(rest[0]), int(rest[1]))
     elif command == "crash":
         _crash(store_path, rest[0])
     else:

@@ -11,6 +11,7 @@ from typing import Any
 
 import orjson
 import pytest
+import rfc8785
 from tinydb import TinyDB
 
 from store import (
@@ -273,9 +274,9 @@ def test_snapshots_and_audit_days_live_in_their_own_files(town: Store) -> None:
     snapshot = town.snapshot(Q3)
     assert snapshot is not None and snapshot["grid"] == {"compliant": 7}
     assert town.layout.snapshot(Q3).exists() and town.snapshot(Q4) is None
-    assert "snapshot" not in town.layout.main.read_text(encoding="utf-8")
-    audit_files = [p.name for p in town.layout.audit_dir.glob("*.json")]
-    assert audit_files == [f"{date.today():%Y-%m-%d}.json"]
+    assert '"grid"' not in town.layout.main.read_text(encoding="utf-8")
+    audit_files = [p.name for p in town.layout.audit_dir.iterdir()]
+    assert audit_files == [f"{date.today():%Y-%m}.jsonl"]
 
 
 def test_a_transaction_that_raises_writes_nothing(town: Store) -> None:
@@ -363,15 +364,17 @@ def test_audit_entries_are_chained_by_hash(town: Store) -> None:
         "record.delete",
     ]
     assert entries[-1]["actor"] == "另一位"
-    assert entries[3]["after"] == {"count": 3, "note": "导入"}
+    assert entries[3]["after"] == {"count": 3, "note": "导入", "villages": ["V001"]}
 
 
 def test_the_chain_check_catches_an_edited_entry(town: Store) -> None:
     """The verifier above is only worth something if a changed entry breaks it."""
-    [path] = town.layout.audit_dir.glob("*.json")
-    data = orjson.loads(path.read_bytes())
-    data["audit"]["2"]["actor"] = "冒名者"
-    path.write_bytes(dumps(data))
+    [path] = town.layout.audit_logs()
+    lines = path.read_bytes().splitlines(keepends=True)
+    entry = orjson.loads(lines[1])
+    entry["actor"] = "冒名者"
+    lines[1] = rfc8785.dumps(entry) + b"\n"
+    path.write_bytes(b"".join(lines))
     with pytest.raises(AssertionError, match="entry 2: hash"):
         verify_audit_chain(town)
 

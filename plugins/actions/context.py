@@ -92,7 +92,5 @@ def writing() -> Iterator[None]:
                 "Close and reopen it.",
             )
         ) from None
-    except NotFound as exc:
-        raise Refusal(Text(f"未保存：找不到（{exc}）", f"not saved: {exc}")) from None
-    except Refused as exc:
-        raise Refusal(Text(f"未保存：{exc}", f"not saved: {exc}")) from None
+    except (NotFound, Refused) as exc:
+        raise Refusal(Text(f"未保存：{exc.message.zh}", f"not saved: {exc.message.en}")) from None

@@ -13,7 +13,7 @@ def create_store(store: Store, town: str, actor: Actor | None = None) -> Store:
     town = town.strip()
     if not town:
         raise Refusal(Text("镇名不能为空", "the town name must not be empty"), field="town")
-    if store.exists():
+    if store.path.exists():
         raise Refusal(
             Text(
                 f"{store.path}：这里已有数据库，未做任何改动；要另建请用 --db 指定新文件",

@@ -69,7 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         for line in exc.render(session.lang):
             print(line, file=session.err)
         return 1
-    except (CliError, StoreError) as exc:
+    except StoreError as exc:
+        print(exc.message.get(session.lang), file=session.err)
+        return 1
+    except CliError as exc:
         print(str(exc), file=session.err)
         return 1
     except KeyboardInterrupt:

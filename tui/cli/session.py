@@ -103,7 +103,7 @@ class Session:
             if warn_failures:
                 for info in self._host.failed():
                     self.warn(
-                        f"警告：插件 {info.name} 未能加载（{info.reason}）",
+                        f"警告：插件 {info.name} 未能加载（{info.reason_zh or info.reason}）",
                         f"warning: plugin {info.name} did not load ({info.reason})",
                     )
         return self._host

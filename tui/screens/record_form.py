@@ -32,7 +32,6 @@ from tui.widgets.village_picker import VillagePicker
 
 DATE_LENGTH = len("2022-01-01")
 NO_VILLAGE_CHOSEN = Text("请从列表中选择一个村", "choose a village from the list")
-NOT_SAVED = Text("未保存：{reason}", "Not saved: {reason}")
 FIX_ERRORS = Text("有 {count} 处需要更正，未保存", "{count} field(s) to correct; nothing saved")
 NEW = Text("新建：{type}", "New: {type}")
 EDIT = Text("修改：{type}", "Edit: {type}")
@@ -347,7 +346,7 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
                 self.SaveFailed(Text(*(" ".join(exc.render(lang)) for lang in LANGS)))
             )
         except StoreError as exc:
-            self.post_message(self.SaveFailed(NOT_SAVED.format(reason=str(exc))))
+            self.post_message(self.SaveFailed(not_saved(exc)))
         else:
             self.post_message(self.Saved(saved.record.id, saved.quarters))
 
@@ -363,6 +362,11 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
         self.query_one("#save", Button).disabled = False
         self._show_form_error(message.reason)
         self.notify(tr(message.reason, self.lang), severity="error")
+
+
+def not_saved(error: StoreError) -> Text:
+    """Why the store did not save, in both languages."""
+    return Text(f"未保存：{error.message.zh}", f"Not saved: {error.message.en}")
 
 
 def _choice_options(f: Field, lang: str) -> list[tuple[str, str]]:

@@ -285,7 +285,9 @@ class RecordsScreen(PinganAccess, Screen[None]):
         except Refusal as exc:
             self.post_message(self.Deleted(record, " ".join(exc.render(lang))))
         except StoreError as exc:
-            self.post_message(self.Deleted(record, tr(NOT_DELETED, lang, reason=exc)))
+            self.post_message(
+                self.Deleted(record, tr(NOT_DELETED, lang, reason=exc.message.get(lang)))
+            )
         else:
             self.post_message(self.Deleted(record))
 
