@@ -7,16 +7,18 @@ import html
 import importlib
 import pkgutil
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from rich.cells import cell_len
 from textual.dom import DOMNode
+from textual.message import Message
+from textual.notifications import Notify
 from textual.pilot import Pilot
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 from textual.worker import WorkerCancelled, WorkerState
 
 from plugins.i18n import Text
@@ -132,15 +134,78 @@ def svg_text(svg: str) -> str:
     return html.unescape("".join(parts)).replace("\xa0", " ")
 
 
+SVG_TEXT = re.compile(
+    r'<text [^>]*?x="(?P<x>[\d.]+)"[^>]*?textLength="(?P<width>[\d.]+)"'
+    r'[^>]*?clip-path="url\(#[^)]*-line-(?P<line>\d+)\)"[^>]*>(?P<text>.*?)</text>',
+    flags=re.S,
+)
+"""One run of text in Rich's SVG export: its x, its width in pixels, its line, its content."""
+
+
+def screen_lines(app: PinganApp) -> list[str]:
+    """What the terminal shows right now, one string per line, spaces kept.
+
+    Rebuilt from the public `App.export_screenshot()`: Rich's SVG places each run of text
+    at x = column × cell width and leaves blank runs out, so columns give the spaces back.
+    """
+    cells: dict[int, list[tuple[int, str]]] = {}
+    for match in SVG_TEXT.finditer(app.export_screenshot()):
+        text = html.unescape(match["text"]).replace("\xa0", " ")
+        cell_width = float(match["width"]) / len(text)
+        column = round(float(match["x"]) / cell_width)
+        cells.setdefault(int(match["line"]), []).append((column, text))
+    lines: list[str] = []
+    for row in range(app.size.height):
+        line, at = "", 0
+        for column, text in sorted(cells.get(row, [])):
+            line += " " * max(0, column - at) + text
+            at = max(at, column) + cell_len(text)
+        lines.append(line.rstrip())
+    return lines
+
+
 def screen_text(app: PinganApp) -> str:
     """What the screen on top shows right now, line by line, spaces kept (dialogs: the dialog)."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    return "\n".join(screen_lines(app))
 
 
 def footer_text(app: PinganApp) -> str:
     """The keys and descriptions the footer of the screen on top shows."""
-    footer = app.screen.query_one(Footer)
-    return "  ".join(f"{key.key_display} {key.description}" for key in footer.query(FooterKey))
+    region = app.screen.query_one(Footer).region
+    return "  ".join(screen_lines(app)[region.y : region.bottom])
+
+
+class Notifications:
+    """The messages of every notification the app showed, collected by run_test's message_hook.
+
+    Use as `app.run_test(message_hook=notes.hook)`: Textual posts a public `Notify` message
+    for each `notify` call, so the test needs none of the app's private toast state.
+    """
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def hook(self, message: Message) -> None:
+        if isinstance(message, Notify):
+            self.messages.append(message.notification.message)
+
+
+WAIT_ROUNDS = 20
+"""How many settle rounds wait_until tries before it gives up."""
+
+
+async def wait_until(pilot: Pilot[Any], predicate: Callable[[], bool], what: str) -> None:
+    """Settle until predicate holds; fail naming what was awaited once settling changes nothing.
+
+    Bounded by rounds of work (workers finished, queues drained), never by a clock, so a
+    loaded machine makes it slower, not flaky.
+    """
+    for _ in range(WAIT_ROUNDS):
+        if predicate():
+            return
+        await settle(pilot)
+    if not predicate():
+        raise AssertionError(f"still waiting for {what} after {WAIT_ROUNDS} settled rounds")
 
 
 def tui_modules(*packages: str) -> Iterator[ModuleType]:
