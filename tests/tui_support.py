@@ -106,9 +106,20 @@ def build_town(path: Path, host: PluginHost) -> Store:
     return store
 
 
+THEME = "textual-dark"
+"""The theme every TUI test runs in, so screenshots do not follow the app's default."""
+
+
 def make_app(store: Store, host: PluginHost, **options: Any) -> PinganApp:
-    """The app on the store, with the fixed theme the snapshots expect."""
-    return PinganApp(store, host, **options)
+    """The app on the store, with a fixed theme and no animations.
+
+    The app's own animation_level, because Textual reads TEXTUAL_ANIMATIONS once at import,
+    before any fixture could set it.
+    """
+    app = PinganApp(store, host, **options)
+    app.theme = THEME
+    app.animation_level = "none"
+    return app
 
 
 async def settle(pilot: Pilot[Any]) -> None:
@@ -126,12 +137,6 @@ async def settle(pilot: Pilot[Any]) -> None:
         if not busy:
             return
     raise AssertionError(f"workers still busy: {busy}")
-
-
-def svg_text(svg: str) -> str:
-    """The visible text of a Rich SVG export: its <text> contents, unescaped, joined."""
-    parts = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
-    return html.unescape("".join(parts)).replace("\xa0", " ")
 
 
 SVG_TEXT = re.compile(
