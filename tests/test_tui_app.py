@@ -251,7 +251,7 @@ async def test_palette_offers_area_verb_commands_only_where_they_apply(
         assert all(": " in title for title in titles)
         await pilot.press("ctrl+p")
         await pilot.press(*"quarter: next")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         assert app.quarter == Quarter(2022, 4)
@@ -268,7 +268,7 @@ async def test_palette_jump_command_opens_the_jump_dialog(town: Store, host: Plu
         await settle(pilot)
         jump = next(c for c in palette_commands(app, app.screen) if c.title == "网格：跳转到村")
         jump.run()
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, JumpScreen)
 
 

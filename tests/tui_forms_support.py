@@ -94,9 +94,9 @@ async def retype(pilot: Pilot[Any], form: RecordFormScreen, name: str, text: str
     field = form.query_one(f"#{field_id(name)}", Input)
     field.focus()
     field.clear()
-    await pilot.pause()
+    await settle(pilot)
     await pilot.press(*text)
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def choose(pilot: Pilot[Any], form: RecordFormScreen, name: str, value: str) -> None:
@@ -113,4 +113,4 @@ async def choose(pilot: Pilot[Any], form: RecordFormScreen, name: str, value: st
     select.focus()
     await pilot.press("enter")
     await pilot.press(*(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")
-    await pilot.pause()
+    await settle(pilot)
