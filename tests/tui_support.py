@@ -14,6 +14,7 @@ from types import ModuleType
 from typing import Any
 
 from rich.cells import cell_len
+from textual.app import App
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.notifications import Notify
@@ -123,20 +124,43 @@ def make_app(store: Store, host: PluginHost, **options: Any) -> PinganApp:
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Wait until no worker is pending or running and every message queue has drained.
+    """Wait until no worker is pending or running, every message queue has drained and the
+    footer shows the keys of the screen on top.
 
     A worker replaced by a newer one (an exclusive group) ends cancelled, which is no error.
+    Textual redraws the footer only after the next refresh once bindings change, which a
+    single pause can miss on a loaded machine.
     """
-    for _ in range(20):
+    for _ in range(SETTLE_ROUNDS):
         with contextlib.suppress(WorkerCancelled):
             await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         busy = [
             w for w in pilot.app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)
         ]
-        if not busy:
+        if not busy and footer_caught_up(pilot.app):
             return
-    raise AssertionError(f"workers still busy: {busy}")
+    raise AssertionError(
+        f"workers still busy: {busy}, footer caught up: {footer_caught_up(pilot.app)}"
+    )
+
+
+SETTLE_ROUNDS = 20
+"""How many rounds of waiting settle tries before it gives up."""
+
+
+def footer_caught_up(app: App[Any]) -> bool:
+    """Whether the footer of the screen on top, if it has one, shows every key its bindings show."""
+    footers = app.screen.query(Footer)
+    if not footers:
+        return True
+    shown = {getattr(key, "description", None) for key in footers.first().query("FooterKey")}
+    wanted = {
+        binding.description
+        for _node, binding, _enabled, _tooltip in app.screen.active_bindings.values()
+        if binding.show
+    }
+    return wanted <= shown
 
 
 SVG_TEXT = re.compile(
