@@ -8,8 +8,8 @@ the SVGs' diff before committing:
     .venv/bin/pytest tests/test_tui_snapshot.py -n 0 --snapshot-update    (or: make snapshots)
 
 The screens are made deterministic: the seeded demo town, every time the store stamps
-(returns filed, the store's creation) fixed, the header's "today" fixed, the test theme
-and no animations (tests.tui_support.make_app).
+(returns filed, the store's creation) fixed, the header's "today" fixed, the chart's tick
+labels drawn in order, the test theme and no animations (tests.tui_support.make_app).
 """
 
 from __future__ import annotations
