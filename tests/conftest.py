@@ -17,6 +17,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[No
     """Keep every test away from the user's real data folder and settings."""
     monkeypatch.setenv("PINGAN_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("PINGAN_USER", "tester")
+    # For child processes only: Textual read it at import; make_app sets the app's own level.
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
     for var in ("PINGAN_DB", "PINGAN_DISABLE_PLUGINS", "PINGAN_LOAD_PLUGINS"):
         monkeypatch.delenv(var, raising=False)

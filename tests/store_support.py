@@ -31,7 +31,11 @@ from store.verify import verify
 SCRIPT = Path(__file__).resolve()
 NOTE = "test.note"
 CRASH_EXIT = 70
-READ_TIMEOUT = 60.0
+READ_TIMEOUT = 120.0
+"""How long a test waits for a child's next line; only a hung child should ever reach it."""
+CHILD_LOCK_TIMEOUT = 120.0
+"""The lock timeout of children that race for the lock: a loaded machine must slow them, not
+make them give up (the store's own 15 s default is tested with a lock held on purpose)."""
 
 # Days in four quarters: a writer cycles through them so commits touch several partitions.
 DAYS = (date(2022, 8, 1), date(2022, 11, 15), date(2023, 2, 28), date(2023, 5, 31))
@@ -227,7 +231,7 @@ def _announce_commit_steps() -> None:
 def _writer(path: Path, run: int) -> None:
     """Write forever, one transaction after another, printing each acknowledged id."""
     _announce_commit_steps()
-    store = Store(path).open()
+    store = Store(path, lock_timeout=CHILD_LOCK_TIMEOUT).open()
     step = 0
     while True:
         step += 1
@@ -292,7 +296,7 @@ def tx_record(store: Store, record_id: int) -> Record:
 
 def _racer(path: Path, worker: int, count: int) -> None:
     """Wait for "go", then insert count records one transaction each."""
-    store = Store(path).open()
+    store = Store(path, lock_timeout=CHILD_LOCK_TIMEOUT).open()
     print("ready", flush=True)
     sys.stdin.readline()
     for step in range(count):
@@ -309,7 +313,7 @@ def _incremented(current: Record) -> NewRecord:
 
 def _incrementer(path: Path, record_id: int, count: int) -> None:
     """Wait for "go", then add 1 to a record's counter count times, retrying on Conflict."""
-    store = Store(path).open()
+    store = Store(path, lock_timeout=CHILD_LOCK_TIMEOUT).open()
     print("ready", flush=True)
     sys.stdin.readline()
     conflicts = 0
@@ -329,7 +333,7 @@ def _incrementer(path: Path, record_id: int, count: int) -> None:
 
 def _lockstep_incrementer(path: Path, record_id: int, count: int) -> None:
     """Like the incrementer, but read, print "read REV", and write only when told "go"."""
-    store = Store(path).open()
+    store = Store(path, lock_timeout=CHILD_LOCK_TIMEOUT).open()
     done = 0
     while done < count:
         current = store.record(record_id)
@@ -357,7 +361,7 @@ def _hold_lock(path: Path) -> None:
 
 
 def _add_village(path: Path, code: str) -> None:
-    store = Store(path).open()
+    store = Store(path, lock_timeout=CHILD_LOCK_TIMEOUT).open()
     with store.transaction("child") as tx:
         tx.add_village(village(code))
     print("ack", code, flush=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -73,12 +72,11 @@ def _content(store: Store) -> dict[str, Any]:
     }
 
 
-def test_demo_builds_fast_and_every_stored_record_validates(
+def test_every_record_the_demo_stores_validates(
     store: Store, host: PluginHost, town: DemoTown
 ) -> None:
-    started = time.perf_counter()
+    """The demo stores exactly its planned records, each valid; bench/demo_bench.py times it."""
     build_demo(store, host)
-    assert time.perf_counter() - started < 5.0
     records = _all_records(store)
     assert len(records) == len(town.raw_records)
     known = {v.code for v in store.villages()}

@@ -472,7 +472,7 @@ def test_loading_plugins_never_imports_textual() -> None:
         "PluginHost.load(); import sys; assert 'textual' not in sys.modules"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT
     )
     assert done.returncode == 0, done.stderr
 

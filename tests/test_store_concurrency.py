@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
@@ -112,10 +111,8 @@ def test_a_held_lock_makes_a_writer_busy_with_a_clear_message(store: Store) -> N
     holder = Child("hold-lock", store.path)
     holder.expect("locked")
     waiting = Store(store.path, lock_timeout=0.2)
-    started = time.monotonic()
     with pytest.raises(StoreBusy) as caught, waiting.transaction() as tx:
         tx.add_village(village("V001"))
-    assert time.monotonic() - started >= 0.2
     message = str(caught.value)
     assert str(store.path) in message
     assert "another pingan process" in message

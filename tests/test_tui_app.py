@@ -21,6 +21,7 @@ from tests.tui_support import (
     CJK,
     Q2,
     Q3,
+    Notifications,
     binding_owners,
     build_town,
     make_app,
@@ -207,7 +208,8 @@ async def test_a_keymap_in_the_settings_rebinds_keys(town: Store, host: PluginHo
     with town.transaction("tester") as tx:
         tx.update_settings(keymap={"quarter.next": "ctrl+n", "no.such.binding": "x"})
     app = make_app(town, host)
-    async with app.run_test(size=(120, 40)) as pilot:
+    notes = Notifications()
+    async with app.run_test(size=(120, 40), message_hook=notes.hook) as pilot:
         await settle(pilot)
         await pilot.press("right_square_bracket")
         await settle(pilot)
@@ -216,7 +218,7 @@ async def test_a_keymap_in_the_settings_rebinds_keys(town: Store, host: PluginHo
         await settle(pilot)
         assert app.quarter == Quarter(2022, 4)
         assert app.grid is not None and app.grid.quarter == Quarter(2022, 4)
-        assert any("no.such.binding" in n.message for n in app._notifications)
+        assert any("no.such.binding" in message for message in notes.messages)
 
 
 async def test_tab_keys_switch_between_dashboard_and_grid(town: Store, host: PluginHost) -> None:
@@ -251,7 +253,7 @@ async def test_palette_offers_area_verb_commands_only_where_they_apply(
         assert all(": " in title for title in titles)
         await pilot.press("ctrl+p")
         await pilot.press(*"quarter: next")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         assert app.quarter == Quarter(2022, 4)
@@ -268,7 +270,7 @@ async def test_palette_jump_command_opens_the_jump_dialog(town: Store, host: Plu
         await settle(pilot)
         jump = next(c for c in palette_commands(app, app.screen) if c.title == "网格：跳转到村")
         jump.run()
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, JumpScreen)
 
 
@@ -330,9 +332,10 @@ async def test_a_keymap_entry_moves_one_screens_key_and_no_other(
     with town.transaction("tester") as tx:
         tx.update_settings(keymap={"records.new": "a", "record_form.save": "ctrl+w"})
     app = make_app(town, host)
-    async with app.run_test(size=(120, 40)) as pilot:
+    notes = Notifications()
+    async with app.run_test(size=(120, 40), message_hook=notes.hook) as pilot:
         await settle(pilot)
-        assert not app._notifications
+        assert notes.messages == []
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, RecordTypePicker)

@@ -149,7 +149,7 @@ async def test_the_record_form_switches_in_place_keeping_what_was_typed(
         form.query_one(f"#{field_id('kind')}", Select).value = "criminal"
         form.query_one(f"#{field_id('tags')}", SelectionList).select("gang")
         await retype(pilot, form, "date", "2022-02-30")
-        await pilot.pause()
+        await settle(pilot)
         typed = form.raw_values()
         zh = ("新建：案件", "案件编号", "刑事", "涉黑恶", "保存 (ctrl+s)")
         en = ("New: Case", "Case number", "Criminal", "Gang or evil forces", "Save (ctrl+s)")

@@ -65,9 +65,9 @@ async def pick_village(pilot: Pilot[Any], picker: VillagePicker, query: str) -> 
     box = picker.query_one("#village-query")
     box.focus()
     picker.choose(None)
-    await pilot.pause()
+    await settle(pilot)
     await pilot.press(*query, "enter")
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def tick(pilot: Pilot[Any], form: RecordFormScreen, name: str, value: str) -> None:
@@ -78,7 +78,7 @@ async def tick(pilot: Pilot[Any], form: RecordFormScreen, name: str, value: str)
     options.focus()
     options.highlighted = 0
     await pilot.press(*["down"] * field.choice_values().index(value), "space")
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def test_a_case_added_through_its_form_turns_its_cells_fail(
@@ -315,7 +315,7 @@ async def test_records_filter_by_village_and_type(town: Store, host: PluginHost)
 
         await pilot.press("slash")
         await pilot.press("x", "h", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert records.selected_filters() == ("V002", None)
         assert [r.id for r in records.shown] == [r.id for r in everything if r.village == "V002"]
 
@@ -324,7 +324,7 @@ async def test_records_filter_by_village_and_type(town: Store, host: PluginHost)
         await pilot.press("enter")
         options = [name for name in host.registry.record_types]
         await pilot.press(*["down"] * (options.index("judicial.lawsuit") + 1), "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert [r.type for r in records.shown] == ["judicial.lawsuit"]
         table = records.query_one("#records-table", DataTable)
         assert table.row_count == 1
@@ -399,5 +399,5 @@ async def test_help_lists_the_keys_of_the_records_form_and_dialogs(
         assert not records_ids & help_ids(app)
         assert "记录表单" in str(app.screen.query_one("#help-title", Static).render())
         await pilot.press("escape", *"v00", "down", "down", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert picker.value == "V002"

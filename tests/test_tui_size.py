@@ -65,7 +65,7 @@ async def test_the_evidence_scrolls_to_its_last_line(town: Store, host: PluginHo
         assert isinstance(app.screen, EvidenceScreen)
         assert_shows(app, "东庄 2022Q3 N8", "Result:", "Findings", "Records behind it (1)")
         await pilot.press("end")
-        await pilot.pause()
+        await settle(pilot)
         assert_shows(app, "打架斗殴", "Esc closes")
 
 
@@ -83,13 +83,13 @@ async def test_the_help_list_scrolls_and_shows_each_whole_tooltip(
         assert table.max_scroll_y > 0
         assert_shows(app, "按键（主屏幕）", "Esc 关闭")
         await pilot.press("ctrl+end")
-        await pilot.pause()
+        await settle(pilot)
         assert table.cursor_row == table.row_count - 1
         assert table.scroll_y == table.max_scroll_y
         last_key, _id, last_description, _tooltip = table.get_row_at(table.cursor_row)
         assert f"{last_key}  {last_description}" in screen_text(app)
         await pilot.press("ctrl+home", "down")
-        await pilot.pause()
+        await settle(pilot)
         help_anywhere = SPECS["app.help_anywhere"].tooltip.zh
         assert str(table.get_row_at(1)[1]) == "app.help_anywhere"
         assert help_anywhere in screen_text(app)

@@ -9,7 +9,7 @@ from plugins import hookimpl
 from plugins.api import State
 from plugins.manager import PluginHost
 from store import Quarter, Store
-from tests.tui_support import build_town, make_app, new_record, settle
+from tests.tui_support import Notifications, build_town, make_app, new_record, settle
 
 Q3 = Quarter(2022, 3)
 
@@ -53,8 +53,8 @@ async def test_plugins_that_failed_to_load_are_reported_on_start(
     town = build_town(tmp_path / "town.json", host)
     broken = PluginHost.load(entry_points=False, extra=[("brokenunit", BrokenAtRegistration())])
     app = make_app(town, broken, quarter=Q3)
-    async with app.run_test(size=(120, 40)) as pilot:
+    notes = Notifications()
+    async with app.run_test(size=(120, 40), message_hook=notes.hook) as pilot:
         await settle(pilot)
-        messages = [n.message for n in app._notifications]
-        assert any("brokenunit" in m and "单位声明出错" in m for m in messages)
+        assert any("brokenunit" in m and "单位声明出错" in m for m in notes.messages)
         assert app.grid is not None and app.grid.cell("SC001", "N8").state is State.FAIL

@@ -223,15 +223,15 @@ async def test_a_built_in_case_log_opens_from_the_menu_and_filters(
         assert table.row_count == 3
 
         log.query_one("#filter-kind", Select).value = "criminal"
-        await pilot.pause()
+        await settle(pilot)
         assert sorted(r.village for r in log.shown) == ["V002", "V003"]
         log.query_one("#filter-tag", Select).value = "gang"
-        await pilot.pause()
+        await settle(pilot)
         assert [r.village for r in log.shown] == ["V002"]
         assert "涉黑恶" in table.get_row_at(0)[4]
         log.query_one("#filter-tag", Select).clear()
         log.query_one("#filter-village", Select).value = "V003"
-        await pilot.pause()
+        await settle(pilot)
         assert [r.village for r in log.shown] == ["V003"]
         assert table.row_count == 1
 

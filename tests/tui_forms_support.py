@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, Select
 from plugins.manager import PluginHost
 from store import Decision, Quarter, Record, Store, Village
 from tests.tui_support import CJK, new_record, settle
+from tests.tui_support import make_app as make_any_app
 from tui.app import PinganApp
 from tui.screens.record_form import RecordFormScreen, error_id, field_id
 
@@ -72,8 +73,8 @@ def add(store: Store, host: PluginHost, type_name: str, village: str, **fields: 
 
 
 def make_app(store: Store, host: PluginHost, *, lang: str = "zh") -> PinganApp:
-    """The real app on QUARTER, working as `tester`."""
-    return PinganApp(store, host, lang=lang, actor="tester", quarter=QUARTER)
+    """The real app on QUARTER, working as `tester`, with the fixed theme and no animations."""
+    return make_any_app(store, host, lang=lang, actor="tester", quarter=QUARTER)
 
 
 def form_of(app: PinganApp) -> RecordFormScreen:
@@ -93,9 +94,9 @@ async def retype(pilot: Pilot[Any], form: RecordFormScreen, name: str, text: str
     field = form.query_one(f"#{field_id(name)}", Input)
     field.focus()
     field.clear()
-    await pilot.pause()
+    await settle(pilot)
     await pilot.press(*text)
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def choose(pilot: Pilot[Any], form: RecordFormScreen, name: str, value: str) -> None:
@@ -112,4 +113,4 @@ async def choose(pilot: Pilot[Any], form: RecordFormScreen, name: str, value: st
     select.focus()
     await pilot.press("enter")
     await pilot.press(*(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")
-    await pilot.pause()
+    await settle(pilot)

@@ -7,16 +7,19 @@ import html
 import importlib
 import pkgutil
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from rich.cells import cell_len
+from textual.app import App
 from textual.dom import DOMNode
+from textual.message import Message
+from textual.notifications import Notify
 from textual.pilot import Pilot
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 from textual.worker import WorkerCancelled, WorkerState
 
 from plugins.i18n import Text
@@ -104,43 +107,134 @@ def build_town(path: Path, host: PluginHost) -> Store:
     return store
 
 
+THEME = "textual-dark"
+"""The theme every TUI test runs in, so screenshots do not follow the app's default."""
+
+
 def make_app(store: Store, host: PluginHost, **options: Any) -> PinganApp:
-    """The app on the store, with the fixed theme the snapshots expect."""
-    return PinganApp(store, host, **options)
+    """The app on the store, with a fixed theme and no animations.
+
+    The app's own animation_level, because Textual reads TEXTUAL_ANIMATIONS once at import,
+    before any fixture could set it.
+    """
+    app = PinganApp(store, host, **options)
+    app.theme = THEME
+    app.animation_level = "none"
+    return app
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Wait until no worker is pending or running and every message queue has drained.
+    """Wait until no worker is pending or running, every message queue has drained and the
+    footer shows the keys of the screen on top.
 
     A worker replaced by a newer one (an exclusive group) ends cancelled, which is no error.
+    Textual redraws the footer only after the next refresh once bindings change, which a
+    single pause can miss on a loaded machine.
     """
-    for _ in range(20):
+    for _ in range(SETTLE_ROUNDS):
         with contextlib.suppress(WorkerCancelled):
             await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         busy = [
             w for w in pilot.app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)
         ]
-        if not busy:
+        if not busy and footer_caught_up(pilot.app):
             return
-    raise AssertionError(f"workers still busy: {busy}")
+    raise AssertionError(
+        f"workers still busy: {busy}, footer caught up: {footer_caught_up(pilot.app)}"
+    )
 
 
-def svg_text(svg: str) -> str:
-    """The visible text of a Rich SVG export: its <text> contents, unescaped, joined."""
-    parts = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
-    return html.unescape("".join(parts)).replace("\xa0", " ")
+SETTLE_ROUNDS = 20
+"""How many rounds of waiting settle tries before it gives up."""
+
+
+def footer_caught_up(app: App[Any]) -> bool:
+    """Whether the footer of the screen on top, if it has one, shows every key its bindings show."""
+    footers = app.screen.query(Footer)
+    if not footers:
+        return True
+    shown = {getattr(key, "description", None) for key in footers.first().query("FooterKey")}
+    wanted = {
+        binding.description
+        for _node, binding, _enabled, _tooltip in app.screen.active_bindings.values()
+        if binding.show
+    }
+    return wanted <= shown
+
+
+SVG_TEXT = re.compile(
+    r'<text [^>]*?x="(?P<x>[\d.]+)"[^>]*?textLength="(?P<width>[\d.]+)"'
+    r'[^>]*?clip-path="url\(#[^)]*-line-(?P<line>\d+)\)"[^>]*>(?P<text>.*?)</text>',
+    flags=re.S,
+)
+"""One run of text in Rich's SVG export: its x, its width in pixels, its line, its content."""
+
+
+def screen_lines(app: PinganApp) -> list[str]:
+    """What the terminal shows right now, one string per line, spaces kept.
+
+    Rebuilt from the public `App.export_screenshot()`: Rich's SVG places each run of text
+    at x = column × cell width and leaves blank runs out, so columns give the spaces back.
+    """
+    cells: dict[int, list[tuple[int, str]]] = {}
+    for match in SVG_TEXT.finditer(app.export_screenshot()):
+        text = html.unescape(match["text"]).replace("\xa0", " ")
+        cell_width = float(match["width"]) / len(text)
+        column = round(float(match["x"]) / cell_width)
+        cells.setdefault(int(match["line"]), []).append((column, text))
+    lines: list[str] = []
+    for row in range(app.size.height):
+        line, at = "", 0
+        for column, text in sorted(cells.get(row, [])):
+            line += " " * max(0, column - at) + text
+            at = max(at, column) + cell_len(text)
+        lines.append(line.rstrip())
+    return lines
 
 
 def screen_text(app: PinganApp) -> str:
     """What the screen on top shows right now, line by line, spaces kept (dialogs: the dialog)."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    return "\n".join(screen_lines(app))
 
 
 def footer_text(app: PinganApp) -> str:
     """The keys and descriptions the footer of the screen on top shows."""
-    footer = app.screen.query_one(Footer)
-    return "  ".join(f"{key.key_display} {key.description}" for key in footer.query(FooterKey))
+    region = app.screen.query_one(Footer).region
+    return "  ".join(screen_lines(app)[region.y : region.bottom])
+
+
+class Notifications:
+    """The messages of every notification the app showed, collected by run_test's message_hook.
+
+    Use as `app.run_test(message_hook=notes.hook)`: Textual posts a public `Notify` message
+    for each `notify` call, so the test needs none of the app's private toast state.
+    """
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def hook(self, message: Message) -> None:
+        if isinstance(message, Notify):
+            self.messages.append(message.notification.message)
+
+
+WAIT_ROUNDS = 20
+"""How many settle rounds wait_until tries before it gives up."""
+
+
+async def wait_until(pilot: Pilot[Any], predicate: Callable[[], bool], what: str) -> None:
+    """Settle until predicate holds; fail naming what was awaited once settling changes nothing.
+
+    Bounded by rounds of work (workers finished, queues drained), never by a clock, so a
+    loaded machine makes it slower, not flaky.
+    """
+    for _ in range(WAIT_ROUNDS):
+        if predicate():
+            return
+        await settle(pilot)
+    if not predicate():
+        raise AssertionError(f"still waiting for {what} after {WAIT_ROUNDS} settled rounds")
 
 
 def tui_modules(*packages: str) -> Iterator[ModuleType]:
