@@ -351,13 +351,77 @@ class Transaction:
     def _snapshot_table(self, quarter: Quarter) -> Table:
         return self.db(self.layout.snapshot(quarter)).table("snapshot")
 
-    def save_snapshot(self, quarter: Quarter, grid: dict[str, Any], *, locked: bool) -> None:
-        """Store the quarter's frozen grid in its own file; locked refuses changes to its data."""
-        doc = {"quarter": str(quarter), "locked": locked, "at": now_text(), "grid": grid}
+    def save_snapshot(
+        self, quarter: Quarter, grid: dict[str, Any], *, locked: bool, **extra: Any
+    ) -> None:
+        """Store the quarter's frozen grid in its own file; locked refuses changes to its data.
+
+        extra keeps what the finalize knew beside the grid (who, why, evidence).
+        """
+        doc = {"quarter": str(quarter), "locked": locked, "at": now_text(), "grid": grid, **extra}
         table = self._snapshot_table(quarter)
         table.truncate()
         table.insert(Document(doc, doc_id=1))
         self.audit("snapshot.save", str(quarter), None, {"locked": locked})
+
+    def snapshot(self, quarter: Quarter) -> dict[str, Any] | None:
+        """The quarter's saved snapshot as stored now, inside the lock."""
+        doc = self._snapshot_table(quarter).get(doc_id=1)
+        return dict(doc) if isinstance(doc, dict) else None
+
+    def unlock_snapshot(self, quarter: Quarter, reason: str) -> bool:
+        """Reopen a finalized quarter, keeping its snapshot for comparison; False if not locked."""
+        table = self._snapshot_table(quarter)
+        doc = table.get(doc_id=1)
+        if not isinstance(doc, dict) or not doc.get("locked"):
+            return False
+        table.update(
+            {"locked": False, "reopened": {"at": now_text(), "reason": reason}}, doc_ids=[1]
+        )
+        self.audit("quarter.reopen", str(quarter), {"locked": True}, {"reason": reason})
+        return True
+
+    def set_reported(self, quarter: Quarter, on: date) -> dict[str, Any] | None:
+        """Record the day the quarter was reported to the district; returns the earlier entry."""
+        table = self.table("reported")
+        q = Query()
+        before = table.get(q.quarter == str(quarter))
+        table.remove(q.quarter == str(quarter))
+        doc = {"quarter": str(quarter), "on": on.isoformat(), "actor": self.actor, "at": now_text()}
+        table.insert(doc)
+        earlier = dict(before) if isinstance(before, dict) else None
+        self.audit("quarter.reported", str(quarter), earlier, doc)
+        return earlier
+
+    # rectification items
+
+    def rectification_items(self) -> dict[int, dict[str, Any]]:
+        """Every rectification item by id, as stored now."""
+        return {doc.doc_id: dict(doc) for doc in self.table("rectification").all()}
+
+    def open_rectification(self, item: dict[str, Any]) -> int:
+        """Store a new rectification item; returns its id."""
+        item_id = int(self.table("rectification").insert(item))
+        self.audit("rectification.open", f"rectification:{item_id}", None, item)
+        return item_id
+
+    def update_rectification(self, item_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        """Change fields of a rectification item; NotFound if there is none; returns the old one."""
+        table = self.table("rectification")
+        before = table.get(doc_id=item_id)
+        if not isinstance(before, dict):
+            raise NotFound(f"no rectification item {item_id}")
+        table.update(changes, doc_ids=[item_id])
+        self.audit("rectification.update", f"rectification:{item_id}", dict(before), changes)
+        return dict(before)
+
+    def remove_rectification(self, item_id: int) -> None:
+        """Drop a rectification item that its quarter no longer fails (after a reopen)."""
+        table = self.table("rectification")
+        before = table.get(doc_id=item_id)
+        if isinstance(before, dict):
+            table.remove(doc_ids=[item_id])
+            self.audit("rectification.remove", f"rectification:{item_id}", dict(before), None)
 
     # audit
 
