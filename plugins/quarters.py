@@ -201,10 +201,20 @@ class FinalizePreview:
     errors: int = 0
 
 
-def preview(store: Store, host: PluginHost, quarter: Quarter) -> FinalizePreview:
-    """The grid of quarter against the previous one, and the cells still PENDING with whom."""
-    grid = Engine(store, host).grid(quarter)
-    previous = quarter_grid(store, host, quarter.previous())
+def preview(
+    store: Store,
+    host: PluginHost,
+    quarter: Quarter,
+    *,
+    grid: Grid | None = None,
+    previous: QuarterGrid | None = None,
+) -> FinalizePreview:
+    """The grid of quarter against the previous one, and the cells still PENDING with whom.
+
+    grid and previous, when given, spare computing them again (the demo finalizes in a row).
+    """
+    grid = grid or Engine(store, host).grid(quarter)
+    previous = previous or quarter_grid(store, host, quarter.previous())
     before = {row.code: row.complies for row in previous.rows}
     now = {row.code: row.complies for row in rows_of(grid)}
     newly_compliant = [c for c, ok in now.items() if ok and not before.get(c, False)]

@@ -180,8 +180,10 @@ class Transaction:
         if not self.table("villages").contains(Query().code == code):
             raise Refused(f"unknown village code {code}")
 
-    def add_records(self, records: Iterable[NewRecord], *, note: str = "") -> list[int]:
-        """Store new records; returns their ids. One audit entry covers the batch."""
+    def add_records(
+        self, records: Iterable[NewRecord], *, note: str = "", at: str | None = None
+    ) -> list[int]:
+        """Store new records, stamped at (default now); returns their ids. One audit entry."""
         batch = list(records)
         if not batch:
             return []
@@ -190,7 +192,7 @@ class Transaction:
             if new.village not in known:
                 raise Refused(f"unknown village code {new.village}")
         ids = self._next_record_ids(len(batch))
-        stamp = now_text()
+        stamp = at or now_text()
         by_quarter: dict[Quarter, list[Document]] = {}
         for record_id, new in zip(ids, batch, strict=True):
             record = Record(
@@ -267,14 +269,19 @@ class Transaction:
 
     # returns, decisions, snapshots
 
-    def file_return(self, unit: str, quarter: Quarter) -> bool:
-        """Record that unit filed its return for quarter; False if it already had."""
+    def file_return(self, unit: str, quarter: Quarter, *, at: str | None = None) -> bool:
+        """Record that unit filed its return for quarter at (default now); False if it had."""
         self._ensure_open(quarter)
         table = self.table("returns")
         q = Query()
         if table.contains((q.unit == unit) & (q.quarter == str(quarter))):
             return False
-        doc = {"unit": unit, "quarter": str(quarter), "filed_at": now_text(), "actor": self.actor}
+        doc = {
+            "unit": unit,
+            "quarter": str(quarter),
+            "filed_at": at or now_text(),
+            "actor": self.actor,
+        }
         table.insert(doc)
         self.audit("return.file", f"{unit}:{quarter}", None, doc)
         return True
@@ -381,13 +388,20 @@ class Transaction:
         self.audit("quarter.reopen", str(quarter), {"locked": True}, {"reason": reason})
         return True
 
-    def set_reported(self, quarter: Quarter, on: date) -> dict[str, Any] | None:
+    def set_reported(
+        self, quarter: Quarter, on: date, *, at: str | None = None
+    ) -> dict[str, Any] | None:
         """Record the day the quarter was reported to the district; returns the earlier entry."""
         table = self.table("reported")
         q = Query()
         before = table.get(q.quarter == str(quarter))
         table.remove(q.quarter == str(quarter))
-        doc = {"quarter": str(quarter), "on": on.isoformat(), "actor": self.actor, "at": now_text()}
+        doc = {
+            "quarter": str(quarter),
+            "on": on.isoformat(),
+            "actor": self.actor,
+            "at": at or now_text(),
+        }
         table.insert(doc)
         earlier = dict(before) if isinstance(before, dict) else None
         self.audit("quarter.reported", str(quarter), earlier, doc)

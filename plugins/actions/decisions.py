@@ -11,7 +11,7 @@ from plugins.criteria import CRITERION_CODES
 from plugins.engine import Engine, verdict_state
 from plugins.i18n import Text
 from plugins.refusal import Refusal
-from store import Decision, Quarter, Transaction, Village, now_text
+from store import Decision, Quarter, Transaction, Village
 
 DECIDE = Text("登记会议决定", "record meeting decisions")
 
@@ -75,7 +75,7 @@ def _prepared(
             ),
             field="reason",
         )
-    decision = Decision(quarter, village.code, code, passed, reason, ctx.actor.name, now_text())
+    decision = Decision(quarter, village.code, code, passed, reason, ctx.actor.name, ctx.now())
     return decision, cell.data_state
 
 

@@ -13,9 +13,10 @@ from typing import Any
 from plugins.actions.context import ActionContext, writing
 from plugins.api import State
 from plugins.i18n import Text
+from plugins.manager import PluginHost
 from plugins.quarters import FinalizePreview, preview, responsible_units, snapshot_doc
 from plugins.refusal import Refusal
-from store import Quarter, Transaction, now_text
+from store import Quarter, Store, Transaction
 
 FINALIZE = Text("定稿季度", "finalize a quarter")
 REOPEN = Text("重新打开已定稿的季度", "reopen a finalized quarter")
@@ -106,25 +107,42 @@ def finalize(
             ),
             field="reason",
         )
-    grid_doc, evidence = snapshot_doc(pv.grid, ctx.store)
     with writing(), ctx.store.transaction(ctx.actor.name) as tx:
-        if tx.snapshot(quarter) is not None and (tx.snapshot(quarter) or {}).get("locked"):
+        if (tx.snapshot(quarter) or {}).get("locked"):
             raise Refusal(Text(f"{quarter} 已经定稿", f"{quarter} is already finalized"))
-        tx.save_snapshot(
-            quarter,
-            grid_doc,
-            locked=True,
-            actor=ctx.actor.name,
-            pending_reason=reason if pv.pending else "",
-            evidence=evidence,
-        )
-        opened, closed = _rectify(ctx, tx, pv)
-    return Finalized(pv, opened, closed, reason if pv.pending else "")
+        return freeze(tx, ctx.store, ctx.host, pv, at=ctx.now(), reason=reason)
 
 
-def _rectify(
-    ctx: ActionContext, tx: Transaction, pv: FinalizePreview
-) -> tuple[list[int], list[int]]:
+def freeze(
+    tx: Transaction,
+    store: Store,
+    host: PluginHost,
+    pv: FinalizePreview,
+    *,
+    at: str,
+    reason: str = "",
+) -> Finalized:
+    """Inside tx: save the locked snapshot of pv's grid and open and close rectification items.
+
+    The rules are finalize's; only the demo, which builds its history in one go, calls this
+    directly.
+    """
+    reason = reason if pv.pending else ""
+    grid_doc, evidence = snapshot_doc(pv.grid, store)
+    tx.save_snapshot(
+        pv.quarter,
+        grid_doc,
+        locked=True,
+        at=at,
+        actor=tx.actor,
+        pending_reason=reason,
+        evidence=evidence,
+    )
+    opened, closed = _rectify(host, tx, pv)
+    return Finalized(pv, opened, closed, reason)
+
+
+def _rectify(host: PluginHost, tx: Transaction, pv: FinalizePreview) -> tuple[list[int], list[int]]:
     """Open one item per FAIL cell and close earlier items the village now passes."""
     quarter, grid = pv.quarter, pv.grid
     label = str(quarter)
@@ -154,7 +172,7 @@ def _rectify(
         if cell.state is not State.FAIL or (village, criterion) in existing:
             continue
         failing_units = sorted({f.unit for f in cell.findings if f.state is State.FAIL})
-        owners = responsible_units(ctx.host, criterion)
+        owners = responsible_units(host, criterion)
         unit = failing_units[0] if failing_units else (owners[0] if owners else "")
         item = {
             "village": village,
@@ -209,7 +227,7 @@ def mark_reported(ctx: ActionContext, quarter: Quarter, on: date | None = None) 
             field="on",
         )
     with writing(), ctx.store.transaction(ctx.actor.name) as tx:
-        earlier = tx.set_reported(quarter, day)
+        earlier = tx.set_reported(quarter, day, at=ctx.now())
     was = date.fromisoformat(earlier["on"]) if earlier else None
     return Reported(quarter, day, was)
 
@@ -240,6 +258,6 @@ def add_rectification_note(ctx: ActionContext, item_id: int, note: str) -> Recti
         raise Refusal(Text("备注不能为空", "the note is empty"), field="note")
     with writing(), ctx.store.transaction(ctx.actor.name) as tx:
         item = _item(ctx, tx, item_id)
-        notes = [*item.get("notes", []), {"at": now_text(), "actor": ctx.actor.name, "text": note}]
+        notes = [*item.get("notes", []), {"at": ctx.now(), "actor": ctx.actor.name, "text": note}]
         tx.update_rectification(item_id, {"notes": notes})
     return RectificationChanged(item_id, {**item, "notes": notes})
