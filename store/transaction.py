@@ -324,6 +324,41 @@ class Transaction:
             doc,
         )
 
+    def add_decisions(self, decisions: Iterable[Decision], *, note: str = "") -> int:
+        """Store many decisions on cells without one yet, with one audit entry; returns how many.
+
+        Refused if any cell already has a decision or any village is unknown; for a batch
+        typed up at once (a new store's history), where deciding one by one would be slow.
+        """
+        batch = list(decisions)
+        table = self.table("decisions")
+        taken = {(d["quarter"], d["village"], d["criterion"]) for d in table.all()}
+        known = {doc["code"] for doc in self.table("villages").all()}
+        docs = []
+        for decision in batch:
+            key = (str(decision.quarter), decision.village, decision.criterion)
+            if key in taken:
+                raise Refused(f"{' '.join(key)} already has a decision")
+            if decision.village not in known:
+                raise Refused(f"unknown village code {decision.village}")
+            self._ensure_open(decision.quarter)
+            taken.add(key)
+            docs.append(
+                {
+                    "quarter": key[0],
+                    "village": decision.village,
+                    "criterion": decision.criterion,
+                    "passed": decision.passed,
+                    "reason": decision.reason,
+                    "actor": decision.actor,
+                    "at": decision.at,
+                }
+            )
+        table.insert_multiple(docs)
+        if docs:
+            self.audit("decisions.add", "decisions", None, {"count": len(docs), "note": note})
+        return len(docs)
+
     def decision(self, quarter: Quarter, village: str, criterion: str) -> Decision | None:
         """The meeting's decision on a cell as stored now, inside the lock."""
         q = Query()

@@ -17,7 +17,7 @@ from plugins.manager import PluginHost
 from plugins.quarters import QuarterState, quarter_status
 from plugins.rectification import items
 from plugins.warnings import warnings
-from store import Decision, NewRecord, Quarter, Store, Village, quarter_range
+from store import Decision, NewRecord, Quarter, Refused, Store, Village, quarter_range
 
 TODAY = date(2030, 1, 1)
 YEAR = quarter_range(Quarter(2022, 1), Quarter(2022, 4))
@@ -423,3 +423,17 @@ def test_a_warning_rule_of_an_unknown_unit_fails_its_plugin() -> None:
     host = PluginHost.load(builtins=False, entry_points=False, extra=[("stray", Stray())])
     [info] = host.failed()
     assert "unknown unit 'nobody'" in info.reason
+
+
+def test_add_decisions_stores_a_batch_and_refuses_a_decided_cell(
+    tmp_path: Path, bare_host: PluginHost
+) -> None:
+    ctx = new_ctx(tmp_path, bare_host, ("V01",))
+    q = YEAR[0]
+    batch = [Decision(q, "V01", c, True, "", "t", "x") for c in ("G1", "G2")]
+    with ctx.store.transaction() as tx:
+        assert tx.add_decisions(batch) == 2
+    assert {d.criterion for d in ctx.store.decisions(q)} == {"G1", "G2"}
+    with pytest.raises(Refused, match="already has a decision"), ctx.store.transaction() as tx:
+        tx.add_decisions([Decision(q, "V01", "G3", True, "", "t", "x"), batch[0]])
+    assert len(ctx.store.decisions(q)) == 2

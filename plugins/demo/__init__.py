@@ -177,8 +177,7 @@ def build_demo(store: Store, host: PluginHost, seed: int = DEMO_SEED) -> None:
             for unit in RETURN_UNITS:
                 if not (quarter == LAST_QUARTER and unit == PENDING_UNIT):
                     tx.file_return(unit, quarter, at=_filed_time(quarter))
-        for decision in town.decisions:
-            tx.decide(decision)
+        tx.add_decisions(town.decisions, note="demo meetings")
     _finalize(store, host)
 
 
