@@ -251,6 +251,11 @@ class Store:
         docs = _docs(self.main().data, "reported")
         return next((dict(d) for d in docs if d.get("quarter") == str(quarter)), None)
 
+    def meetings(self, quarter: Quarter) -> list[dict[str, Any]]:
+        """The quarter's recorded meetings (held_on, attendees, minutes, actor, at)."""
+        docs = _docs(self.main().data, "meetings")
+        return [dict(d) for d in docs if d.get("quarter") == str(quarter)]
+
     def rectification_items(self) -> dict[int, dict[str, Any]]:
         """Every rectification item by id, oldest first."""
         table = _table(self.main().data, "rectification")

@@ -442,6 +442,12 @@ class Transaction:
         self.audit("quarter.reported", str(quarter), earlier, doc)
         return earlier
 
+    def record_meeting(self, meeting: dict[str, Any]) -> int:
+        """Store a quarterly meeting (quarter, day, attendees, minutes); returns its id."""
+        meeting_id = int(self.table("meetings").insert(meeting))
+        self.audit("meeting.record", f"meeting:{meeting_id}", None, meeting)
+        return meeting_id
+
     # rectification items
 
     def rectification_items(self) -> dict[int, dict[str, Any]]:

@@ -164,3 +164,15 @@ def test_warnings_json_is_the_contract(db: Path, capsys: Run) -> None:
         "message": "dispute open for 88 days (registered 2023-01-02)",
         "records": [1],
     }
+
+
+def test_minutes_are_recorded_from_the_command_line_and_shown_again(db: Path, capsys: Run) -> None:
+    code, out, _ = call_pingan(["minutes", "--quarter", "2023Q1"], capsys)
+    assert code == 1 and "--attendee" in out
+    ok(["decide", "--quarter", "2023Q1", "--village", "V01", "--criterion", "G1", "--fail",
+        "--reason", "履职不到位"], capsys)  # fmt: skip
+    written = ok(["--lang", "en", "minutes", "--quarter", "2023Q1", "--attendee", "王建国",
+                  "--attendee", "李强", "--on", "2023-04-03"], capsys)  # fmt: skip
+    assert "- Date: 2023-04-03" in written and "- Present: 王建国, 李强" in written
+    assert "| fail | 履职不到位 | tester |" in written
+    assert ok(["--lang", "en", "minutes", "--quarter", "2023Q1"], capsys) == written

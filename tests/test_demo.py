@@ -13,6 +13,7 @@ import pytest
 
 from plugins.api import State
 from plugins.demo import (
+    ATTENDEES,
     FINALIZED,
     LAST_QUARTER,
     LATE_QUARTER,
@@ -252,6 +253,7 @@ def test_every_timestamp_lies_in_the_demo_timeline(demo: Store) -> None:
     stamps += [r.created for r in _all_records(demo)]
     stamps += [(demo.snapshot(q) or {})["at"] for q in FINALIZED]
     stamps += [(demo.reported(q) or {})["at"] for q in FINALIZED]
+    stamps += [m["at"] for q in FINALIZED for m in demo.meetings(q)]
     stamps += [n["at"] for item in demo.rectification_items().values() for n in item["notes"]]
     days = {date.fromisoformat(stamp[:10]) for stamp in stamps}
     assert min(days) > QUARTERS[0].start
@@ -272,3 +274,15 @@ def test_rectification_supervision_notice_and_commendation_appear(
     assert lists(demo, host, FINALIZED[-1])["commendation"] == []
     pending = lists(demo, host, LAST_QUARTER)
     assert pending["finalized"] is False and pending["positive"] == []
+
+
+def test_every_finalized_quarter_has_its_meeting_and_minutes(demo: Store, town: DemoTown) -> None:
+    for quarter in FINALIZED:
+        [meeting] = demo.meetings(quarter)
+        assert meeting["attendees"] == list(ATTENDEES)
+        assert meeting["held_on"] == (demo.snapshot(quarter) or {})["at"][:10]
+        assert f"- 时间：{meeting['held_on']}" in meeting["minutes"]
+    assert demo.meetings(LAST_QUARTER) == []
+    override = town.plan.overrides[0]
+    [meeting] = demo.meetings(override.quarter)
+    assert override.reason in meeting["minutes"]

@@ -437,3 +437,26 @@ def test_add_decisions_stores_a_batch_and_refuses_a_decided_cell(
     with pytest.raises(Refused, match="already has a decision"), ctx.store.transaction() as tx:
         tx.add_decisions([Decision(q, "V01", "G3", True, "", "t", "x"), batch[0]])
     assert len(ctx.store.decisions(q)) == 2
+
+
+# the meeting
+
+
+def test_a_meeting_records_attendees_and_minutes_with_every_decision(
+    tmp_path: Path, bare_host: PluginHost
+) -> None:
+    ctx = new_ctx(tmp_path, bare_host, ("V01",))
+    q = YEAR[0]
+    assert "attendee" in refused(lambda: actions.record_meeting(ctx, q, [" "])).field
+    actions.decide(ctx, q, "V01", "G1", False, "村支书履职不到位")
+    actions.decide(ctx, q, "V01", "G2", True)
+    done = actions.record_meeting(ctx, q, ["王建国", "李强", "王建国"], date(2022, 4, 3))
+    assert done.attendees == ("王建国", "李强")
+    text = done.minutes
+    assert text.startswith("# 桑村镇 2022Q1 平安村创建领导小组会议纪要")
+    assert "- 时间：2022-04-03" in text and "- 出席：王建国、李强" in text
+    assert "| V01 V01村 | G1 " in text and "| 不达标 | 村支书履职不到位 | tester |" in text
+    assert [m["attendees"] for m in ctx.store.meetings(q)] == [["王建国", "李强"]]
+    score(ctx, q, {})
+    actions.finalize(ctx, q)
+    assert "2022Q1" in refused(lambda: actions.record_meeting(ctx, q, ["王建国"])).message.en

@@ -15,6 +15,7 @@ from plugins.actions.decisions import (
     withdraw_decision,
 )
 from plugins.actions.imports import RecordImport, VillageImport, import_records, import_villages
+from plugins.actions.meeting import MeetingRecorded, record_meeting
 from plugins.actions.quarter import (
     Finalized,
     RectificationChanged,
@@ -51,6 +52,7 @@ __all__ = [
     "DecisionMade",
     "DecisionWithdrawn",
     "Finalized",
+    "MeetingRecorded",
     "RectificationChanged",
     "Reopened",
     "Reported",
@@ -77,6 +79,7 @@ __all__ = [
     "mark_reported",
     "import_records",
     "import_villages",
+    "record_meeting",
     "reopen",
     "set_rectification_deadline",
     "set_setting",

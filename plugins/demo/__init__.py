@@ -17,10 +17,12 @@ from plugins.demo.writer import RawRecord
 from plugins.engine import Engine
 from plugins.importing import new_record
 from plugins.manager import PluginHost
+from plugins.meeting import minutes
 from plugins.quarters import QuarterGrid, preview, rows_of
 from store import Decision, NewRecord, Quarter, Refused, Store, Village
 
 __all__ = [
+    "ATTENDEES",
     "DEMO_ACTOR",
     "DEMO_SEED",
     "LAST_QUARTER",
@@ -59,6 +61,15 @@ _MORALS_REASONS = (
 )
 
 
+ATTENDEES: tuple[str, ...] = (
+    "镇党委副书记 王建国",
+    "派出所所长 李强",
+    "司法所所长 赵敏",
+    "应急办主任 孙涛",
+    "民政办主任 周丽",
+    "综治办主任 吴刚",
+)
+"""Who sits in the demo's quarterly meetings of the leadership group."""
 FOLLOW_UP_NOTE = "办公室已约谈村两委，责任单位上门督导，制定整改方案"
 EXTENSION_NOTE = "整改涉及工程施工，经领导小组同意延期一个季度"
 
@@ -197,6 +208,17 @@ def _finalize(store: Store, host: PluginHost) -> None:
     with store.transaction(DEMO_ACTOR) as tx:
         for pv in previews:
             quarter = pv.quarter
+            held_on = quarter.end + timedelta(days=3)
+            tx.record_meeting(
+                {
+                    "quarter": str(quarter),
+                    "held_on": held_on.isoformat(),
+                    "attendees": list(ATTENDEES),
+                    "minutes": minutes(store, host, quarter, held_on, ATTENDEES, grid=pv.grid),
+                    "actor": DEMO_ACTOR,
+                    "at": _stamp(held_on, "11:00:00"),
+                }
+            )
             done = freeze(tx, store, host, pv, at=_finalized_time(quarter))
             visit = quarter.end + timedelta(days=13)
             note = {"at": _stamp(visit, "15:00:00"), "actor": DEMO_ACTOR, "text": FOLLOW_UP_NOTE}

@@ -701,3 +701,35 @@ def rectification_deadline(ctx: click.Context, item_id: int, day: date) -> Invoc
 def warnings(ctx: click.Context, quarter: Quarter | None, format_: str) -> Invocation:
     """`pingan warnings [--quarter Q] [--format FORMAT]`."""
     return invocation(ctx, commands_quarter.run_warnings, quarter=quarter, format=format_)
+
+
+@cli.command(
+    "minutes",
+    cls=PinganCommand,
+    text=Text(
+        "会议纪要：带 --attendee 时登记会议并写纪要，否则显示已有的纪要",
+        "meeting minutes: with --attendee record the meeting and write them, else show them",
+    ),
+)
+@option("--quarter", required=True, type=QuarterType(), metavar="Q", text=QUARTER_HELP)
+@option(
+    "--attendee",
+    "attendees",
+    multiple=True,
+    metavar="NAME",
+    text=Text("出席人员（可重复）", "who attended (repeatable)"),
+)
+@option(
+    "--on",
+    type=DateType(),
+    metavar="DATE",
+    text=Text("会议日期（默认今天）", "the meeting day (default: today)"),
+)
+@click.pass_context
+def minutes(
+    ctx: click.Context, quarter: Quarter, attendees: tuple[str, ...], on: date | None
+) -> Invocation:
+    """`pingan minutes --quarter Q [--attendee NAME ... [--on DATE]]`."""
+    return invocation(
+        ctx, commands_quarter.run_minutes, quarter=quarter, attendees=list(attendees), on=on
+    )

@@ -335,3 +335,23 @@ def run_warnings(session: Session, args: argparse.Namespace) -> int:
             file=session.out,
         )
     return 0
+
+
+def run_minutes(session: Session, args: argparse.Namespace) -> int:
+    """`pingan minutes --quarter Q [--attendee NAME ...]`: record a meeting, or show its minutes."""
+    quarter: Quarter = args.quarter
+    if args.attendees:
+        done = actions.record_meeting(
+            session.context(), quarter, args.attendees, args.on, session.lang
+        )
+        session.out.write(done.minutes)
+        return 0
+    meetings = session.store().meetings(quarter)
+    if not meetings:
+        session.say(
+            f"{quarter} 还没有会议纪要；用 --attendee 登记会议",
+            f"{quarter} has no minutes yet; record the meeting with --attendee",
+        )
+        return 1
+    session.out.write("\n".join(m["minutes"] for m in meetings))
+    return 0
