@@ -152,6 +152,35 @@ KEY_SPECS: tuple[KeySpec, ...] = (
         show=False,
     ),
     KeySpec(
+        "lists.open",
+        "b",
+        "lists",
+        Text("红黑榜", "Lists"),
+        Text(
+            "本季度的红黑榜、督导、通报、表彰和年度目标",
+            "The quarter's lists, supervision, public notice, honours and target",
+        ),
+        show=False,
+    ),
+    KeySpec(
+        "quarter.finalize",
+        "f",
+        "finalize",
+        Text("定稿", "Finalize"),
+        Text(
+            "预览与上季度的对比，确认后定稿本季度",
+            "Preview against the previous quarter, then finalize this one",
+        ),
+        show=False,
+    ),
+    KeySpec(
+        "lists.back",
+        "escape",
+        "back",
+        Text("返回", "Back"),
+        Text("回到主屏幕", "Back to the main screen"),
+    ),
+    KeySpec(
         "grid.evidence",
         "enter",
         "open_evidence",
@@ -327,6 +356,8 @@ KEY_OWNERS: dict[str, tuple[str, ...]] = {
         "grid.new_record",
         "records.list",
         "units.open",
+        "lists.open",
+        "quarter.finalize",
     ),
     "grid": ("grid.office", "grid.sort"),
     "grid_table": ("grid.evidence",),
@@ -339,6 +370,7 @@ KEY_OWNERS: dict[str, tuple[str, ...]] = {
     "jump": ("jump.cancel", "jump.down", "jump.up"),
     "confirm": ("confirm.yes", "confirm.no"),
     "units": ("units.back", "units.menu", "units.reload"),
+    "lists": ("lists.back",),
 }
 """The binding ids each screen or widget class declares, by owner name (`tui.keys.owned`)."""
 
@@ -348,7 +380,15 @@ SCREEN_OWNERS: dict[str, tuple[str, ...]] = {
     "record_form": ("record_form", "village_picker"),
     **{
         owner: (owner,)
-        for owner in ("record_type_picker", "evidence", "help", "jump", "confirm", "units")
+        for owner in (
+            "record_type_picker",
+            "evidence",
+            "help",
+            "jump",
+            "confirm",
+            "units",
+            "lists",
+        )
     },
 }
 """The owners whose bindings are active together on one screen, besides the app's own."""

@@ -1,0 +1,92 @@
+"""The quarter's work in the TUI through Pilot: the lists screen and finalize with its preview."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from plugins.manager import PluginHost
+from plugins.quarters import QuarterState, quarter_status
+from store import Store
+from tests.tui_support import Q2, Q3, build_town, make_app, settle
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.lists import ListsScreen
+
+
+@pytest.fixture
+def town(tmp_path: Path, host: PluginHost) -> Store:
+    return build_town(tmp_path / "town.json", host)
+
+
+async def test_b_opens_the_lists_of_the_quarter_in_view(town: Store, host: PluginHost) -> None:
+    app = make_app(town, host, quarter=Q3, lang="en")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ListsScreen)
+        title = str(screen.query_one("#lists-title", Static).content)
+        assert title == "2022Q3 lists (open)"
+        assert (
+            str(screen.query_one("#lists-positive", Static).content)
+            == "Positive list: 1 compliant\nSC005 大寨"
+        )
+        table = screen.query_one("#lists-negative", DataTable)
+        rows = {str(key.value): table.get_row(key) for key in table.rows}
+        assert set(rows) == {"SC001", "SC002", "SC003", "SC004"}
+        assert rows["SC002"][3:] == ["G1 N1 N9", "", "office police"]
+        target = str(screen.query_one("#lists-target", Static).content)
+        assert target.startswith("2022 target 70%: 1/5 comply, 3 more needed")
+        await pilot.press("l")
+        await settle(pilot)
+        assert str(screen.query_one("#lists-title", Static).content) == "2022Q3 红黑榜（未定稿）"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ListsScreen)
+
+
+async def test_f_previews_then_finalizes_and_the_header_follows(
+    town: Store, host: PluginHost
+) -> None:
+    app = make_app(town, host, quarter=Q3, lang="en")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmScreen)
+        question = dialog.question.en
+        assert question.startswith("Finalize 2022Q3? 1/5 villages comply (previous 0/5)")
+        assert "newly compliant: SC005" in question and "PENDING" not in question
+        await pilot.press("n")
+        await settle(pilot)
+        assert not town.is_locked(Q3)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert quarter_status(town, Q3).state is QuarterState.FINALIZED
+        state = app.screen.query_one("#header-state", Static)
+        assert str(state.content) == "finalized" and state.has_class("finalized")
+        await pilot.press("f")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+
+
+async def test_finalizing_a_quarter_with_pending_cells_is_refused_naming_who(
+    town: Store, host: PluginHost
+) -> None:
+    app = make_app(town, host, quarter=Q2, lang="en")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmScreen)
+        assert "10 cells PENDING, not filed: office" in dialog.question.en
+        await pilot.press("y")
+        await settle(pilot)
+        assert not town.is_locked(Q2)
