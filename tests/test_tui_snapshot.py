@@ -30,7 +30,16 @@ async def test_grid_snapshot_at_120_by_40(town: Store, host: PluginHost, tmp_pat
         assert village.name in text and village.code in text and village.office in text
     for code in CRITERION_CODES:
         assert code in text
-    for label in ("桑村镇", "2022Q3", "网格", "仪表盘", "达标", "✔", "✘", "上报截止 2022-10-06，已逾期"):
+    for label in (
+        "桑村镇",
+        "2022Q3",
+        "网格",
+        "仪表盘",
+        "达标",
+        "✔",
+        "✘",
+        "上报截止 2022-10-06，已逾期",
+    ):
         assert label in text
 
 
