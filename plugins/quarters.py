@@ -235,3 +235,34 @@ def preview(
         sorted(waiting),
         len(grid.errors),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Drift:
+    """A cell whose live state differs from what the quarter's snapshot froze."""
+
+    village: str
+    criterion: str
+    frozen: State
+    live: State
+
+
+def drift(store: Store, host: PluginHost, quarter: Quarter) -> list[Drift]:
+    """Where the live grid now differs from the finalized snapshot (settings, plugins, history).
+
+    Empty for a quarter without a snapshot; villages added or dropped since are not compared.
+    """
+    snap = store.snapshot(quarter)
+    if not snap or not isinstance(snap.get("grid"), dict):
+        return []
+    frozen = {row.code: row for row in rows_of_snapshot(snap["grid"])}
+    found: list[Drift] = []
+    for row in rows_of(Engine(store, host).grid(quarter)):
+        old = frozen.get(row.code)
+        if old is None:
+            continue
+        for criterion in CRITERION_CODES:
+            was, now = old.states.get(criterion), row.states.get(criterion)
+            if was is not None and now is not None and was is not now:
+                found.append(Drift(row.code, criterion, was, now))
+    return found

@@ -11,10 +11,11 @@ import pytest
 
 from plugins import EarlyWarning, Severity, Text, UnitSpec, WarningRule, actions, hookimpl
 from plugins.actions import ActionContext, Actor, Refusal
+from plugins.api import State
 from plugins.criteria import CRITERION_CODES
 from plugins.lists import commendation, lists, needed, streaks
 from plugins.manager import PluginHost
-from plugins.quarters import QuarterState, quarter_status
+from plugins.quarters import Drift, QuarterState, drift, quarter_status
 from plugins.rectification import items
 from plugins.warnings import warnings
 from store import Decision, NewRecord, Quarter, Refused, Store, Village, quarter_range
@@ -460,3 +461,18 @@ def test_a_meeting_records_attendees_and_minutes_with_every_decision(
     score(ctx, q, {})
     actions.finalize(ctx, q)
     assert "2022Q1" in refused(lambda: actions.record_meeting(ctx, q, ["王建国"])).message.en
+
+
+def test_drift_names_cells_where_live_data_left_the_snapshot(
+    tmp_path: Path, bare_host: PluginHost
+) -> None:
+    ctx = new_ctx(tmp_path, bare_host, ("V01",))
+    q = YEAR[0]
+    score(ctx, q, {})
+    actions.finalize(ctx, q)
+    assert drift(ctx.store, bare_host, q) == []
+    with ctx.store.transaction() as tx:
+        tx.unlock_snapshot(q, "test")
+        tx.decide(Decision(q, "V01", "N3", False, "复核", "t", "x"))
+        tx.save_snapshot(q, (ctx.store.snapshot(q) or {})["grid"], locked=True)
+    assert drift(ctx.store, bare_host, q) == [Drift("V01", "N3", State.PASS, State.FAIL)]

@@ -74,6 +74,19 @@ async def test_f_previews_then_finalizes_and_the_header_follows(
         await pilot.press("f")
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)
+        await pilot.press("b")
+        await settle(pilot)
+        notice = app.screen.query_one("#lists-drift", Static)
+        assert str(notice.content) == "The live data still matches the snapshot"
+        assert str(app.screen.query_one("#lists-title", Static).content).endswith("(finalized)")
+        await pilot.press("escape")
+        with town.transaction("tester") as tx:
+            tx.set_setting(("thresholds", "police.min_patrols"), 7)
+        await pilot.press("b")
+        await settle(pilot)
+        notice = app.screen.query_one("#lists-drift", Static)
+        assert str(notice.content).startswith("4 cells of the live data differ from the snapshot")
+        assert "SC001 G4 pass→fail" in str(notice.content) and notice.has_class("-drift")
 
 
 async def test_finalizing_a_quarter_with_pending_cells_is_refused_naming_who(

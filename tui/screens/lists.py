@@ -10,9 +10,10 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from plugins.api import STATE_NAMES
 from plugins.i18n import Text
 from plugins.lists import lists
-from plugins.quarters import STATE_WORDS, quarter_status
+from plugins.quarters import STATE_WORDS, drift, quarter_status
 from tui import keys
 from tui.app_access import PinganAccess
 from tui.text import tr
@@ -37,6 +38,14 @@ TARGET = Text(
 )
 
 
+SAME = Text("快照与现有数据一致", "The live data still matches the snapshot")
+DIFFERS = Text(
+    "现有数据与定稿快照有 {count} 格不同（以快照为准）：{cells}",
+    "{count} cells of the live data differ from the snapshot (the snapshot stands): {cells}",
+)
+DRIFT_SHOWN = 8
+
+
 def _codes(rows: list[dict[str, Any]], count: str = "") -> str:
     shown = [f"{r['code']}×{r[count]}" if count else r["code"] for r in rows]
     return ", ".join(shown) or "-"
@@ -50,6 +59,7 @@ class ListsScreen(PinganAccess, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="lists-title")
+        yield Static(id="lists-drift")
         with VerticalScroll(id="lists-body"):
             yield Static(id="lists-positive")
             yield Static(id="lists-negative-title")
@@ -73,6 +83,7 @@ class ListsScreen(PinganAccess, Screen[None]):
         self.query_one("#lists-title", Static).update(
             escape(tr(TITLE, lang, quarter=quarter, state=state))
         )
+        self._show_drift(lang)
         positive = ", ".join(f"{r['code']} {r['name']}" for r in doc["positive"]) or "-"
         self.query_one("#lists-positive", Static).update(
             escape(tr(POSITIVE, lang, n=len(doc["positive"])) + "\n" + positive)
@@ -117,6 +128,26 @@ class ListsScreen(PinganAccess, Screen[None]):
                 )
             )
         )
+
+    def _show_drift(self, lang: str) -> None:
+        """For a finalized quarter: whether the live data still says what the snapshot froze."""
+        app = self.pingan
+        notice = self.query_one("#lists-drift", Static)
+        notice.display = app.store.is_locked(app.quarter)
+        if not notice.display:
+            return
+        cells = drift(app.store, app.host, app.quarter)
+        notice.set_class(bool(cells), "-drift")
+        if not cells:
+            notice.update(escape(tr(SAME, lang)))
+            return
+        shown = "; ".join(
+            f"{d.village} {d.criterion} {tr(STATE_NAMES[d.frozen], lang)}→"
+            f"{tr(STATE_NAMES[d.live], lang)}"
+            for d in cells[:DRIFT_SHOWN]
+        )
+        more = "; ..." if len(cells) > DRIFT_SHOWN else ""
+        notice.update(escape(tr(DIFFERS, lang, count=len(cells), cells=shown + more)))
 
     def action_back(self) -> None:
         self.dismiss()
