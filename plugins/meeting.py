@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from plugins.api import STATE_NAMES
+from plugins.api import STATE_NAMES, State
 from plugins.criteria import BY_CODE
 from plugins.engine import Engine, Grid, verdict_state
 from plugins.i18n import Text
 from plugins.manager import PluginHost
-from store import Quarter, Store
+from store import Quarter, Store, Village
 
 
 def _cell(text: str) -> str:
@@ -79,3 +79,33 @@ def minutes(
         )
         lines.append("| " + " | ".join(_cell(p) for p in parts) + " |")
     return "\n".join(lines).rstrip() + "\n"
+
+
+MEETING_CRITERIA: tuple[str, ...] = ("G1", "G2")
+"""The criteria only the meeting decides."""
+
+
+def needs_discussion(grid: Grid, village: str) -> bool:
+    """Whether a village has FAIL or ERROR cells, or PENDING ones besides G1 and G2."""
+    for criterion in grid.criteria:
+        state = grid.cell(village, criterion).state
+        if state in (State.FAIL, State.ERROR):
+            return True
+        if state is State.PENDING and criterion not in MEETING_CRITERIA:
+            return True
+    return False
+
+
+def agenda(grid: Grid) -> list[Village]:
+    """The meeting's order: villages to discuss office by office, then the rest for G1 and G2."""
+    ordered = sorted(grid.villages, key=lambda v: (v.office, v.code))
+    first = [v for v in ordered if needs_discussion(grid, v.code)]
+    return first + [v for v in ordered if not needs_discussion(grid, v.code)]
+
+
+def settled(store: Store, quarter: Quarter) -> set[str]:
+    """The villages whose G1 and G2 the meeting has decided."""
+    decided: dict[str, set[str]] = {}
+    for d in store.decisions(quarter):
+        decided.setdefault(d.village, set()).add(d.criterion)
+    return {code for code, found in decided.items() if set(MEETING_CRITERIA) <= found}

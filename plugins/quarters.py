@@ -59,12 +59,6 @@ class QuarterStatus:
             return Text(f"上报截止 {when}，还有 {left} 天", f"due {when}, {left} days left")
         return Text(f"上报截止 {when}，已逾期 {-left} 天", f"due {when}, {-left} days overdue")
 
-    def describe(self, today: date) -> Text:
-        """The state and the deadline in one line, as the header shows them."""
-        words = STATE_WORDS[self.state]
-        deadline = self.deadline_text(today)
-        return Text(f"{words.zh} · {deadline.zh}", f"{words.en} · {deadline.en}")
-
 
 def quarter_status(store: Store, quarter: Quarter) -> QuarterStatus:
     """The quarter's state: reported once finalized and reported, else finalized if locked."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from plugins.manager import PluginHost
 from plugins.quarters import QuarterState, quarter_status
@@ -13,6 +13,8 @@ from store import Store
 from tests.tui_support import Q2, Q3, build_town, make_app, settle
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.lists import ListsScreen
+from tui.screens.meeting import MeetingScreen, minutes_path
+from tui.screens.reason import ReasonScreen
 
 
 @pytest.fixture
@@ -103,3 +105,60 @@ async def test_finalizing_a_quarter_with_pending_cells_is_refused_naming_who(
         await pilot.press("y")
         await settle(pilot)
         assert not town.is_locked(Q2)
+
+
+async def test_a_meeting_with_attendees_decisions_an_override_an_undo_and_minutes(
+    town: Store, host: PluginHost
+) -> None:
+    with town.transaction("tester") as tx:
+        for village in ("SC001", "SC003", "SC004", "SC005"):
+            for criterion in ("G1", "G2"):
+                tx.withdraw_decision(Q3, village, criterion)
+    app = make_app(town, host, quarter=Q3, lang="en")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen)
+        assert [v.code for v in screen.villages] == ["SC001", "SC003", "SC002", "SC004", "SC005"]
+        screen.query_one("#meeting-attendees", Input).value = "王建国、李强"
+        await pilot.press("enter")
+        await settle(pilot)
+        progress = screen.query_one("#meeting-progress", Static)
+        assert str(progress.content) == "decided 1/5 villages, #1: SC001 东庄 (东片办事处)"
+        await pilot.press("p")
+        await settle(pilot)
+        assert str(progress.content).startswith("decided 2/5 villages, #2: SC003")
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, ReasonScreen)
+        await pilot.press(*"班子不团结", "enter")
+        await settle(pilot)
+        fail = [d for d in town.decisions(Q3) if d.village == "SC003" and d.criterion == "G1"]
+        assert [(d.passed, d.reason) for d in fail] == [(False, "班子不团结")]
+        await pilot.press(*["right"] * 9, "o")
+        await settle(pilot)
+        await pilot.press(*"村里已停工整改", "enter")
+        await settle(pilot)
+        n4 = [d for d in town.decisions(Q3) if d.village == "SC003" and d.criterion == "N4"]
+        assert [(d.passed, d.reason) for d in n4] == [(True, "村里已停工整改")]
+        await pilot.press("u")
+        await settle(pilot)
+        assert not [d for d in town.decisions(Q3) if d.criterion == "N4"]
+        await pilot.press("A")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert str(progress.content).startswith("decided 5/5 villages")
+        g2 = {d.village: d.passed for d in town.decisions(Q3) if d.criterion == "G2"}
+        assert g2 == dict.fromkeys(("SC001", "SC002", "SC003", "SC004", "SC005"), True)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, MeetingScreen)
+    [meeting] = town.meetings(Q3)
+    assert meeting["attendees"] == ["王建国", "李强"]
+    written = minutes_path(town.layout.folder, Q3).read_text(encoding="utf-8")
+    assert written == meeting["minutes"]
+    assert "- Present: 王建国, 李强" in written and "| fail | 班子不团结 | tester |" in written

@@ -733,3 +733,18 @@ def minutes(
     return invocation(
         ctx, commands_quarter.run_minutes, quarter=quarter, attendees=list(attendees), on=on
     )
+
+
+@cli.command(
+    "meeting",
+    cls=PinganCommand,
+    text=Text(
+        "在界面里按议程开季度会议（登记出席、逐村决定、写纪要）",
+        "hold the quarterly meeting in the TUI (attendance, decisions village by village, minutes)",
+    ),
+)
+@option("--quarter", required=True, type=QuarterType(), metavar="Q", text=QUARTER_HELP)
+@click.pass_context
+def meeting(ctx: click.Context, quarter: Quarter) -> Invocation:
+    """`pingan meeting --quarter Q`."""
+    return invocation(ctx, commands_setup.run_meeting, quarter=quarter)

@@ -26,6 +26,8 @@ SCREEN_NAMES: dict[str, Text] = {
     "ConfirmScreen": Text("确认", "confirmation"),
     "UnitsScreen": Text("单位", "units"),
     "ListsScreen": Text("红黑榜", "lists"),
+    "MeetingScreen": Text("季度会议", "meeting"),
+    "ReasonScreen": Text("写理由", "reason"),
     "CommandPalette": Text("命令面板", "command palette"),
 }
 

@@ -131,6 +131,16 @@ class MainScreen(PinganAccess, Screen[None]):
 
         self.app.push_screen(ListsScreen())
 
+    def action_meeting(self) -> None:
+        """Hold the meeting of the quarter in view, unless it is finalized."""
+        from tui.screens.meeting import MeetingScreen
+
+        app = self.pingan
+        if app.store.is_locked(app.quarter):
+            app.notify(tr(ALREADY_FINAL, app.lang, quarter=app.quarter), severity="warning")
+            return
+        self.app.push_screen(MeetingScreen(app.quarter))
+
     def action_finalize(self) -> None:
         """Show the preview of finalizing the quarter in view and finalize it on a yes."""
         from plugins.quarters import preview
@@ -156,6 +166,7 @@ class MainScreen(PinganAccess, Screen[None]):
             app.notify(" ".join(exc.render(app.lang)), severity="error", timeout=10)
             return
         self.query_one(TownHeader).refresh_status()
+        app.notify_data_changed(app.quarter)
         app.notify(
             tr(FINALIZED, app.lang, quarter=app.quarter, opened=len(done.opened)),
             severity="information",
