@@ -276,6 +276,42 @@ KEY_SPECS: tuple[KeySpec, ...] = (
         Text("不写理由，不作决定", "Decide nothing"),
     ),
     KeySpec(
+        "rectification.open",
+        "z",
+        "rectification",
+        Text("整改", "Rectify"),
+        Text("整改事项：谁在何时前整改什么", "Rectification items: who rectifies what by when"),
+        show=False,
+    ),
+    KeySpec(
+        "rectification.note",
+        "a",
+        "note",
+        Text("备注", "Note"),
+        Text("给选中的整改事项加一条备注", "Add a note to the selected item"),
+    ),
+    KeySpec(
+        "rectification.deadline",
+        "e",
+        "deadline",
+        Text("改期限", "Deadline"),
+        Text("修改选中事项的整改期限", "Move the selected item's deadline"),
+    ),
+    KeySpec(
+        "rectification.closed",
+        "c",
+        "toggle_closed",
+        Text("含已销号", "Closed too"),
+        Text("显示或隐藏已销号的事项", "Show or hide closed items"),
+    ),
+    KeySpec(
+        "rectification.back",
+        "escape",
+        "back",
+        Text("返回", "Back"),
+        Text("回到主屏幕", "Back to the main screen"),
+    ),
+    KeySpec(
         "grid.evidence",
         "enter",
         "open_evidence",
@@ -454,6 +490,7 @@ KEY_OWNERS: dict[str, tuple[str, ...]] = {
         "lists.open",
         "quarter.finalize",
         "meeting.open",
+        "rectification.open",
     ),
     "grid": ("grid.office", "grid.sort"),
     "grid_table": ("grid.evidence",),
@@ -480,6 +517,12 @@ KEY_OWNERS: dict[str, tuple[str, ...]] = {
         "meeting.end",
     ),
     "reason": ("reason.cancel",),
+    "rectification": (
+        "rectification.note",
+        "rectification.deadline",
+        "rectification.closed",
+        "rectification.back",
+    ),
 }
 """The binding ids each screen or widget class declares, by owner name (`tui.keys.owned`)."""
 
@@ -499,6 +542,7 @@ SCREEN_OWNERS: dict[str, tuple[str, ...]] = {
             "lists",
             "meeting",
             "reason",
+            "rectification",
         )
     },
 }

@@ -7,14 +7,18 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, Static
 
+from plugins import actions
+from plugins.actions import ActionContext, Actor
 from plugins.manager import PluginHost
 from plugins.quarters import QuarterState, quarter_status
+from plugins.rectification import items
 from store import Store
 from tests.tui_support import Q2, Q3, build_town, make_app, settle
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.lists import ListsScreen
 from tui.screens.meeting import MeetingScreen, minutes_path
 from tui.screens.reason import ReasonScreen
+from tui.screens.rectification import RectificationScreen
 
 
 @pytest.fixture
@@ -162,3 +166,38 @@ async def test_a_meeting_with_attendees_decisions_an_override_an_undo_and_minute
     written = minutes_path(town.layout.folder, Q3).read_text(encoding="utf-8")
     assert written == meeting["minutes"]
     assert "- Present: 王建国, 李强" in written and "| fail | 班子不团结 | tester |" in written
+
+
+async def test_rectification_items_stand_out_when_overdue_and_take_notes_and_deadlines(
+    town: Store, host: PluginHost
+) -> None:
+    ctx = ActionContext(town, host, Actor("tester"))
+    actions.finalize(ctx, Q3)
+    app = make_app(town, host, quarter=Q3, lang="en")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("z")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RectificationScreen)
+        title = str(screen.query_one("#rectification-title", Static).content)
+        assert title == "Rectification: 6 open, 6 of them overdue (6 in all)"
+        table = screen.query_one("#rectification-items", DataTable)
+        first = table.get_row_at(0)
+        assert first[:6] == ["1", "SC001", "N8", "police", "2022Q3", "2022-12-31"]
+        assert "overdue" in first[6]
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"已约谈", "enter")
+        await settle(pilot)
+        assert table.get_row_at(0)[8] == "已约谈"
+        await pilot.press("e")
+        await settle(pilot)
+        field = app.screen.query_one("#reason-input", Input)
+        assert field.value == "2022-12-31"
+        field.value = "2099-12-31"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert table.get_row_at(0)[5] == "2099-12-31" and "open" in table.get_row_at(0)[6]
+    [item] = [i for i in items(town, Q3.end) if i.id == 1]
+    assert item.deadline.isoformat() == "2099-12-31" and item.notes[0]["text"] == "已约谈"

@@ -28,6 +28,7 @@ SCREEN_NAMES: dict[str, Text] = {
     "ListsScreen": Text("红黑榜", "lists"),
     "MeetingScreen": Text("季度会议", "meeting"),
     "ReasonScreen": Text("写理由", "reason"),
+    "RectificationScreen": Text("整改事项", "rectification"),
     "CommandPalette": Text("命令面板", "command palette"),
 }
 

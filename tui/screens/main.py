@@ -131,6 +131,11 @@ class MainScreen(PinganAccess, Screen[None]):
 
         self.app.push_screen(ListsScreen())
 
+    def action_rectification(self) -> None:
+        from tui.screens.rectification import RectificationScreen
+
+        self.app.push_screen(RectificationScreen())
+
     def action_meeting(self) -> None:
         """Hold the meeting of the quarter in view, unless it is finalized."""
         from tui.screens.meeting import MeetingScreen

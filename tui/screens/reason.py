@@ -1,4 +1,4 @@
-"""A one-line question for a reason (a decision against the data), answered with Enter."""
+"""A one-line question (a decision's reason, a note, a date), answered with Enter."""
 
 from __future__ import annotations
 
@@ -23,9 +23,12 @@ class ReasonScreen(ModalScreen[str | None]):
     CSS_PATH = "reason.tcss"
     BINDINGS = keys.owned("reason")
 
-    def __init__(self, question: Text) -> None:
+    def __init__(self, question: Text, *, placeholder: Text = PLACEHOLDER, value: str = "") -> None:
+        """Ask question; placeholder and value fill the input (for a note or a date, say)."""
         super().__init__()
         self.question = question
+        self.placeholder = placeholder
+        self.value = value
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -37,7 +40,8 @@ class ReasonScreen(ModalScreen[str | None]):
         lang = pingan_app(self).lang
         self.query_one("#reason-question", Label).update(escape(tr(self.question, lang)))
         field = self.query_one("#reason-input", Input)
-        field.placeholder = tr(PLACEHOLDER, lang)
+        field.placeholder = tr(self.placeholder, lang)
+        field.value = self.value
         field.focus()
 
     @on(Input.Submitted, "#reason-input")
