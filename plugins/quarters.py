@@ -183,7 +183,11 @@ def snapshot_doc(grid: Grid, store: Store) -> tuple[dict[str, Any], dict[str, An
 
 @dataclass(frozen=True, slots=True)
 class FinalizePreview:
-    """What finalizing would freeze, against the previous quarter, and what still waits."""
+    """What finalizing would freeze, against the previous quarter, and what still waits.
+
+    newly_failing are villages that complied before and now FAIL (or ERROR) somewhere; those
+    that only wait on PENDING cells are in pending.
+    """
 
     quarter: Quarter
     grid: Grid
@@ -210,9 +214,13 @@ def preview(
     grid = grid or Engine(store, host).grid(quarter)
     previous = previous or quarter_grid(store, host, quarter.previous())
     before = {row.code: row.complies for row in previous.rows}
-    now = {row.code: row.complies for row in rows_of(grid)}
-    newly_compliant = [c for c, ok in now.items() if ok and not before.get(c, False)]
-    newly_failing = [c for c, ok in now.items() if not ok and before.get(c, False)]
+    rows = rows_of(grid)
+    newly_compliant = [r.code for r in rows if r.complies and not before.get(r.code, False)]
+    newly_failing = [
+        r.code
+        for r in rows
+        if before.get(r.code, False) and (r.having(State.FAIL) or r.having(State.ERROR))
+    ]
     pending: dict[str, list[str]] = {}
     waiting: set[str] = set()
     for (village, criterion), cell in grid.cells.items():

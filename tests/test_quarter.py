@@ -15,7 +15,7 @@ from plugins.api import State
 from plugins.criteria import CRITERION_CODES
 from plugins.lists import commendation, lists, needed, streaks
 from plugins.manager import PluginHost
-from plugins.quarters import Drift, QuarterState, drift, quarter_status
+from plugins.quarters import Drift, QuarterState, drift, preview, quarter_status
 from plugins.rectification import items
 from plugins.warnings import warnings
 from store import Decision, NewRecord, Quarter, Refused, Store, Village, quarter_range
@@ -476,3 +476,19 @@ def test_drift_names_cells_where_live_data_left_the_snapshot(
         tx.decide(Decision(q, "V01", "N3", False, "复核", "t", "x"))
         tx.save_snapshot(q, (ctx.store.snapshot(q) or {})["grid"], locked=True)
     assert drift(ctx.store, bare_host, q) == [Drift("V01", "N3", State.PASS, State.FAIL)]
+
+
+def test_the_preview_compares_with_the_previous_quarter_and_keeps_pending_apart(
+    tmp_path: Path, bare_host: PluginHost
+) -> None:
+    ctx = new_ctx(tmp_path, bare_host, ("V01", "V02", "V03"))
+    q1, q2 = YEAR[:2]
+    score(ctx, q1, {"V01": {"N1"}})
+    actions.finalize(ctx, q1)
+    score(ctx, q2, {"V02": {"N2"}})
+    with ctx.store.transaction() as tx:
+        tx.withdraw_decision(q2, "V03", "G1")
+    pv = preview(ctx.store, bare_host, q2)
+    assert (pv.newly_compliant, pv.newly_failing) == (["V01"], ["V02"])
+    assert pv.pending == {"V03": ["G1"]} and pv.waiting_units == ["office"]
+    assert pv.previous.finalized and pv.previous.compliant == 2
