@@ -694,7 +694,7 @@ def rectification_deadline(ctx: click.Context, item_id: int, day: date) -> Invoc
     "--quarter",
     type=QuarterType(),
     metavar="Q",
-    text=Text("季度，如 2022Q3；默认本季度", "quarter such as 2022Q3; default: this quarter"),
+    text=Text("季度，如 2022Q3；默认最近有数据的季度", "quarter such as 2022Q3; default: latest"),
 )
 @format_option()
 @click.pass_context

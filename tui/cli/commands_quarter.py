@@ -290,7 +290,7 @@ def run_rectification_deadline(session: Session, args: argparse.Namespace) -> in
 def run_warnings(session: Session, args: argparse.Namespace) -> int:
     """`pingan warnings [--quarter Q] [--format F]`: early warnings of every unit."""
     store = session.store()
-    quarter = getattr(args, "quarter", None) or Quarter.of(date.today())
+    quarter = _quarter(session, args)
     report = warnings(store, session.host(), quarter, date.today())
     for error in report.errors:
         print(error.get(session.lang), file=session.err)
