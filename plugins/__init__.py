@@ -3,13 +3,17 @@
 from plugins.api import (
     Check,
     CheckContext,
+    EarlyWarning,
     Finding,
     Importer,
+    Severity,
     State,
     Threshold,
     ThresholdKind,
     UnitSpec,
     ViewSpec,
+    WarningContext,
+    WarningRule,
 )
 from plugins.hookspecs import hookimpl
 from plugins.i18n import Text
@@ -18,17 +22,21 @@ from plugins.schema import Choice, Field, Kind, RecordType
 __all__ = [
     "Check",
     "CheckContext",
+    "EarlyWarning",
     "Choice",
     "Field",
     "Finding",
     "Importer",
     "Kind",
     "RecordType",
+    "Severity",
     "State",
     "Text",
     "Threshold",
     "ThresholdKind",
     "UnitSpec",
     "ViewSpec",
+    "WarningContext",
+    "WarningRule",
     "hookimpl",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
@@ -174,6 +175,73 @@ class Importer:
     read_rows: RowReader
 
 
+class Severity(StrEnum):
+    """How urgent an early warning is."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+@dataclass(frozen=True, slots=True)
+class EarlyWarning:
+    """One early warning: a village at risk, how urgent, why, and the records behind it."""
+
+    village: str
+    severity: Severity
+    message: Text
+    records: tuple[int, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        village: str,
+        severity: Severity,
+        zh: str,
+        en: str,
+        records: Iterable[Record | int] = (),
+    ) -> EarlyWarning:
+        """A warning with its message in Chinese and English and the records as records or ids."""
+        return cls(village, severity, Text(zh, en), _ids(records))
+
+
+class WarningContext(Protocol):
+    """What a warning rule sees: the whole town's records of one quarter, as of a day."""
+
+    quarter: Quarter
+    as_of: date
+    """The day the warning is computed for: today, or the quarter's last day once it is over."""
+
+    def records(self, record_type: str) -> Sequence[Record]:
+        """Every village's records of the type dated within the quarter up to as_of."""
+        ...
+
+    def history(self, record_type: str) -> Sequence[Record]:
+        """Every village's records of the type dated up to as_of."""
+        ...
+
+    def previous(self, record_type: str) -> Sequence[Record]:
+        """Every village's records of the type dated within the previous quarter."""
+        ...
+
+    def threshold(self, name: str) -> float:
+        """The unit's threshold by name: the town's setting, else the unit's declared default."""
+        ...
+
+
+WarningFunction = Callable[[WarningContext], Iterable[EarlyWarning]]
+
+
+@dataclass(frozen=True, slots=True)
+class WarningRule:
+    """An early-warning rule of a unit: a name and a function of the quarter giving warnings."""
+
+    unit: str
+    name: str
+    function: WarningFunction
+    description: Text = Text("", "")
+
+
 @dataclass(slots=True)
 class Contributions:
     """Everything one plugin registered, kept apart until the plugin has loaded cleanly."""
@@ -183,3 +251,4 @@ class Contributions:
     checks: list[Check] = field(default_factory=list)
     views: list[ViewSpec] = field(default_factory=list)
     importers: list[Importer] = field(default_factory=list)
+    warnings: list[WarningRule] = field(default_factory=list)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pluggy
 
-from plugins.api import Check, Importer, UnitSpec, ViewSpec
+from plugins.api import Check, Importer, UnitSpec, ViewSpec, WarningRule
 from plugins.schema import RecordType
 
 PROJECT = "pingan"
@@ -38,3 +38,8 @@ def register_views(register: Callable[[ViewSpec], None]) -> None:
 @hookspec
 def register_importers(register: Callable[[Importer], None]) -> None:
     """Declare file readers that yield a file's lines as (line number, cells) for import."""
+
+
+@hookspec
+def register_warnings(register: Callable[[WarningRule], None]) -> None:
+    """Declare early-warning rules: a function of the quarter's records giving EarlyWarnings."""

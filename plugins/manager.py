@@ -51,6 +51,7 @@ _REGISTER_HOOKS: tuple[tuple[str, str], ...] = (
     ("register_checks", "checks"),
     ("register_views", "views"),
     ("register_importers", "importers"),
+    ("register_warnings", "warnings"),
 )
 
 

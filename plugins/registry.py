@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from plugins.api import Check, Contributions, Importer, UnitSpec, ViewSpec
+from plugins.api import Check, Contributions, Importer, UnitSpec, ViewSpec, WarningRule
 from plugins.criteria import BY_CODE
 from plugins.i18n import Text
 from plugins.schema import RecordType
@@ -23,6 +23,7 @@ _HOOK_CLASSES: tuple[tuple[str, str, type], ...] = (
     ("checks", "register_checks", Check),
     ("views", "register_views", ViewSpec),
     ("importers", "register_importers", Importer),
+    ("warnings", "register_warnings", WarningRule),
 )
 """Each Contributions bucket, the hook that fills it and the class its items must be."""
 
@@ -66,6 +67,8 @@ class Registry:
     checks: list[Check] = field(default_factory=list)
     views: list[ViewSpec] = field(default_factory=list)
     importers: dict[str, Importer] = field(default_factory=dict)
+    warnings: list[WarningRule] = field(default_factory=list)
+    plugin_of_warning: dict[str, str] = field(default_factory=dict)
     plugin_of_unit: dict[str, str] = field(default_factory=dict)
     plugin_of_check: dict[str, str] = field(default_factory=dict)
     plugin_of_view: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -110,6 +113,15 @@ class Registry:
             if importer.name in self.importers or importer.name in seen_importers:
                 raise ContributionError(f"importer {importer.name!r} is already registered")
             seen_importers.add(importer.name)
+        seen_rules: set[str] = set()
+        for rule in found.warnings:
+            if rule.unit not in known_units:
+                raise ContributionError(f"warning rule {rule.name!r}: unknown unit {rule.unit!r}")
+            if rule.name in self.plugin_of_warning or rule.name in seen_rules:
+                raise ContributionError(f"warning rule {rule.name!r} is already registered")
+            if not callable(rule.function):
+                raise ContributionError(f"warning rule {rule.name!r}: function is not callable")
+            seen_rules.add(rule.name)
 
     def add(self, plugin: str, found: Contributions) -> None:
         """Merge a vetted plugin's contributions."""
@@ -126,6 +138,9 @@ class Registry:
             self.plugin_of_view[(view.unit, view.key)] = plugin
         for importer in found.importers:
             self.importers[importer.name] = importer
+        for rule in found.warnings:
+            self.warnings.append(rule)
+            self.plugin_of_warning[rule.name] = plugin
 
     def checks_by_criterion(self) -> dict[str, list[Check]]:
         grouped: dict[str, list[Check]] = defaultdict(list)

@@ -29,6 +29,9 @@ class QuarterResult:
     pending: dict[str, int] = field(default_factory=dict)
     undecided: int = 0
     """Villages that fail nothing yet but wait on a return or a decision: they may still comply."""
+    errors: int = 0
+    """Cells whose check crashed (ERROR): they count as not complying, so the rate drops."""
+    error_plugins: tuple[str, ...] = ()
 
     @property
     def rate(self) -> float:
@@ -54,6 +57,8 @@ class QuarterResult:
             if not grid.failures(v.code)
             and any(grid.cell(v.code, c).state is State.PENDING for c in grid.criteria)
         )
+        errors = sum(1 for cell in grid.cells.values() if cell.state is State.ERROR)
+        plugins = tuple(sorted({f.plugin for f in grid.errors}))
         return cls(
             grid.quarter,
             grid.compliant,
@@ -62,6 +67,8 @@ class QuarterResult:
             failures,
             pending,
             undecided,
+            errors,
+            plugins,
         )
 
 

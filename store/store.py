@@ -364,6 +364,23 @@ class Store:
         snap = self.snapshot(quarter)
         return bool(snap and snap.get("locked"))
 
+    def reported(self, quarter: Quarter) -> dict[str, Any] | None:
+        """When the quarter was reported to the district ({quarter, on, actor, at}), if it was."""
+        docs = _docs(self.main().data, "reported")
+        return next((dict(d) for d in docs if d.get("quarter") == str(quarter)), None)
+
+    def meetings(self, quarter: Quarter) -> list[dict[str, Any]]:
+        """The quarter's recorded meetings (held_on, attendees, minutes, actor, at)."""
+        docs = _docs(self.main().data, "meetings")
+        return [dict(d) for d in docs if d.get("quarter") == str(quarter)]
+
+    def rectification_items(self) -> dict[int, dict[str, Any]]:
+        """Every rectification item by id, oldest first."""
+        table = _table(self.main().data, "rectification")
+        return {
+            int(key): dict(doc) for key, doc in sorted(table.items(), key=lambda kv: int(kv[0]))
+        }
+
     def holds_data(self) -> bool:
         """Whether the store holds anything entered: villages, records, returns or decisions."""
         main = self.main()

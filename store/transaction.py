@@ -211,8 +211,10 @@ class Transaction:
         if not self.table("villages").contains(Query().code == code):
             raise Refused(f"unknown village code {code}")
 
-    def add_records(self, records: Iterable[NewRecord], *, note: str = "") -> list[int]:
-        """Store new records; returns their ids. One audit entry covers the batch."""
+    def add_records(
+        self, records: Iterable[NewRecord], *, note: str = "", at: str | None = None
+    ) -> list[int]:
+        """Store new records, stamped at (default now); returns their ids. One audit entry."""
         batch = list(records)
         if not batch:
             return []
@@ -221,7 +223,7 @@ class Transaction:
             if new.village not in known:
                 raise Refused(f"unknown village code {new.village}")
         ids = self._next_record_ids(len(batch), {Quarter.of(new.date) for new in batch})
-        stamp = now_text()
+        stamp = at or now_text()
         by_quarter: dict[Quarter, list[Document]] = {}
         for record_id, new in zip(ids, batch, strict=True):
             record = Record(
@@ -299,14 +301,19 @@ class Transaction:
 
     # returns, decisions, snapshots
 
-    def file_return(self, unit: str, quarter: Quarter) -> bool:
-        """Record that unit filed its return for quarter; False if it already had."""
+    def file_return(self, unit: str, quarter: Quarter, *, at: str | None = None) -> bool:
+        """Record that unit filed its return for quarter at (default now); False if it had."""
         self._ensure_open(quarter)
         table = self.table("returns")
         q = Query()
         if table.contains((q.unit == unit) & (q.quarter == str(quarter))):
             return False
-        doc = {"unit": unit, "quarter": str(quarter), "filed_at": now_text(), "actor": self.actor}
+        doc = {
+            "unit": unit,
+            "quarter": str(quarter),
+            "filed_at": at or now_text(),
+            "actor": self.actor,
+        }
         table.insert(doc)
         self.audit("return.file", f"{unit}:{quarter}", None, doc)
         return True
@@ -349,6 +356,41 @@ class Transaction:
             doc,
         )
 
+    def add_decisions(self, decisions: Iterable[Decision], *, note: str = "") -> int:
+        """Store many decisions on cells without one yet, with one audit entry; returns how many.
+
+        Refused if any cell already has a decision or any village is unknown; for a batch
+        typed up at once (a new store's history), where deciding one by one would be slow.
+        """
+        batch = list(decisions)
+        table = self.table("decisions")
+        taken = {(d["quarter"], d["village"], d["criterion"]) for d in table.all()}
+        known = {doc["code"] for doc in self.table("villages").all()}
+        docs = []
+        for decision in batch:
+            key = (str(decision.quarter), decision.village, decision.criterion)
+            if key in taken:
+                raise Refused(f"{' '.join(key)} already has a decision")
+            if decision.village not in known:
+                raise Refused(f"unknown village code {decision.village}")
+            self._ensure_open(decision.quarter)
+            taken.add(key)
+            docs.append(
+                {
+                    "quarter": key[0],
+                    "village": decision.village,
+                    "criterion": decision.criterion,
+                    "passed": decision.passed,
+                    "reason": decision.reason,
+                    "actor": decision.actor,
+                    "at": decision.at,
+                }
+            )
+        table.insert_multiple(docs)
+        if docs:
+            self.audit("decisions.add", "decisions", None, {"count": len(docs), "note": note})
+        return len(docs)
+
     def decision(self, quarter: Quarter, village: str, criterion: str) -> Decision | None:
         """The meeting's decision on a cell as stored now, inside the lock."""
         q = Query()
@@ -383,18 +425,103 @@ class Transaction:
     def _snapshot_table(self, quarter: Quarter) -> Table:
         return self.db(self.layout.snapshot(quarter)).table("snapshot")
 
-    def save_snapshot(self, quarter: Quarter, grid: dict[str, Any], *, locked: bool) -> None:
-        """Store the quarter's frozen grid in its own file; locked refuses changes to its data."""
-        doc = {"quarter": str(quarter), "locked": locked, "at": now_text(), "grid": grid}
+    def save_snapshot(
+        self, quarter: Quarter, grid: dict[str, Any], *, locked: bool, **extra: Any
+    ) -> None:
+        """Store the quarter's frozen grid in its own file; locked refuses changes to its data.
+
+        extra keeps what the finalize knew beside the grid (who, why, evidence).
+        """
+        doc = {"quarter": str(quarter), "locked": locked, "at": now_text(), "grid": grid, **extra}
         table = self._snapshot_table(quarter)
         table.truncate()
         table.insert(Document(doc, doc_id=1))
-        stored = table.get(doc_id=1)
-        sha256 = audit.digest(dict(stored) if isinstance(stored, dict) else doc)
+        sha256 = self._vouch_for_snapshot(quarter)
+        self.audit("snapshot.save", str(quarter), None, {"locked": locked, "sha256": sha256})
+
+    def _vouch_for_snapshot(self, quarter: Quarter) -> str:
+        """Keep the sha256 of the quarter's snapshot as stored now, so verify can check it."""
+        stored = self._snapshot_table(quarter).get(doc_id=1)
+        sha256 = audit.digest(dict(stored) if isinstance(stored, dict) else {})
         hashes = dict(self.meta().get("snapshot_sha256") or {})
         hashes[str(quarter)] = sha256
         self.set_meta(snapshot_sha256=hashes)
-        self.audit("snapshot.save", str(quarter), None, {"locked": locked, "sha256": sha256})
+        return sha256
+
+    def snapshot(self, quarter: Quarter) -> dict[str, Any] | None:
+        """The quarter's saved snapshot as stored now, inside the lock."""
+        doc = self._snapshot_table(quarter).get(doc_id=1)
+        return dict(doc) if isinstance(doc, dict) else None
+
+    def unlock_snapshot(self, quarter: Quarter, reason: str) -> bool:
+        """Reopen a finalized quarter, keeping its snapshot for comparison; False if not locked."""
+        table = self._snapshot_table(quarter)
+        doc = table.get(doc_id=1)
+        if not isinstance(doc, dict) or not doc.get("locked"):
+            return False
+        table.update(
+            {"locked": False, "reopened": {"at": now_text(), "reason": reason}}, doc_ids=[1]
+        )
+        sha256 = self._vouch_for_snapshot(quarter)
+        self.audit(
+            "quarter.reopen", str(quarter), {"locked": True}, {"reason": reason, "sha256": sha256}
+        )
+        return True
+
+    def set_reported(
+        self, quarter: Quarter, on: date, *, at: str | None = None
+    ) -> dict[str, Any] | None:
+        """Record the day the quarter was reported to the district; returns the earlier entry."""
+        table = self.table("reported")
+        q = Query()
+        before = table.get(q.quarter == str(quarter))
+        table.remove(q.quarter == str(quarter))
+        doc = {
+            "quarter": str(quarter),
+            "on": on.isoformat(),
+            "actor": self.actor,
+            "at": at or now_text(),
+        }
+        table.insert(doc)
+        earlier = dict(before) if isinstance(before, dict) else None
+        self.audit("quarter.reported", str(quarter), earlier, doc)
+        return earlier
+
+    def record_meeting(self, meeting: dict[str, Any]) -> int:
+        """Store a quarterly meeting (quarter, day, attendees, minutes); returns its id."""
+        meeting_id = int(self.table("meetings").insert(meeting))
+        self.audit("meeting.record", f"meeting:{meeting_id}", None, meeting)
+        return meeting_id
+
+    # rectification items
+
+    def rectification_items(self) -> dict[int, dict[str, Any]]:
+        """Every rectification item by id, as stored now."""
+        return {doc.doc_id: dict(doc) for doc in self.table("rectification").all()}
+
+    def open_rectification(self, item: dict[str, Any]) -> int:
+        """Store a new rectification item; returns its id."""
+        item_id = int(self.table("rectification").insert(item))
+        self.audit("rectification.open", f"rectification:{item_id}", None, item)
+        return item_id
+
+    def update_rectification(self, item_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        """Change fields of a rectification item; NotFound if there is none; returns the old one."""
+        table = self.table("rectification")
+        before = table.get(doc_id=item_id)
+        if not isinstance(before, dict):
+            raise NotFound(f"no rectification item {item_id}")
+        table.update(changes, doc_ids=[item_id])
+        self.audit("rectification.update", f"rectification:{item_id}", dict(before), changes)
+        return dict(before)
+
+    def remove_rectification(self, item_id: int) -> None:
+        """Drop a rectification item that its quarter no longer fails (after a reopen)."""
+        table = self.table("rectification")
+        before = table.get(doc_id=item_id)
+        if isinstance(before, dict):
+            table.remove(doc_ids=[item_id])
+            self.audit("rectification.remove", f"rectification:{item_id}", dict(before), None)
 
     # audit
 

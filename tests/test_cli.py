@@ -602,7 +602,9 @@ class FakeApp:
 
     opened: list[tuple[Path, str, bool]] = []
 
-    def __init__(self, store: Store, host: PluginHost, *, lang: str = "zh") -> None:
+    def __init__(
+        self, store: Store, host: PluginHost, *, lang: str = "zh", **options: object
+    ) -> None:
         self.call = (store.path, lang, "police" in host.registry.units)
 
     def run(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,17 +12,24 @@ import pytest
 
 from plugins.api import State
 from plugins.demo import (
+    ATTENDEES,
+    FINALIZED,
     LAST_QUARTER,
+    LATE_QUARTER,
     PENDING_UNIT,
     QUARTERS,
     RETURN_UNITS,
     TOWN,
     DemoTown,
     build_demo,
+    report_day,
 )
 from plugins.demo.plan import Trouble
 from plugins.engine import Engine, Grid
+from plugins.lists import lists
 from plugins.manager import PluginHost
+from plugins.quarters import QuarterState, quarter_status
+from plugins.rectification import items
 from store import Quarter, Record, Refused, Store
 
 
@@ -69,6 +77,9 @@ def _content(store: Store) -> dict[str, Any]:
             (str(d.quarter), d.village, d.criterion, d.passed, d.reason, d.actor, d.at)
             for d in main.decisions
         ),
+        "snapshots": [store.snapshot(q) for q in QUARTERS],
+        "reported": [store.reported(q) for q in QUARTERS],
+        "rectification": store.rectification_items(),
     }
 
 
@@ -193,10 +204,10 @@ def test_returns_are_filed_except_civil_in_the_latest_quarter(
             assert pending == []
     latest = grids[LAST_QUARTER]
     pending = [c for c in latest.cells.values() if c.state is State.PENDING]
-    assert len(pending) > len(latest.villages)
-    assert {c.criterion for c in pending} == {"G6", "N5"}
-    assert all(c.waiting_for == (PENDING_UNIT,) for c in pending)
-    assert latest.compliant < len(latest.villages) // 2
+    assert len(pending) > 3 * len(latest.villages)
+    assert {c.criterion for c in pending} == {"G1", "G2", "G6", "N5"}
+    assert all(c.waiting_for == (PENDING_UNIT,) for c in pending if c.criterion in ("G6", "N5"))
+    assert latest.compliant == 0
 
 
 def test_meeting_decides_g1_and_g2_everywhere_and_overrides_the_data_twice(
@@ -204,7 +215,8 @@ def test_meeting_decides_g1_and_g2_everywhere_and_overrides_the_data_twice(
 ) -> None:
     failed_g = 0
     against = []
-    for quarter in QUARTERS:
+    assert demo.decisions(LAST_QUARTER) == []
+    for quarter in FINALIZED:
         decisions = demo.decisions(quarter)
         decided = {(d.village, d.criterion) for d in decisions}
         for village in demo.villages():
@@ -220,3 +232,55 @@ def test_meeting_decides_g1_and_g2_everywhere_and_overrides_the_data_twice(
                 against.append(d)
     assert 1 <= failed_g <= 20
     assert {d.passed for d in against} == {True, False}
+
+
+def test_the_story_finalized_reported_once_late_and_the_latest_quarter_open(demo: Store) -> None:
+    assert QUARTERS[:-1] == FINALIZED
+    for quarter in FINALIZED:
+        status = quarter_status(demo, quarter)
+        assert status.state is QuarterState.REPORTED
+        assert status.reported_on == report_day(quarter)
+        late = (status.reported_on or quarter.end) > status.deadline
+        assert late is (quarter == LATE_QUARTER)
+    assert quarter_status(demo, LAST_QUARTER).state is QuarterState.OPEN
+
+
+def test_every_timestamp_lies_in_the_demo_timeline(demo: Store) -> None:
+    main = demo.main()
+    stamps = [r.filed_at for r in main.returns] + [d.at for d in main.decisions]
+    stamps += [r.created for r in _all_records(demo)]
+    stamps += [(demo.snapshot(q) or {})["at"] for q in FINALIZED]
+    stamps += [(demo.reported(q) or {})["at"] for q in FINALIZED]
+    stamps += [m["at"] for q in FINALIZED for m in demo.meetings(q)]
+    stamps += [n["at"] for item in demo.rectification_items().values() for n in item["notes"]]
+    days = {date.fromisoformat(stamp[:10]) for stamp in stamps}
+    assert min(days) > QUARTERS[0].start
+    assert max(days) <= LAST_QUARTER.end + timedelta(days=2)
+
+
+def test_rectification_supervision_notice_and_commendation_appear(
+    demo: Store, host: PluginHost
+) -> None:
+    found = items(demo, LAST_QUARTER.end + timedelta(days=3))
+    assert {i.status for i in found} == {"open", "overdue", "closed"}
+    assert any(i.notes for i in found)
+    assert any(i.closed is not None and i.closed != i.opened for i in found)
+    latest = lists(demo, host, FINALIZED[-1])
+    assert latest["finalized"] is True
+    assert latest["supervision"] and len(latest["public_notice"]) == 1
+    assert len(lists(demo, host, Quarter(2022, 4))["commendation"]) >= 5
+    assert lists(demo, host, FINALIZED[-1])["commendation"] == []
+    pending = lists(demo, host, LAST_QUARTER)
+    assert pending["finalized"] is False and pending["positive"] == []
+
+
+def test_every_finalized_quarter_has_its_meeting_and_minutes(demo: Store, town: DemoTown) -> None:
+    for quarter in FINALIZED:
+        [meeting] = demo.meetings(quarter)
+        assert meeting["attendees"] == list(ATTENDEES)
+        assert meeting["held_on"] == (demo.snapshot(quarter) or {})["at"][:10]
+        assert f"- 时间：{meeting['held_on']}" in meeting["minutes"]
+    assert demo.meetings(LAST_QUARTER) == []
+    override = town.plan.overrides[0]
+    [meeting] = demo.meetings(override.quarter)
+    assert override.reason in meeting["minutes"]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 from plugins.actions import ActionContext, import_records
-from plugins.api import State
+from plugins.api import Severity, State
 from plugins.engine import Engine
 from plugins.manager import PluginHost, Source, Status
-from store import Quarter, Store, Village
+from plugins.warnings import warnings
+from store import NewRecord, Quarter, Store, Village
 
 GUIDE = Path(__file__).parent.parent / "docs" / "plugins.md"
 
@@ -52,6 +54,22 @@ def test_the_guide_examples_make_a_working_unit(tmp_path: Path) -> None:
     [record] = store.records(Quarter(2024, 1))
     assert (cell.state, cell.evidence) == (State.FAIL, (record.id,))
     assert "traffic" in {f.plugin for f in cell.findings}
+    with store.transaction() as tx:
+        tx.add_records(
+            [
+                NewRecord(
+                    "traffic.accident", "V01", date(2024, 2, 9), {"severity": "major"}, "traffic"
+                )
+            ]
+        )
+    report = warnings(store, host, Quarter(2024, 1), date(2024, 3, 1))
+    [warned] = [w for w in report.warnings if w.unit == "traffic"]
+    assert (warned.rule, warned.warning.village, warned.warning.severity) == (
+        "traffic.repeated_accidents",
+        "V01",
+        Severity.HIGH,
+    )
+    assert len(warned.warning.records) == 2 and not report.errors
     quiet = Quarter(2024, 2)
     with store.transaction() as tx:
         tx.file_return("emergency", quiet)

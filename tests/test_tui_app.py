@@ -74,8 +74,26 @@ async def test_opens_on_the_latest_quarter_with_data_and_an_overdue_header(
         assert "tester" in text["header-actor"]
         overdue = (date.today() - date(2022, 10, 6)).days
         assert overdue > 0
-        assert text["header-deadline"] == f"区报送已逾期 {overdue} 天"
+        assert text["header-deadline"] == f"上报截止 2022-10-06，已逾期 {overdue} 天"
+        assert text["header-state"] == "未定稿"
         assert screen.query_one("#header-deadline").has_class("overdue")
+
+
+async def test_a_reported_quarter_shows_its_state_and_the_day_it_was_reported(
+    town: Store, host: PluginHost
+) -> None:
+    with town.transaction("office") as tx:
+        tx.save_snapshot(Q3, {}, locked=True)
+        tx.set_reported(Q3, date(2022, 10, 9))
+    app = make_app(town, host, quarter=Q3, lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        text = {w.id: str(w.content) for w in screen.query("#header Static").results(Static)}
+        assert text["header-state"] == "reported"
+        assert text["header-deadline"] == "reported on 2022-10-09 (3 d late)"
+        assert screen.query_one("#header-state").has_class("finalized")
+        assert not screen.query_one("#header-deadline").has_class("overdue")
 
 
 async def test_a_current_quarter_shows_the_days_left_without_the_overdue_colour(
@@ -89,7 +107,8 @@ async def test_a_current_quarter_shows_the_days_left_without_the_overdue_colour(
         deadline = main_screen(app).query_one("#header-deadline", Static)
         days = (quarter.report_deadline - today).days
         assert days > 0
-        assert str(deadline.content) == f"{days} days to the district report"
+        due = quarter.report_deadline.isoformat()
+        assert str(deadline.content) == f"due {due}, {days} days left"
         assert not deadline.has_class("overdue")
         assert app.grid is not None and app.grid.quarter == quarter
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
+from plugins import Check, CheckContext, Finding, Text, UnitSpec, hookimpl
 from plugins.api import State
 from plugins.criteria import CRITERION_CODES
 from plugins.engine import Engine
@@ -167,3 +169,45 @@ def test_results_are_kept_until_a_change_at_or_before_their_quarter(
     cache.drop(None)
     cache.get(engine, QUARTER)
     assert engine.computed == [QUARTER, QUARTER, QUARTER]
+
+
+class _Crashing:
+    """An outside unit whose check always raises, turning its cells to ERROR."""
+
+    @hookimpl
+    def register_units(self, register: Callable[[UnitSpec], None]) -> None:
+        register(UnitSpec("crash", Text("故障单位", "Crash unit"), files_returns=False))
+
+    @hookimpl
+    def register_checks(self, register: Callable[[Check], None]) -> None:
+        def boom(ctx: CheckContext) -> Finding:
+            raise RuntimeError("boom")
+
+        register(Check("N7", "crash", "crash.N7", boom))
+
+
+async def test_the_dashboard_says_when_error_cells_pull_the_rate_down_and_lists_warnings(
+    store: Store,
+) -> None:
+    host = PluginHost.load(entry_points=False, extra=[("crashing", _Crashing())])
+    build_town(store, host)
+    add(store, host, "civil.petition", "V002", level="town")
+    app = make_app(store, host, lang="en")
+    async with app.run_test(size=(140, 48)) as pilot:
+        dashboard = await open_dashboard(app, pilot)
+        notice = dashboard.query_one("#dash-errors", Static)
+        assert notice.display
+        text = str(notice.render())
+        assert text.startswith("Note: 3 cells are ERROR (checks of plugin crashing failed)")
+        title = str(dashboard.query_one("#dash-warnings-title").render())
+        assert title == "1 warnings (as of 2022-06-30)"
+        table = dashboard.query_one("#dash-warnings", DataTable)
+        assert table.get_row_at(0)[:3] == ["V002", "civil", "low"]
+
+
+async def test_no_error_notice_when_every_check_runs(store: Store, host: PluginHost) -> None:
+    build_town(store, host)
+    app = make_app(store, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dashboard = await open_dashboard(app, pilot)
+        assert not dashboard.query_one("#dash-errors", Static).display

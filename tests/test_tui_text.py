@@ -9,7 +9,7 @@ from tui.text import CATALOGUE, tr
 
 
 def test_tr_reads_a_catalogue_key_or_a_text_and_fills_placeholders() -> None:
-    assert tr("header.overdue", "en", days=3) == CATALOGUE["header.overdue"].en.format(days=3)
+    assert tr("header.actor", "en", actor="A") == CATALOGUE["header.actor"].en.format(actor="A")
     assert tr(Text("{n} 个村", "{n} villages"), "zh", n=2) == "2 个村"
     assert tr(Text("{n} 个村", "{n} villages"), "en") == "{n} villages"
 

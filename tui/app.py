@@ -64,9 +64,14 @@ class PinganApp(FencedApp):
         lang: str | None = None,
         actor: str | None = None,
         quarter: Quarter | None = None,
+        meeting: bool = False,
     ) -> None:
-        """Open on quarter (else the latest with data); lang None: the user's, else the town's."""
+        """Open on quarter (else the latest with data); lang None: the user's, else the town's.
+
+        meeting opens meeting mode on that quarter at once (`pingan meeting`).
+        """
         super().__init__()
+        self.open_meeting = meeting
         self.store = store
         self.host = host
         self.engine = Engine(store, host)
@@ -104,6 +109,10 @@ class PinganApp(FencedApp):
             )
         keys.relabel(self, self.lang)
         self.push_screen(MainScreen())
+        if self.open_meeting:
+            from tui.screens.meeting import MeetingScreen
+
+            self.push_screen(MeetingScreen(self.quarter))
         self._request_grid()
         self.set_interval(STORE_POLL_SECONDS, self.check_store)
 

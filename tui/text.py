@@ -11,9 +11,6 @@ from plugins.i18n import Text
 CATALOGUE: dict[str, Text] = {
     # header
     "header.actor": Text("操作员 {actor}", "user {actor}"),
-    "header.days_left": Text("距区报送截止还有 {days} 天", "{days} days to the district report"),
-    "header.due_today": Text("今天是区报送截止日", "district report due today"),
-    "header.overdue": Text("区报送已逾期 {days} 天", "district report overdue by {days} days"),
     # tabs
     "tab.dashboard": Text("仪表盘", "Dashboard"),
     "tab.grid": Text("网格", "Grid"),

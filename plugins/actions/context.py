@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,7 +11,7 @@ from enum import StrEnum
 from plugins.i18n import Text
 from plugins.manager import PluginHost
 from plugins.refusal import Refusal, finalized
-from store import Conflict, NotFound, Quarter, Refused, Store, default_actor
+from store import Conflict, NotFound, Quarter, Refused, Store, default_actor, now_text
 
 OFFICE_UNIT = "office"
 
@@ -46,6 +46,8 @@ class ActionContext:
     host: PluginHost
     actor: Actor = field(default_factory=Actor.current)
     today: date = field(default_factory=date.today)
+    now: Callable[[], str] = now_text
+    """When a change is stamped: the clock, or a story's own time (the demo's meetings)."""
 
     def require(self, unit: str | None, what: Text) -> None:
         """Refuse unless the operator may change data of unit (None: the office's own data)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from plugins.actions.context import ActionContext, writing
@@ -10,7 +11,7 @@ from plugins.criteria import CRITERION_CODES
 from plugins.engine import Engine, verdict_state
 from plugins.i18n import Text, local_time
 from plugins.refusal import Refusal
-from store import Decision, Quarter, Village, now_text
+from store import Decision, Quarter, Transaction, Village
 
 DECIDE = Text("登记会议决定", "record meeting decisions")
 
@@ -58,6 +59,45 @@ def verdict_words(passed: bool) -> Text:
     return STATE_NAMES[verdict_state(passed)]
 
 
+def _prepared(
+    ctx: ActionContext, quarter: Quarter, village: Village, code: str, passed: bool, reason: str
+) -> tuple[Decision, State]:
+    """The decision to store and what the data says, refused if against the data without reason."""
+    cell = Engine(ctx.store, ctx.host).cell(quarter, village.code, code)
+    data_says = STATE_NAMES[cell.data_state]
+    where = f"{quarter} {village.code} {code}"
+    if cell.against_data(passed) and not reason:
+        raise Refusal(
+            Text(
+                f"{where}：数据显示{data_says.zh}，与此决定相反，请写明理由（--reason）",
+                f"{where}: the data says {data_says.en}; a decision against the data "
+                "needs a reason (--reason)",
+            ),
+            field="reason",
+        )
+    decision = Decision(quarter, village.code, code, passed, reason, ctx.actor.name, ctx.now())
+    return decision, cell.data_state
+
+
+def _store(tx: Transaction, decision: Decision, replace: bool) -> Decision | None:
+    """Store decision inside tx; refused when it would replace one and replace is not set."""
+    where = f"{decision.quarter} {decision.village} {decision.criterion}"
+    earlier = tx.decision(decision.quarter, decision.village, decision.criterion)
+    if earlier is not None and not replace:
+        was, when = verdict_words(earlier.passed), local_time(earlier.at)
+        raise Refusal(
+            Text(
+                f"{where} 已有会议决定：{was.zh}（{earlier.actor}，{when}）；"
+                "要改为新的决定请加 --replace",
+                f"{where} already has a decision: {was.en} ({earlier.actor}, {when}); "
+                "add --replace to replace it",
+            ),
+            field="criterion",
+        )
+    tx.decide(decision)
+    return earlier
+
+
 def decide(
     ctx: ActionContext,
     quarter: Quarter,
@@ -73,40 +113,41 @@ def decide(
     A verdict against the data needs a reason; one that would replace an earlier decision
     is refused, naming it, unless replace is set.
     """
+    [made] = decide_many(ctx, quarter, [village_code], criterion, passed, reason, replace=replace)
+    return made
+
+
+def decide_many(
+    ctx: ActionContext,
+    quarter: Quarter,
+    village_codes: Sequence[str],
+    criterion: str,
+    passed: bool,
+    reason: str = "",
+    *,
+    replace: bool = False,
+) -> list[DecisionMade]:
+    """Record one verdict on one criterion for several villages, all of them or none."""
     ctx.require(None, DECIDE)
     code = _criterion(criterion)
-    village = _village(ctx, village_code)
+    villages = [_village(ctx, c) for c in village_codes]
     ctx.require_not_future(quarter, Text("登记该季度的会议决定", "decide on it"))
     ctx.require_open(quarter)
     reason = reason.strip()
-    cell = Engine(ctx.store, ctx.host).cell(quarter, village.code, code)
-    data_says = STATE_NAMES[cell.data_state]
-    where = f"{quarter} {village.code} {code}"
-    if cell.against_data(passed) and not reason:
-        raise Refusal(
-            Text(
-                f"{where}：数据显示{data_says.zh}，与此决定相反，请写明理由（--reason）",
-                f"{where}: the data says {data_says.en}; a decision against the data "
-                "needs a reason (--reason)",
-            ),
-            field="reason",
-        )
-    decision = Decision(quarter, village.code, code, passed, reason, ctx.actor.name, now_text())
+    prepared = [(v, *_prepared(ctx, quarter, v, code, passed, reason)) for v in villages]
+    made: list[DecisionMade] = []
     with writing(), ctx.store.transaction(ctx.actor.name) as tx:
-        earlier = tx.decision(quarter, village.code, code)
-        if earlier is not None and not replace:
-            was, when = verdict_words(earlier.passed), local_time(earlier.at)
-            raise Refusal(
-                Text(
-                    f"{where} 已有会议决定：{was.zh}（{earlier.actor}，{when}）；"
-                    "要改为新的决定请加 --replace",
-                    f"{where} already has a decision: {was.en} ({earlier.actor}, {when}); "
-                    "add --replace to replace it",
-                ),
-                field="criterion",
-            )
-        tx.decide(decision)
-    return DecisionMade(decision, village, earlier, cell.data_state)
+        for village, decision, data_state in prepared:
+            earlier = _store(tx, decision, replace)
+            made.append(DecisionMade(decision, village, earlier, data_state))
+    return made
+
+
+def undecided(ctx: ActionContext, quarter: Quarter, criterion: str) -> list[str]:
+    """The active villages without a decision on criterion in quarter (what --all decides)."""
+    code = _criterion(criterion)
+    decided = {d.village for d in ctx.store.decisions(quarter) if d.criterion == code}
+    return [v.code for v in ctx.store.villages(active_only=True) if v.code not in decided]
 
 
 def withdraw_decision(

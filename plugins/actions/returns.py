@@ -52,7 +52,7 @@ def file_return(ctx: ActionContext, unit_code: str, quarter: Quarter) -> ReturnC
     ctx.require_not_future(quarter, Text("报送该季度报表", "file its return"))
     ctx.require_open(quarter)
     with writing(), ctx.store.transaction(ctx.actor.name) as tx:
-        filed = tx.file_return(unit.code, quarter)
+        filed = tx.file_return(unit.code, quarter, at=ctx.now())
     return ReturnChanged(unit, quarter, filed)
 
 

@@ -7,16 +7,21 @@ from collections.abc import Callable
 from plugins import (
     Check,
     CheckContext,
+    EarlyWarning,
     Field,
     Finding,
     Kind,
     RecordType,
+    Severity,
     Text,
     UnitSpec,
     ViewSpec,
+    WarningContext,
+    WarningRule,
     hookimpl,
 )
 from plugins.builtin.rules_support import choices, plural
+from store import Record
 
 PETITION = "civil.petition"
 KEY_POPULATION = "civil.key_population"
@@ -165,5 +170,36 @@ def register_views(register: Callable[[ViewSpec], None]) -> None:
             "records",
             Text("信访与重点人群", "Petitions and key populations"),
             "plugins.builtin.views.civil:CivilRecords",
+        )
+    )
+
+
+def warn_town_petitions(ctx: WarningContext) -> list[EarlyWarning]:
+    """Petitions of the quarter at town level: one step from going above the town."""
+    by_village: dict[str, list[Record]] = {}
+    for petition in ctx.records(PETITION):
+        if petition.text("level") == "town":
+            by_village.setdefault(petition.village, []).append(petition)
+    return [
+        EarlyWarning.of(
+            village,
+            Severity.MEDIUM if len(found) > 1 else Severity.LOW,
+            f"本季度镇级信访 {len(found)} 件，有越级风险",
+            f"{len(found)} petitions at town level this quarter: risk of escalation",
+            found,
+        )
+        for village, found in sorted(by_village.items())
+    ]
+
+
+@hookimpl
+def register_warnings(register: Callable[[WarningRule], None]) -> None:
+    """Warn of petitions at town level."""
+    register(
+        WarningRule(
+            "civil",
+            "civil.town_petitions",
+            warn_town_petitions,
+            Text("镇级信访", "Petitions at town level"),
         )
     )

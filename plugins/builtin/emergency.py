@@ -8,15 +8,19 @@ from datetime import date
 from plugins import (
     Check,
     CheckContext,
+    EarlyWarning,
     Field,
     Finding,
     Kind,
     RecordType,
+    Severity,
     Text,
     Threshold,
     ThresholdKind,
     UnitSpec,
     ViewSpec,
+    WarningContext,
+    WarningRule,
     hookimpl,
 )
 from plugins.builtin.rules_support import absence, choices, plural, share_at_least
@@ -176,5 +180,40 @@ def register_views(register: Callable[[ViewSpec], None]) -> None:
             "records",
             Text("事故与隐患", "Accidents and hazards"),
             "plugins.builtin.views.emergency:EmergencyRecords",
+        )
+    )
+
+
+def warn_late_hazards(ctx: WarningContext) -> list[EarlyWarning]:
+    """Hazards past their deadline and not rectified by the day the warnings look from."""
+    out = []
+    for hazard in ctx.history(HAZARD):
+        deadline = hazard.day("deadline")
+        done = hazard.day("rectified_on")
+        if deadline is None or deadline >= ctx.as_of or (done is not None and done <= ctx.as_of):
+            continue
+        late = (ctx.as_of - deadline).days
+        major = hazard.flag("major")
+        out.append(
+            EarlyWarning.of(
+                hazard.village,
+                Severity.HIGH if major else Severity.MEDIUM,
+                f"{'重大' if major else ''}隐患逾期 {late} 天未整改（期限 {deadline}）",
+                f"{'major ' if major else ''}hazard {late} days past its deadline ({deadline})",
+                [hazard],
+            )
+        )
+    return out
+
+
+@hookimpl
+def register_warnings(register: Callable[[WarningRule], None]) -> None:
+    """Warn of hazards past their deadline."""
+    register(
+        WarningRule(
+            "emergency",
+            "emergency.late_hazards",
+            warn_late_hazards,
+            Text("隐患逾期未整改", "Hazards past their deadline"),
         )
     )

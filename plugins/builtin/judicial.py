@@ -8,15 +8,19 @@ from datetime import date
 from plugins import (
     Check,
     CheckContext,
+    EarlyWarning,
     Field,
     Finding,
     Kind,
     RecordType,
+    Severity,
     Text,
     Threshold,
     ThresholdKind,
     UnitSpec,
     ViewSpec,
+    WarningContext,
+    WarningRule,
     hookimpl,
 )
 from plugins.builtin.rules_support import absence, choices, plural, share_at_least
@@ -179,5 +183,41 @@ def register_views(register: Callable[[ViewSpec], None]) -> None:
             "records",
             Text("纠纷与诉讼", "Disputes and lawsuits"),
             "plugins.builtin.views.judicial:JudicialRecords",
+        )
+    )
+
+
+DISPUTE_DAYS = 30
+"""A dispute still open after this many days is a warning; after three times as long, severe."""
+
+
+def warn_old_disputes(ctx: WarningContext) -> list[EarlyWarning]:
+    """Disputes open more than 30 days (not resolved by the day the warnings look from)."""
+    out = []
+    for dispute in ctx.history(DISPUTE):
+        age = (ctx.as_of - dispute.date).days
+        if age > DISPUTE_DAYS and not resolved_by(dispute, ctx.as_of):
+            severity = Severity.HIGH if age > 3 * DISPUTE_DAYS else Severity.MEDIUM
+            out.append(
+                EarlyWarning.of(
+                    dispute.village,
+                    severity,
+                    f"矛盾纠纷已登记 {age} 天未化解（{dispute.date}）",
+                    f"dispute open for {age} days (registered {dispute.date})",
+                    [dispute],
+                )
+            )
+    return out
+
+
+@hookimpl
+def register_warnings(register: Callable[[WarningRule], None]) -> None:
+    """Warn of disputes open more than 30 days."""
+    register(
+        WarningRule(
+            "judicial",
+            "judicial.old_disputes",
+            warn_old_disputes,
+            Text("纠纷超过30天未化解", "Disputes open over 30 days"),
         )
     )

@@ -8,12 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from plugins import Text, UnitSpec, hookimpl
+from plugins import Text, Threshold, UnitSpec, hookimpl
 
 UNIT = UnitSpec(
     code="office",
     name=Text("领导小组办公室", "Leadership office"),
     criteria=("G1", "G2"),
+    thresholds=(
+        Threshold(
+            "supervision_quarters",
+            2,
+            Text("连续不达标几个季度列为重点督导", "Quarters failing in a row before supervision"),
+        ),
+        Threshold(
+            "public_notice_quarters",
+            4,
+            Text("连续不达标几个季度予以通报", "Quarters failing in a row before public notice"),
+        ),
+    ),
     files_returns=False,
 )
 

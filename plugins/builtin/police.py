@@ -7,14 +7,18 @@ from collections.abc import Callable
 from plugins import (
     Check,
     CheckContext,
+    EarlyWarning,
     Field,
     Finding,
     Kind,
     RecordType,
+    Severity,
     Text,
     Threshold,
     UnitSpec,
     ViewSpec,
+    WarningContext,
+    WarningRule,
     hookimpl,
 )
 from plugins.builtin.rules_support import absence, choices, number, plural
@@ -205,5 +209,42 @@ def register_views(register: Callable[[ViewSpec], None]) -> None:
     register(
         ViewSpec(
             "police", "cases", Text("案件台账", "Case log"), "plugins.builtin.views.police:CaseLog"
+        )
+    )
+
+
+def warn_rising_cases(ctx: WarningContext) -> list[EarlyWarning]:
+    """Villages with more cases so far this quarter than in the whole previous quarter."""
+    now: dict[str, list[Record]] = {}
+    for case in ctx.records(CASE):
+        now.setdefault(case.village, []).append(case)
+    before: dict[str, int] = {}
+    for case in ctx.previous(CASE):
+        before[case.village] = before.get(case.village, 0) + 1
+    out = []
+    for village, cases in sorted(now.items()):
+        was = before.get(village, 0)
+        if len(cases) > was:
+            out.append(
+                EarlyWarning.of(
+                    village,
+                    Severity.MEDIUM if len(cases) >= was + 2 else Severity.LOW,
+                    f"案件上升：本季度 {len(cases)} 起，上季度 {was} 起",
+                    f"cases rising: {len(cases)} this quarter, {was} the previous one",
+                    cases,
+                )
+            )
+    return out
+
+
+@hookimpl
+def register_warnings(register: Callable[[WarningRule], None]) -> None:
+    """Warn of cases rising against the previous quarter."""
+    register(
+        WarningRule(
+            "police",
+            "police.rising_cases",
+            warn_rising_cases,
+            Text("案件较上季度上升", "Cases rising against the previous quarter"),
         )
     )

@@ -9,15 +9,20 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from plugins.actions.quarter import freeze
 from plugins.demo.events import generate_records
 from plugins.demo.plan import LAST_QUARTER, QUARTERS, Trouble, TroublePlan, make_plan
 from plugins.demo.villages import TOWN, make_villages
 from plugins.demo.writer import RawRecord
+from plugins.engine import Engine
 from plugins.importing import new_record
 from plugins.manager import PluginHost
+from plugins.meeting import minutes
+from plugins.quarters import QuarterGrid, preview, rows_of
 from store import Decision, NewRecord, Quarter, Refused, Store, Village
 
 __all__ = [
+    "ATTENDEES",
     "DEMO_ACTOR",
     "DEMO_SEED",
     "LAST_QUARTER",
@@ -25,8 +30,11 @@ __all__ = [
     "QUARTERS",
     "RETURN_UNITS",
     "TOWN",
+    "FINALIZED",
+    "LATE_QUARTER",
     "DemoTown",
     "build_demo",
+    "report_day",
 ]
 
 DEMO_SEED = 20210702
@@ -36,6 +44,10 @@ DEMO_ACTOR = "demo"
 RETURN_UNITS: tuple[str, ...] = ("police", "judicial", "emergency", "civil")
 PENDING_UNIT = "civil"
 """The unit that has not yet filed its return for the latest quarter."""
+FINALIZED: tuple[Quarter, ...] = QUARTERS[:-1]
+"""The quarters the meeting finalized and reported; the latest is open, its meeting ahead."""
+LATE_QUARTER = Quarter(2022, 2)
+"""The one quarter reported to the district after its deadline."""
 
 _CADRES_REASONS = (
     "村党支部书记履职不到位，组织生活不规范",
@@ -47,6 +59,19 @@ _MORALS_REASONS = (
     "村内发生多起赡养纠纷，孝老爱亲氛围不浓",
     "环境卫生整治不力，乱搭乱建问题反弹",
 )
+
+
+ATTENDEES: tuple[str, ...] = (
+    "镇党委副书记 王建国",
+    "派出所所长 李强",
+    "司法所所长 赵敏",
+    "应急办主任 孙涛",
+    "民政办主任 周丽",
+    "综治办主任 吴刚",
+)
+"""Who sits in the demo's quarterly meetings of the leadership group."""
+FOLLOW_UP_NOTE = "办公室已约谈村两委，责任单位上门督导，制定整改方案"
+EXTENSION_NOTE = "整改涉及工程施工，经领导小组同意延期一个季度"
 
 
 class DemoTown:
@@ -68,10 +93,30 @@ def _meeting_time(quarter: Quarter) -> str:
     return f"{day.isoformat()}T09:30:00+08:00"
 
 
+def _stamp(day: date, clock: str) -> str:
+    return f"{day.isoformat()}T{clock}+08:00"
+
+
+def _filed_time(quarter: Quarter) -> str:
+    """When the units entered the quarter's records and filed its return: two days after it."""
+    return _stamp(quarter.end + timedelta(days=2), "16:00:00")
+
+
+def _finalized_time(quarter: Quarter) -> str:
+    """When the meeting finalized the quarter: the end of the meeting's morning."""
+    return _stamp(quarter.end + timedelta(days=3), "11:30:00")
+
+
+def report_day(quarter: Quarter) -> date:
+    """The day the quarter went to the district: on the deadline, except the late one."""
+    deadline = quarter.report_deadline
+    return deadline + timedelta(days=5) if quarter == LATE_QUARTER else deadline - timedelta(days=1)
+
+
 def _decisions(rng: random.Random, villages: list[Village], plan: TroublePlan) -> list[Decision]:
     """G1 and G2 for every village and quarter, then the meeting's overrides against the data."""
     out: list[Decision] = []
-    for quarter in QUARTERS:
+    for quarter in FINALIZED:
         at = _meeting_time(quarter)
         for village in villages:
             troubles = plan.troubles_of(quarter, village.code)
@@ -137,10 +182,53 @@ def build_demo(store: Store, host: PluginHost, seed: int = DEMO_SEED) -> None:
         tx.set_meta(demo_seed=seed)
         for village in town.villages:
             tx.add_village(village)
-        tx.add_records(records, note="demo town")
         for quarter in QUARTERS:
+            batch = [r for r in records if Quarter.of(r.date) == quarter]
+            tx.add_records(batch, note=f"demo town {quarter}", at=_filed_time(quarter))
             for unit in RETURN_UNITS:
                 if not (quarter == LAST_QUARTER and unit == PENDING_UNIT):
-                    tx.file_return(unit, quarter)
-        for decision in town.decisions:
-            tx.decide(decision)
+                    tx.file_return(unit, quarter, at=_filed_time(quarter))
+        tx.add_decisions(town.decisions, note="demo meetings")
+    _finalize(store, host)
+
+
+def _finalize(store: Store, host: PluginHost) -> None:
+    """Finalize and report every quarter but the latest, in the demo's own time, in one go.
+
+    Each meeting's first two new rectification items get a note from the follow-up visit;
+    the last item of the latest finalized quarter had its deadline extended by a quarter.
+    """
+    engine = Engine(store, host)
+    previous: QuarterGrid | None = None
+    previews = []
+    for quarter in FINALIZED:
+        grid = engine.grid(quarter)
+        previews.append(preview(store, host, quarter, grid=grid, previous=previous))
+        previous = QuarterGrid(quarter, True, rows_of(grid), grid.target)
+    with store.transaction(DEMO_ACTOR) as tx:
+        for pv in previews:
+            quarter = pv.quarter
+            held_on = quarter.end + timedelta(days=3)
+            tx.record_meeting(
+                {
+                    "quarter": str(quarter),
+                    "held_on": held_on.isoformat(),
+                    "attendees": list(ATTENDEES),
+                    "minutes": minutes(store, host, quarter, held_on, ATTENDEES, grid=pv.grid),
+                    "actor": DEMO_ACTOR,
+                    "at": _stamp(held_on, "11:00:00"),
+                }
+            )
+            done = freeze(tx, store, host, pv, at=_finalized_time(quarter))
+            visit = quarter.end + timedelta(days=13)
+            note = {"at": _stamp(visit, "15:00:00"), "actor": DEMO_ACTOR, "text": FOLLOW_UP_NOTE}
+            for item_id in done.opened[:2]:
+                tx.update_rectification(item_id, {"notes": [note]})
+            if quarter == FINALIZED[-1] and done.opened:
+                longer = {"at": note["at"], "actor": DEMO_ACTOR, "text": EXTENSION_NOTE}
+                tx.update_rectification(
+                    done.opened[-1],
+                    {"deadline": quarter.next().next().end.isoformat(), "notes": [longer]},
+                )
+            day = report_day(quarter)
+            tx.set_reported(quarter, day, at=_stamp(day, "10:00:00"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from importlib import metadata
 from typing import Any
 
@@ -18,7 +19,13 @@ from plugins.actions.settings import NAMES
 from plugins.criteria import CRITERION_CODES
 from plugins.i18n import LANGS, Text
 from store import Quarter
-from tui.cli import commands_data, commands_report, commands_settings, commands_setup
+from tui.cli import (
+    commands_data,
+    commands_quarter,
+    commands_report,
+    commands_settings,
+    commands_setup,
+)
 from tui.cli.help import (
     Choices,
     HelpState,
@@ -369,7 +376,21 @@ def settings_unset(ctx: click.Context, name: str) -> Invocation:
     text=Text("登记会议决定", "record the meeting's decision on a cell"),
 )
 @option("--quarter", required=True, type=QuarterType(), metavar="Q", text=QUARTER_HELP)
-@option("--village", required=True, metavar="CODE", text=Text("村代码", "village code"))
+@option(
+    "--village",
+    "villages",
+    multiple=True,
+    metavar="CODE",
+    text=Text("村代码（可重复）", "village code (repeatable)"),
+)
+@option(
+    "--all",
+    "all_",
+    is_flag=True,
+    text=Text(
+        "此准则尚无决定的所有在册村", "every active village without a decision on the criterion"
+    ),
+)
 @option(
     "--criterion",
     required=True,
@@ -401,7 +422,8 @@ def settings_unset(ctx: click.Context, name: str) -> Invocation:
 def decide(
     ctx: click.Context,
     quarter: Quarter,
-    village: str,
+    villages: tuple[str, ...],
+    all_: bool,
     criterion: str,
     pass_: bool,
     fail: bool,
@@ -409,7 +431,22 @@ def decide(
     replace: bool,
     withdraw: bool,
 ) -> Invocation:
-    """`pingan decide --quarter Q --village V --criterion C (--pass | --fail | --withdraw)`."""
+    """`pingan decide --quarter Q (--village V... | --all) --criterion C (--pass|--fail|...)`."""
+    if bool(villages) == all_:
+        raise TextUsageError(
+            Text(
+                "需要 --village（可多个）或 --all，二者只用一个",
+                "give --village (one or more) or --all, not both",
+            ),
+            ctx,
+        )
+    if withdraw and (all_ or len(villages) > 1):
+        raise TextUsageError(
+            Text(
+                "--withdraw 一次只撤回一个村的决定", "--withdraw takes back one village at a time"
+            ),
+            ctx,
+        )
     if sum((pass_, fail, withdraw)) > 1:
         raise TextUsageError(
             Text(
@@ -430,7 +467,9 @@ def decide(
         ctx,
         commands_data.run_decide,
         quarter=quarter,
-        village=village,
+        villages=list(villages),
+        village=villages[0] if villages else None,
+        all=all_,
         criterion=criterion,
         passed=None if withdraw else pass_,
         reason=reason,
@@ -470,3 +509,242 @@ def grid(ctx: click.Context, quarter: Quarter | None, format_: str) -> Invocatio
 def plugins(ctx: click.Context, json_: bool) -> Invocation:
     """`pingan plugins [--json]`."""
     return invocation(ctx, commands_report.run_plugins, json=json_)
+
+
+FORMAT_HELP = Text(
+    "plain、md 给人看，csv、json 给程序", "plain and md for people, csv and json for programs"
+)
+
+
+def format_option() -> Callable[[Any], Any]:
+    """--format plain|md|csv|json."""
+    return option(
+        "--format",
+        "format_",
+        type=Choices(GRID_FORMATS),
+        default="plain",
+        show_default=True,
+        metavar="FORMAT",
+        values=fixed(GRID_FORMATS),
+        text=FORMAT_HELP,
+    )
+
+
+class DateType(click.ParamType[date]):
+    """A day such as 2024-01-05."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise TextBadParameter(
+                Text(
+                    f"不是日期（应如 2024-01-05）：{value!r}",
+                    f"not a date (like 2024-01-05): {value!r}",
+                ),
+                ctx,
+                param,
+            ) from None
+
+
+@cli.command(
+    "finalize",
+    cls=PinganCommand,
+    text=Text(
+        "季度定稿：先显示与上季度的对比，再冻结快照、锁定数据、开出整改事项",
+        "finalize a quarter: show the preview, freeze its snapshot, lock its data, open "
+        "rectification items",
+    ),
+)
+@option("--quarter", required=True, type=QuarterType(), metavar="Q", text=QUARTER_HELP)
+@option(
+    "--allow-pending",
+    "allow_pending",
+    is_flag=True,
+    text=Text(
+        "有待定格也定稿（须写理由；这些村按不达标计）",
+        "finalize despite PENDING cells (needs --reason; those villages do not comply)",
+    ),
+)
+@option("--reason", metavar="TEXT", text=Text("带待定格定稿的理由", "why PENDING cells are left"))
+@click.pass_context
+def finalize(
+    ctx: click.Context, quarter: Quarter, allow_pending: bool, reason: str | None
+) -> Invocation:
+    """`pingan finalize --quarter Q [--allow-pending --reason TEXT]`."""
+    return invocation(
+        ctx,
+        commands_quarter.run_finalize,
+        quarter=quarter,
+        allow_pending=allow_pending,
+        reason=reason,
+    )
+
+
+@cli.command(
+    "reopen",
+    cls=PinganCommand,
+    text=Text("重新打开已定稿的季度（记入审计）", "reopen a finalized quarter (audited)"),
+)
+@option("--quarter", required=True, type=QuarterType(), metavar="Q", text=QUARTER_HELP)
+@option("--reason", required=True, metavar="TEXT", text=Text("重新打开的理由", "why it reopens"))
+@click.pass_context
+def reopen(ctx: click.Context, quarter: Quarter, reason: str) -> Invocation:
+    """`pingan reopen --quarter Q --reason TEXT`."""
+    return invocation(ctx, commands_quarter.run_reopen, quarter=quarter, reason=reason)
+
+
+@cli.command(
+    "reported",
+    cls=PinganCommand,
+    text=Text("登记季度已上报区里", "record that a quarter was reported to the district"),
+)
+@option("--quarter", required=True, type=QuarterType(), metavar="Q", text=QUARTER_HELP)
+@option(
+    "--on",
+    type=DateType(),
+    metavar="DATE",
+    text=Text("上报日期（默认今天）", "the day it was reported (default: today)"),
+)
+@click.pass_context
+def reported(ctx: click.Context, quarter: Quarter, on: date | None) -> Invocation:
+    """`pingan reported --quarter Q [--on DATE]`."""
+    return invocation(ctx, commands_quarter.run_reported, quarter=quarter, on=on)
+
+
+@cli.command(
+    "lists",
+    cls=PinganCommand,
+    text=Text(
+        "红黑榜、重点督导、通报、表彰候选和年度目标",
+        "positive and negative lists, supervision, public notice, commendation and the target",
+    ),
+)
+@option(
+    "--quarter",
+    type=QuarterType(),
+    metavar="Q",
+    text=Text("季度，如 2022Q3；默认最近有数据的季度", "quarter such as 2022Q3; default: latest"),
+)
+@format_option()
+@click.pass_context
+def lists(ctx: click.Context, quarter: Quarter | None, format_: str) -> Invocation:
+    """`pingan lists [--quarter Q] [--format FORMAT]`."""
+    return invocation(ctx, commands_quarter.run_lists, quarter=quarter, format=format_)
+
+
+@cli.group(
+    "rectification",
+    cls=PinganGroup,
+    text=Text("整改事项；不带子命令时列出", "rectification items; lists them with no sub-command"),
+    invoke_without_command=True,
+)
+@option("--open", "open_", is_flag=True, text=Text("只列未销号的", "only items not closed"))
+@option("--unit", metavar="UNIT", text=Text("只列此单位的", "only this unit's items"))
+@option("--village", metavar="CODE", text=Text("只列此村的", "only this village's items"))
+@format_option()
+@click.pass_context
+def rectification(
+    ctx: click.Context, open_: bool, unit: str | None, village: str | None, format_: str
+) -> Invocation | None:
+    """`pingan rectification [--open] [--unit U] [--village CODE] [--format F] [ACTION]`."""
+    if ctx.invoked_subcommand is not None:
+        return None
+    return invocation(
+        ctx,
+        commands_quarter.run_rectification,
+        open=open_,
+        unit=unit,
+        village=village,
+        format=format_,
+    )
+
+
+ITEM_HELP = Text("整改事项编号", "the item's id")
+
+
+@rectification.command("note", cls=PinganCommand, text=Text("加一条备注", "add a note"))
+@argument("item_id", metavar="ID", type=int, text=ITEM_HELP)
+@argument("text", metavar="TEXT", text=Text("备注", "the note"))
+@click.pass_context
+def rectification_note(ctx: click.Context, item_id: int, text: str) -> Invocation:
+    """`pingan rectification note ID TEXT`."""
+    return invocation(ctx, commands_quarter.run_rectification_note, id=item_id, text=text)
+
+
+@rectification.command("deadline", cls=PinganCommand, text=Text("改期限", "move the deadline"))
+@argument("item_id", metavar="ID", type=int, text=ITEM_HELP)
+@argument("day", metavar="DATE", type=DateType(), text=Text("新期限", "the new deadline"))
+@click.pass_context
+def rectification_deadline(ctx: click.Context, item_id: int, day: date) -> Invocation:
+    """`pingan rectification deadline ID DATE`."""
+    return invocation(ctx, commands_quarter.run_rectification_deadline, id=item_id, date=day)
+
+
+@cli.command(
+    "warnings",
+    cls=PinganCommand,
+    text=Text("各单位的预警", "early warnings of every unit"),
+)
+@option(
+    "--quarter",
+    type=QuarterType(),
+    metavar="Q",
+    text=Text("季度，如 2022Q3；默认最近有数据的季度", "quarter such as 2022Q3; default: latest"),
+)
+@format_option()
+@click.pass_context
+def warnings(ctx: click.Context, quarter: Quarter | None, format_: str) -> Invocation:
+    """`pingan warnings [--quarter Q] [--format FORMAT]`."""
+    return invocation(ctx, commands_quarter.run_warnings, quarter=quarter, format=format_)
+
+
+@cli.command(
+    "minutes",
+    cls=PinganCommand,
+    text=Text(
+        "会议纪要：带 --attendee 时登记会议并写纪要，否则显示已有的纪要",
+        "meeting minutes: with --attendee record the meeting and write them, else show them",
+    ),
+)
+@option("--quarter", required=True, type=QuarterType(), metavar="Q", text=QUARTER_HELP)
+@option(
+    "--attendee",
+    "attendees",
+    multiple=True,
+    metavar="NAME",
+    text=Text("出席人员（可重复）", "who attended (repeatable)"),
+)
+@option(
+    "--on",
+    type=DateType(),
+    metavar="DATE",
+    text=Text("会议日期（默认今天）", "the meeting day (default: today)"),
+)
+@click.pass_context
+def minutes(
+    ctx: click.Context, quarter: Quarter, attendees: tuple[str, ...], on: date | None
+) -> Invocation:
+    """`pingan minutes --quarter Q [--attendee NAME ... [--on DATE]]`."""
+    return invocation(
+        ctx, commands_quarter.run_minutes, quarter=quarter, attendees=list(attendees), on=on
+    )
+
+
+@cli.command(
+    "meeting",
+    cls=PinganCommand,
+    text=Text(
+        "在界面里按议程开季度会议（登记出席、逐村决定、写纪要）",
+        "hold the quarterly meeting in the TUI (attendance, decisions village by village, minutes)",
+    ),
+)
+@option("--quarter", required=True, type=QuarterType(), metavar="Q", text=QUARTER_HELP)
+@click.pass_context
+def meeting(ctx: click.Context, quarter: Quarter) -> Invocation:
+    """`pingan meeting --quarter Q`."""
+    return invocation(ctx, commands_setup.run_meeting, quarter=quarter)

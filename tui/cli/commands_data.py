@@ -170,15 +170,29 @@ def run_decide(session: Session, args: argparse.Namespace) -> int:
             f"{where_en}: withdrew the meeting's decision (was {was.en})",
         )
         return 0
-    made = actions.decide(
+    codes: list[str] = list(getattr(args, "villages", None) or [args.village])
+    if getattr(args, "all", False):
+        codes = actions.undecided(ctx, quarter, args.criterion)
+        if not codes:
+            session.say(
+                f"{quarter} {args.criterion}：每个村都已有决定",
+                f"{quarter} {args.criterion}: every village already has a decision",
+            )
+            return 0
+    for made in actions.decide_many(
         ctx,
         quarter,
-        args.village,
+        codes,
         args.criterion,
         args.passed,
         args.reason or "",
         replace=getattr(args, "replace", False),
-    )
+    ):
+        _say_decided(session, quarter, made)
+    return 0
+
+
+def _say_decided(session: Session, quarter: Quarter, made: actions.DecisionMade) -> None:
     village, code = made.village, made.decision.criterion
     verdict = actions.verdict_words(made.decision.passed)
     data_says = STATE_NAMES[made.data_state]
@@ -195,4 +209,3 @@ def run_decide(session: Session, args: argparse.Namespace) -> int:
         f"{quarter} {village.code} ({village.name}) {code}: the meeting decided {verdict.en} "
         f"(data: {data_says.en})",
     )
-    return 0

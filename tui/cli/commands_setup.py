@@ -1,4 +1,4 @@
-"""Sub-commands that create a store or open the TUI: `pingan`, `pingan init`, `pingan demo`."""
+"""Sub-commands that create a store or open the TUI: `pingan`, `init`, `demo`, `meeting`."""
 
 from __future__ import annotations
 
@@ -6,18 +6,35 @@ import argparse
 
 from plugins import actions
 from plugins.manager import PluginHost
-from store import Store
+from plugins.refusal import Refusal, finalized
+from store import Quarter, Store
 from tui.cli.session import CliError, Session
 
 DEMO_TOWN = "桑村镇"
 
 
-def open_tui(session: Session, store: Store, host: PluginHost) -> int:
+def open_tui(
+    session: Session,
+    store: Store,
+    host: PluginHost,
+    *,
+    quarter: Quarter | None = None,
+    meeting: bool = False,
+) -> int:
     """Run the Textual app until the user quits; Textual is imported only here."""
     from tui.app import PinganApp
 
-    PinganApp(store, host, lang=session.lang).run()
+    PinganApp(store, host, lang=session.lang, quarter=quarter, meeting=meeting).run()
     return 0
+
+
+def run_meeting(session: Session, args: argparse.Namespace) -> int:
+    """`pingan meeting --quarter Q`: open the TUI in meeting mode on the quarter."""
+    store = session.store()
+    quarter: Quarter = args.quarter
+    if store.is_locked(quarter):
+        raise Refusal(finalized(quarter), field="quarter")
+    return open_tui(session, store, session.host(), quarter=quarter, meeting=True)
 
 
 def run_tui(session: Session, args: argparse.Namespace) -> int:

@@ -25,6 +25,10 @@ SCREEN_NAMES: dict[str, Text] = {
     "RecordFormScreen": Text("记录表单", "record form"),
     "ConfirmScreen": Text("确认", "confirmation"),
     "UnitsScreen": Text("单位", "units"),
+    "ListsScreen": Text("红黑榜", "lists"),
+    "MeetingScreen": Text("季度会议", "meeting"),
+    "ReasonScreen": Text("写理由", "reason"),
+    "RectificationScreen": Text("整改事项", "rectification"),
     "CommandPalette": Text("命令面板", "command palette"),
 }
 

@@ -7,9 +7,14 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
+from plugins import actions
+from plugins.actions import Refusal
+from plugins.i18n import Text
+from plugins.quarters import FinalizePreview
 from tui import keys
 from tui.app_access import PinganAccess
 from tui.messages import DataChanged, QuarterChanged
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.jump import JumpScreen
 from tui.text import tr
 from tui.widgets.grid import ComplianceGrid
@@ -120,3 +125,87 @@ class MainScreen(PinganAccess, Screen[None]):
         from tui.screens.units import UnitsScreen
 
         self.app.push_screen(UnitsScreen(view=(unit, key)))
+
+    def action_lists(self) -> None:
+        from tui.screens.lists import ListsScreen
+
+        self.app.push_screen(ListsScreen())
+
+    def action_rectification(self) -> None:
+        from tui.screens.rectification import RectificationScreen
+
+        self.app.push_screen(RectificationScreen())
+
+    def action_meeting(self) -> None:
+        """Hold the meeting of the quarter in view, unless it is finalized."""
+        from tui.screens.meeting import MeetingScreen
+
+        app = self.pingan
+        if app.store.is_locked(app.quarter):
+            app.notify(tr(ALREADY_FINAL, app.lang, quarter=app.quarter), severity="warning")
+            return
+        self.app.push_screen(MeetingScreen(app.quarter))
+
+    def action_finalize(self) -> None:
+        """Show the preview of finalizing the quarter in view and finalize it on a yes."""
+        from plugins.quarters import preview
+
+        app = self.pingan
+        quarter = app.quarter
+        if app.store.is_locked(quarter):
+            app.notify(tr(ALREADY_FINAL, app.lang, quarter=quarter), severity="warning")
+            return
+        pv = preview(app.store, app.host, quarter)
+        question = finalize_question(pv)
+        self.app.push_screen(
+            ConfirmScreen(question, yes=FINALIZE_YES), callback=lambda yes: self._finalize(yes)
+        )
+
+    def _finalize(self, yes: bool | None) -> None:
+        app = self.pingan
+        if not yes:
+            return
+        try:
+            done = actions.finalize(app.action_context(), app.quarter)
+        except Refusal as exc:
+            app.notify(" ".join(exc.render(app.lang)), severity="error", timeout=10)
+            return
+        self.query_one(TownHeader).refresh_status()
+        app.notify_data_changed(app.quarter)
+        app.notify(
+            tr(FINALIZED, app.lang, quarter=app.quarter, opened=len(done.opened)),
+            severity="information",
+        )
+
+
+ALREADY_FINAL = Text(
+    "{quarter} 已定稿；要修改请先用 pingan reopen 重新打开",
+    "{quarter} is finalized; reopen it first with pingan reopen",
+)
+FINALIZE_YES = Text("定稿 (y)", "Finalize (y)")
+FINALIZED = Text(
+    "{quarter} 已定稿，开出整改事项 {opened} 项", "{quarter} finalized; {opened} items opened"
+)
+
+
+def finalize_question(pv: FinalizePreview) -> Text:
+    """The preview as the confirm dialog asks it: the result, what changed, what still waits."""
+    now, before = pv.grid.compliant, pv.previous.compliant
+    total, earlier = len(pv.grid.villages), len(pv.previous.rows)
+    up = ", ".join(pv.newly_compliant) or "-"
+    down = ", ".join(pv.newly_failing) or "-"
+    cells = sum(len(c) for c in pv.pending.values())
+    waiting = ", ".join(pv.waiting_units)
+    pending_zh = f"\n待定 {cells} 格，未报送：{waiting}；有待定格时不能定稿。" if cells else ""
+    pending_en = (
+        f"\n{cells} cells PENDING, not filed: {waiting}; it cannot be finalized yet."
+        if cells
+        else ""
+    )
+    return Text(
+        f"定稿 {pv.quarter}？达标 {now}/{total} 村（上季度 {before}/{earlier}）\n"
+        f"新达标：{up}\n新不达标：{down}{pending_zh}\n定稿后本季度数据锁定。",
+        f"Finalize {pv.quarter}? {now}/{total} villages comply (previous {before}/{earlier})\n"
+        f"newly compliant: {up}\nnewly failing: {down}{pending_en}\n"
+        "Its data will be locked.",
+    )

@@ -1,4 +1,4 @@
-"""The dashboard: the quarter's rate against the year's target, its history, failures and returns.
+"""The dashboard: the quarter's rate against its target, history, failures, returns and warnings.
 
 Grids are computed in a thread worker (one per quarter with data) and cached per quarter:
 a change drops only its own and later quarters (checks read history), and the app's grid of
@@ -6,6 +6,8 @@ the quarter on screen is reused, so a save recomputes as little as it can.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,6 +23,7 @@ from plugins.engine import Engine
 from plugins.i18n import Text
 from plugins.manager import PluginHost
 from plugins.summary import QuarterSummary, ResultCache, compute
+from plugins.warnings import SEVERITY_WORDS, WarningReport, warnings
 from store import Quarter, Store
 from tui.app_access import PinganAccess
 from tui.text import tr
@@ -55,6 +58,18 @@ RETURNS_TITLE = Text(
     "Returns for {quarter}: {filed} of {total} units filed",
 )
 RETURN_COLUMNS = (Text("单位", "Unit"), Text("报表", "Return"), Text("报送时间", "Filed at"))
+ERRORS = Text(
+    "注意：{count} 格出错（插件 {plugins} 的检查失败），这些村按不达标计，达标率偏低",
+    "Note: {count} cells are ERROR (checks of plugin {plugins} failed); those villages count "
+    "as not complying, so the rate is too low",
+)
+WARNINGS_TITLE = Text("预警 {count} 条（截至 {day}）", "{count} warnings (as of {day})")
+WARNING_COLUMNS = (
+    Text("村", "Village"),
+    Text("单位", "Unit"),
+    Text("级别", "Level"),
+    Text("预警", "Warning"),
+)
 FILED = Text("已报送", "filed")
 MISSING = Text("未报送", "missing")
 
@@ -74,9 +89,10 @@ class Dashboard(PinganAccess, Widget):
     class Computed(Message):
         """The worker finished computing the dashboard's data."""
 
-        def __init__(self, data: QuarterSummary, serial: int) -> None:
+        def __init__(self, data: QuarterSummary, report: WarningReport, serial: int) -> None:
             super().__init__()
             self.data = data
+            self.report = report
             self.serial = serial
 
     class Failed(Message):
@@ -96,11 +112,13 @@ class Dashboard(PinganAccess, Widget):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.data: QuarterSummary | None = None
+        self.report: WarningReport | None = None
         self._cache = ResultCache()
         self._serial = 0
 
     def compose(self) -> ComposeResult:
         yield Static(tr(LOADING, self.pingan.lang), id="dash-summary")
+        yield Static("", id="dash-errors")
         with Horizontal(id="dash-body"):
             with Vertical(id="dash-chart-box"):
                 yield Label("", id="dash-chart-caption")
@@ -110,6 +128,8 @@ class Dashboard(PinganAccess, Widget):
                 yield DataTable[str](id="dash-failures", cursor_type="row", zebra_stripes=True)
                 yield Label("", id="dash-returns-title", classes="dash-title")
                 yield DataTable[str](id="dash-returns", cursor_type="row")
+                yield Label("", id="dash-warnings-title", classes="dash-title")
+                yield DataTable[str](id="dash-warnings", cursor_type="row")
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", self._relabel, init=False)
@@ -134,16 +154,18 @@ class Dashboard(PinganAccess, Widget):
     ) -> None:
         try:
             data = compute(store, host, engine, quarter, self._cache)
+            report = warnings(store, host, quarter, date.today())
         except Exception as exc:  # noqa: BLE001 - shown on the dashboard instead of ending the app
             self.post_message(self.Failed(f"{type(exc).__name__}: {exc}", serial))
         else:
-            self.post_message(self.Computed(data, serial))
+            self.post_message(self.Computed(data, report, serial))
 
     @on(Computed)
     def _computed(self, message: Computed) -> None:
         if message.serial != self._serial:
             return
         self.data = message.data
+        self.report = message.report
         self._show()
 
     @on(Failed)
@@ -190,9 +212,41 @@ class Dashboard(PinganAccess, Widget):
         summary = self.query_one("#dash-summary", Static)
         summary.update(self.summary_text())
         summary.set_classes("-met" if data.current.missing == 0 else "-below")
+        self._show_errors(data)
         self._draw_chart(data)
         self._fill_failures(data)
         self._fill_returns(data)
+        if self.report is not None:
+            self._fill_warnings(self.report)
+
+    def _show_errors(self, data: QuarterSummary) -> None:
+        """Say so when crashed checks pull the rate down, naming the plugins."""
+        notice = self.query_one("#dash-errors", Static)
+        result = data.current
+        notice.display = result.errors > 0
+        if result.errors:
+            plugins = ", ".join(result.error_plugins)
+            notice.update(
+                escape(tr(ERRORS, self.pingan.lang, count=result.errors, plugins=plugins))
+            )
+
+    def _fill_warnings(self, report: WarningReport) -> None:
+        lang = self.pingan.lang
+        self.query_one("#dash-warnings-title", Label).update(
+            tr(WARNINGS_TITLE, lang, count=len(report.warnings), day=report.as_of.isoformat())
+        )
+        table = self.query_one("#dash-warnings", DataTable)
+        table.clear(columns=True)
+        for column in WARNING_COLUMNS:
+            table.add_column(tr(column, lang))
+        for index, warned in enumerate(report.warnings):
+            table.add_row(
+                warned.warning.village,
+                warned.unit,
+                tr(SEVERITY_WORDS[warned.warning.severity], lang),
+                escape(tr(warned.warning.message, lang)),
+                key=str(index),
+            )
 
     def _draw_chart(self, data: QuarterSummary) -> None:
         lang = self.pingan.lang

@@ -1,4 +1,4 @@
-"""The header of the main screen: town, quarter, who is working and the report deadline."""
+"""The header of the main screen: town, quarter and its state, who works, the report deadline."""
 
 from __future__ import annotations
 
@@ -9,27 +9,16 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from store import Quarter
+from plugins.quarters import STATE_WORDS, QuarterState, quarter_status
 from tui.app_access import PinganAccess
 from tui.text import tr
 
 
-def days_left(quarter: Quarter, today: date) -> int:
-    """Days from today until the quarter's district report deadline; negative when overdue."""
-    return (quarter.report_deadline - today).days
-
-
-def deadline_text(days: int, lang: str) -> str:
-    """The deadline in words: days left, due today, or overdue by how many days."""
-    if days > 0:
-        return tr("header.days_left", lang, days=days)
-    if days == 0:
-        return tr("header.due_today", lang)
-    return tr("header.overdue", lang, days=-days)
-
-
 class TownHeader(PinganAccess, Horizontal):
-    """One line: 桑村镇  2022Q3  操作员 tester  距区报送截止还有 12 天 (red once overdue)."""
+    """One line: 桑村镇  2022Q3 已定稿  操作员 tester  上报截止 2022-10-06，还有 12 天.
+
+    The deadline turns red once overdue and not reported; a reported quarter names the day.
+    """
 
     DEFAULT_CSS = """
     TownHeader { height: 1; }
@@ -39,6 +28,7 @@ class TownHeader(PinganAccess, Horizontal):
     def compose(self) -> ComposeResult:
         yield Static(id="header-town")
         yield Static(id="header-quarter")
+        yield Static(id="header-state")
         yield Static(id="header-actor")
         yield Static(id="header-deadline")
 
@@ -47,17 +37,23 @@ class TownHeader(PinganAccess, Horizontal):
         self.watch(self.app, "lang", self._refresh_text, init=False)
         self._refresh_text()
 
-    def days_left(self) -> int:
-        return days_left(self.pingan.quarter, date.today())
+    def refresh_status(self) -> None:
+        """Read the quarter's state again, after a finalize, reopen or report."""
+        self._refresh_text()
 
     def _refresh_text(self, _changed: object = None) -> None:
         app = self.pingan
         lang = app.lang
-        days = self.days_left()
+        today = date.today()
+        status = quarter_status(app.store, app.quarter)
         self.query_one("#header-town", Static).update(RichText(app.town))
         self.query_one("#header-quarter", Static).update(RichText(str(app.quarter)))
+        state = self.query_one("#header-state", Static)
+        state.update(RichText(STATE_WORDS[status.state].get(lang)))
+        state.set_class(status.state is not QuarterState.OPEN, "finalized")
         actor = tr("header.actor", lang, actor=app.actor)
         self.query_one("#header-actor", Static).update(RichText(actor))
         deadline = self.query_one("#header-deadline", Static)
-        deadline.update(RichText(deadline_text(days, lang)))
-        deadline.set_class(days < 0, "overdue")
+        deadline.update(RichText(status.deadline_text(today).get(lang)))
+        overdue = status.reported_on is None and (status.deadline - today).days < 0
+        deadline.set_class(overdue, "overdue")

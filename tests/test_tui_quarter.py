@@ -1,0 +1,203 @@
+"""The quarter's work in the TUI through Pilot: the lists screen and finalize with its preview."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from plugins import actions
+from plugins.actions import ActionContext, Actor
+from plugins.manager import PluginHost
+from plugins.quarters import QuarterState, quarter_status
+from plugins.rectification import items
+from store import Store
+from tests.tui_support import Q2, Q3, build_town, make_app, settle
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.lists import ListsScreen
+from tui.screens.meeting import MeetingScreen, minutes_path
+from tui.screens.reason import ReasonScreen
+from tui.screens.rectification import RectificationScreen
+
+
+@pytest.fixture
+def town(tmp_path: Path, host: PluginHost) -> Store:
+    return build_town(tmp_path / "town.json", host)
+
+
+async def test_b_opens_the_lists_of_the_quarter_in_view(town: Store, host: PluginHost) -> None:
+    app = make_app(town, host, quarter=Q3, lang="en")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ListsScreen)
+        title = str(screen.query_one("#lists-title", Static).content)
+        assert title == "2022Q3 lists (open)"
+        assert (
+            str(screen.query_one("#lists-positive", Static).content)
+            == "Positive list: 1 compliant\nSC005 大寨"
+        )
+        table = screen.query_one("#lists-negative", DataTable)
+        rows = {str(key.value): table.get_row(key) for key in table.rows}
+        assert set(rows) == {"SC001", "SC002", "SC003", "SC004"}
+        assert rows["SC002"][3:] == ["G1 N1 N9", "", "office police"]
+        target = str(screen.query_one("#lists-target", Static).content)
+        assert target.startswith("2022 target 70%: 1/5 comply, 3 more needed")
+        await pilot.press("l")
+        await settle(pilot)
+        assert str(screen.query_one("#lists-title", Static).content) == "2022Q3 红黑榜（未定稿）"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ListsScreen)
+
+
+async def test_f_previews_then_finalizes_and_the_header_follows(
+    town: Store, host: PluginHost
+) -> None:
+    app = make_app(town, host, quarter=Q3, lang="en")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmScreen)
+        question = dialog.question.en
+        assert question.startswith("Finalize 2022Q3? 1/5 villages comply (previous 0/5)")
+        assert "newly compliant: SC005" in question and "PENDING" not in question
+        await pilot.press("n")
+        await settle(pilot)
+        assert not town.is_locked(Q3)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert quarter_status(town, Q3).state is QuarterState.FINALIZED
+        state = app.screen.query_one("#header-state", Static)
+        assert str(state.content) == "finalized" and state.has_class("finalized")
+        await pilot.press("f")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        await pilot.press("b")
+        await settle(pilot)
+        notice = app.screen.query_one("#lists-drift", Static)
+        assert str(notice.content) == "The live data still matches the snapshot"
+        assert str(app.screen.query_one("#lists-title", Static).content).endswith("(finalized)")
+        await pilot.press("escape")
+        with town.transaction("tester") as tx:
+            tx.set_setting(("thresholds", "police.min_patrols"), 7)
+        await pilot.press("b")
+        await settle(pilot)
+        notice = app.screen.query_one("#lists-drift", Static)
+        assert str(notice.content).startswith("4 cells of the live data differ from the snapshot")
+        assert "SC001 G4 pass→fail" in str(notice.content) and notice.has_class("-drift")
+
+
+async def test_finalizing_a_quarter_with_pending_cells_is_refused_naming_who(
+    town: Store, host: PluginHost
+) -> None:
+    app = make_app(town, host, quarter=Q2, lang="en")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmScreen)
+        assert "10 cells PENDING, not filed: office" in dialog.question.en
+        await pilot.press("y")
+        await settle(pilot)
+        assert not town.is_locked(Q2)
+
+
+async def test_a_meeting_with_attendees_decisions_an_override_an_undo_and_minutes(
+    town: Store, host: PluginHost
+) -> None:
+    with town.transaction("tester") as tx:
+        for village in ("SC001", "SC003", "SC004", "SC005"):
+            for criterion in ("G1", "G2"):
+                tx.withdraw_decision(Q3, village, criterion)
+    app = make_app(town, host, quarter=Q3, lang="en")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen)
+        assert [v.code for v in screen.villages] == ["SC001", "SC003", "SC002", "SC004", "SC005"]
+        screen.query_one("#meeting-attendees", Input).value = "王建国、李强"
+        await pilot.press("enter")
+        await settle(pilot)
+        progress = screen.query_one("#meeting-progress", Static)
+        assert str(progress.content) == "decided 1/5 villages, #1: SC001 东庄 (东片办事处)"
+        await pilot.press("p")
+        await settle(pilot)
+        assert str(progress.content).startswith("decided 2/5 villages, #2: SC003")
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, ReasonScreen)
+        await pilot.press(*"班子不团结", "enter")
+        await settle(pilot)
+        fail = [d for d in town.decisions(Q3) if d.village == "SC003" and d.criterion == "G1"]
+        assert [(d.passed, d.reason) for d in fail] == [(False, "班子不团结")]
+        await pilot.press(*["right"] * 9, "o")
+        await settle(pilot)
+        await pilot.press(*"村里已停工整改", "enter")
+        await settle(pilot)
+        n4 = [d for d in town.decisions(Q3) if d.village == "SC003" and d.criterion == "N4"]
+        assert [(d.passed, d.reason) for d in n4] == [(True, "村里已停工整改")]
+        await pilot.press("u")
+        await settle(pilot)
+        assert not [d for d in town.decisions(Q3) if d.criterion == "N4"]
+        await pilot.press("A")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert str(progress.content).startswith("decided 5/5 villages")
+        g2 = {d.village: d.passed for d in town.decisions(Q3) if d.criterion == "G2"}
+        assert g2 == dict.fromkeys(("SC001", "SC002", "SC003", "SC004", "SC005"), True)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, MeetingScreen)
+    [meeting] = town.meetings(Q3)
+    assert meeting["attendees"] == ["王建国", "李强"]
+    written = minutes_path(town.layout.folder, Q3).read_text(encoding="utf-8")
+    assert written == meeting["minutes"]
+    assert "- Present: 王建国, 李强" in written and "| fail | 班子不团结 | tester |" in written
+
+
+async def test_rectification_items_stand_out_when_overdue_and_take_notes_and_deadlines(
+    town: Store, host: PluginHost
+) -> None:
+    ctx = ActionContext(town, host, Actor("tester"))
+    actions.finalize(ctx, Q3)
+    app = make_app(town, host, quarter=Q3, lang="en")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("z")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RectificationScreen)
+        title = str(screen.query_one("#rectification-title", Static).content)
+        assert title == "Rectification: 6 open, 6 of them overdue (6 in all)"
+        table = screen.query_one("#rectification-items", DataTable)
+        first = table.get_row_at(0)
+        assert first[:6] == ["1", "SC001", "N8", "police", "2022Q3", "2022-12-31"]
+        assert "overdue" in first[6]
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"已约谈", "enter")
+        await settle(pilot)
+        assert table.get_row_at(0)[8] == "已约谈"
+        await pilot.press("e")
+        await settle(pilot)
+        field = app.screen.query_one("#reason-input", Input)
+        assert field.value == "2022-12-31"
+        field.value = "2099-12-31"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert table.get_row_at(0)[5] == "2099-12-31" and "open" in table.get_row_at(0)[6]
+    [item] = [i for i in items(town, Q3.end) if i.id == 1]
+    assert item.deadline.isoformat() == "2099-12-31" and item.notes[0]["text"] == "已约谈"

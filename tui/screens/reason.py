@@ -1,0 +1,52 @@
+"""A one-line question (a decision's reason, a note, a date), answered with Enter."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.markup import escape
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+from plugins.i18n import Text
+from tui import keys
+from tui.app_access import pingan_app
+from tui.text import tr
+
+PLACEHOLDER = Text("理由，回车确认；Esc 取消", "the reason; Enter to confirm, Esc to cancel")
+
+
+class ReasonScreen(ModalScreen[str | None]):
+    """Ask why; dismisses with the text typed (maybe empty) or None when cancelled."""
+
+    CSS_PATH = "reason.tcss"
+    BINDINGS = keys.owned("reason")
+
+    def __init__(self, question: Text, *, placeholder: Text = PLACEHOLDER, value: str = "") -> None:
+        """Ask question; placeholder and value fill the input (for a note or a date, say)."""
+        super().__init__()
+        self.question = question
+        self.placeholder = placeholder
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(id="reason-question")
+            yield Input(id="reason-input")
+
+    def on_mount(self) -> None:
+        keys.follow_language(self)
+        lang = pingan_app(self).lang
+        self.query_one("#reason-question", Label).update(escape(tr(self.question, lang)))
+        field = self.query_one("#reason-input", Input)
+        field.placeholder = tr(self.placeholder, lang)
+        field.value = self.value
+        field.focus()
+
+    @on(Input.Submitted, "#reason-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
