@@ -10,7 +10,7 @@ from store.errors import (
     StoreError,
     StoreMissing,
 )
-from store.models import Decision, NewRecord, Record, Return, Village
+from store.models import Decision, ImportBatch, NewRecord, Record, Return, Village
 from store.quarter import Quarter, quarter_range
 from store.settings import Settings
 from store.store import Store, default_actor
@@ -20,6 +20,7 @@ from store.window import QuarterWindow
 __all__ = [
     "Conflict",
     "Decision",
+    "ImportBatch",
     "NewRecord",
     "NotFound",
     "Quarter",

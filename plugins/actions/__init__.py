@@ -12,7 +12,17 @@ from plugins.actions.decisions import (
     verdict_words,
     withdraw_decision,
 )
-from plugins.actions.imports import RecordImport, VillageImport, import_records, import_villages
+from plugins.actions.imports import (
+    ImportPreview,
+    ImportUndone,
+    RecordImport,
+    VillageImport,
+    import_batches,
+    import_records,
+    import_villages,
+    preview_import,
+    undo_import,
+)
 from plugins.actions.records import (
     RecordDeleted,
     RecordRefused,
@@ -37,6 +47,8 @@ __all__ = [
     "Actor",
     "DecisionMade",
     "DecisionWithdrawn",
+    "ImportPreview",
+    "ImportUndone",
     "RecordDeleted",
     "RecordImport",
     "RecordRefused",
@@ -54,11 +66,14 @@ __all__ = [
     "delete_record",
     "edit_record",
     "file_return",
+    "import_batches",
     "import_records",
     "import_villages",
+    "preview_import",
     "set_setting",
     "set_user_language",
     "unset_setting",
+    "undo_import",
     "update_village",
     "verdict_words",
     "withdraw_decision",

@@ -53,11 +53,12 @@ def field_values(fld: Field, lang: str) -> str:
 
 
 KIND_VALUES: dict[Kind, Text] = {
-    Kind.DATE: Text("日期 YYYY-MM-DD", "date YYYY-MM-DD"),
-    Kind.BOOL: Text("是/否（true/false、1/0）", "yes/no (true/false, 1/0)"),
+    Kind.DATE: Text("日期，如 2023-07-05、2023/7/5", "date such as 2023-07-05, 2023/7/5"),
+    Kind.BOOL: Text("是/否（true/false、1/0、Y/N）", "yes/no (true/false, 1/0, Y/N)"),
     Kind.TEXT: Text("文字", "text"),
     Kind.VILLAGE: Text(
-        "村代码（见 pingan villages list）", "village code (see pingan villages list)"
+        "村代码或村名（见 pingan villages list）",
+        "village code or name (see pingan villages list)",
     ),
 }
 
