@@ -21,6 +21,7 @@ from plugins.criteria import CRITERIA
 from plugins.engine import Grid
 from plugins.i18n import Text
 from plugins.schema import MULTI_SEPARATOR, Field, Kind
+from plugins.spreadsheet import safe_mapping, safe_row
 from tui.symbols import ASCII_SYMBOLS, STATE_SYMBOLS
 
 GRID_COLUMNS: tuple[str, ...] = (
@@ -197,7 +198,16 @@ def grid_csv(grid: Grid) -> str:
     writer = csv.DictWriter(buffer, fieldnames=GRID_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in grid.to_doc()["villages"]:
-        writer.writerow({column: row[column] for column in GRID_COLUMNS})
+        writer.writerow(safe_mapping({column: row[column] for column in GRID_COLUMNS}))
+    return buffer.getvalue()
+
+
+def csv_text(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
+    """Rows as CSV text with a header line, every cell safe to open in a spreadsheet."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(safe_row(headers))
+    writer.writerows(safe_row(row) for row in rows)
     return buffer.getvalue()
 
 
