@@ -466,6 +466,23 @@ def new_record(rtype: RecordType, clean: Mapping[str, Any]) -> NewRecord:
     )
 
 
+def guess_record_type(registry: Registry, columns: Sequence[str]) -> str | None:
+    """The one record type whose fields take every column and whose required fields are there.
+
+    None when no type or several fit (patrols and mass incidents share their columns).
+    """
+    fitting: list[str] = []
+    for name, rtype in registry.record_types.items():
+        fields = rtype.all_fields()
+        accepted = column_names(fields)
+        mapped = [accepted.get(column_key(column)) for column in columns]
+        if columns and None not in mapped and len(set(mapped)) == len(mapped):
+            present = set(mapped)
+            if all(f.name in present for f in fields if f.required):
+                fitting.append(name)
+    return fitting[0] if len(fitting) == 1 else None
+
+
 class VillageNames:
     """Village codes, and names that stand for a code when exactly one village bears them."""
 

@@ -136,6 +136,15 @@ KEY_SPECS: tuple[KeySpec, ...] = (
         Text("为当前村新建一条记录", "Add a record for the village under the cursor"),
     ),
     KeySpec(
+        "grid.import",
+        "i",
+        "import_file",
+        Text("导入", "Import"),
+        Text(
+            "从 CSV/XLSX 文件导入记录（先预览）", "Import records from a CSV/XLSX file, previewed"
+        ),
+    ),
+    KeySpec(
         "records.list",
         "r",
         "records",
@@ -290,6 +299,20 @@ KEY_SPECS: tuple[KeySpec, ...] = (
         Text("取消，不做改动", "Cancel; change nothing"),
     ),
     KeySpec(
+        "import.confirm",
+        "ctrl+s",
+        "confirm_import",
+        Text("导入", "Import"),
+        Text("预览无误后导入整个文件", "Import the whole file once the preview shows no problem"),
+    ),
+    KeySpec(
+        "import.back",
+        "escape",
+        "back",
+        Text("返回", "Back"),
+        Text("不导入，回到主屏幕", "Import nothing; back to the main screen"),
+    ),
+    KeySpec(
         "units.back",
         "escape",
         "back",
@@ -325,6 +348,7 @@ KEY_OWNERS: dict[str, tuple[str, ...]] = {
         "tab.dashboard",
         "grid.jump",
         "grid.new_record",
+        "grid.import",
         "records.list",
         "units.open",
     ),
@@ -339,6 +363,7 @@ KEY_OWNERS: dict[str, tuple[str, ...]] = {
     "jump": ("jump.cancel", "jump.down", "jump.up"),
     "confirm": ("confirm.yes", "confirm.no"),
     "units": ("units.back", "units.menu", "units.reload"),
+    "import_file": ("import.confirm", "import.back"),
 }
 """The binding ids each screen or widget class declares, by owner name (`tui.keys.owned`)."""
 
@@ -348,7 +373,15 @@ SCREEN_OWNERS: dict[str, tuple[str, ...]] = {
     "record_form": ("record_form", "village_picker"),
     **{
         owner: (owner,)
-        for owner in ("record_type_picker", "evidence", "help", "jump", "confirm", "units")
+        for owner in (
+            "record_type_picker",
+            "evidence",
+            "help",
+            "jump",
+            "confirm",
+            "units",
+            "import_file",
+        )
     },
 }
 """The owners whose bindings are active together on one screen, besides the app's own."""

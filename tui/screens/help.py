@@ -25,6 +25,7 @@ SCREEN_NAMES: dict[str, Text] = {
     "RecordFormScreen": Text("记录表单", "record form"),
     "ConfirmScreen": Text("确认", "confirmation"),
     "UnitsScreen": Text("单位", "units"),
+    "ImportScreen": Text("导入文件", "import a file"),
     "CommandPalette": Text("命令面板", "command palette"),
 }
 
