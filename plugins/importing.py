@@ -31,6 +31,9 @@ STRAY_CELLS = ""
 """The row key under which cells without a column name arrive (no real column name is empty)."""
 
 Row = tuple[int, dict[str, Any]]
+Progress = Callable[[int, int], None]
+"""Told (rows checked, rows in all) as a big file is checked, for a progress bar."""
+PROGRESS_STEP = 200
 
 NO_SUCH_FILE = Text("文件不存在", "no such file")
 REPEATED_COLUMN = Text("表头里这一列出现了不止一次", "column appears more than once in the header")
@@ -527,6 +530,7 @@ def parse_rows(
     rtype: RecordType,
     villages: VillageNames,
     is_locked: Callable[[Quarter], bool] = lambda _q: False,
+    progress: Progress | None = None,
 ) -> list[tuple[int, NewRecord]]:
     """Validate record rows against the type's schema; raises ImportRefused with every problem.
 
@@ -538,7 +542,9 @@ def parse_rows(
     village_fields = [f.name for f in fields if f.kind is Kind.VILLAGE]
     problems = list(columns.problems)
     records: list[tuple[int, NewRecord]] = []
-    for line, raw in table:
+    for index, (line, raw) in enumerate(table):
+        if progress is not None and index % PROGRESS_STEP == 0:
+            progress(index, len(table))
         problems.extend(_stray_problems(line, raw))
         values = _renamed(raw, columns.mapping)
         why_village: dict[str, Text] = {}
@@ -561,6 +567,8 @@ def parse_rows(
             problems.append(Problem(line, "date", finalized(quarter)))
             continue
         records.append((line, record))
+    if progress is not None:
+        progress(len(table), len(table))
     if problems:
         raise ImportRefused(path, problems)
     return records

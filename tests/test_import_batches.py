@@ -227,3 +227,16 @@ def test_the_grid_csv_shows_a_formula_village_name_as_text(
     assert code == 0
     assert rows["V03"]["name"] == '\'=HYPERLINK("http://evil","点我")'
     assert rows["V03"]["office"] == "'@东片"
+
+
+def test_progress_is_told_as_rows_are_checked(
+    town: Store, host: PluginHost, tmp_path: Path
+) -> None:
+    rows = [PATROLS[0], *[["2023/7/1", "V01", "1"] for _ in range(450)]]
+    told: list[tuple[int, int]] = []
+    path = write_csv(tmp_path / "big.csv", rows)
+    result = import_records(
+        ActionContext(town, host), path, "police.patrol", progress=lambda *p: told.append(p)
+    )
+    assert result.total == 450
+    assert told == [(0, 450), (200, 450), (400, 450), (450, 450)]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Select, Static
 
 from plugins.api import State
 from plugins.manager import PluginHost
@@ -137,3 +137,19 @@ async def test_the_path_is_completed_from_its_folder(tmp_path: Path) -> None:
     assert await suggester.get_suggestion(str(tmp_path / "cas")) == str(tmp_path / "cases-2023.csv")
     assert await suggester.get_suggestion(str(tmp_path / "da")) == str(tmp_path / "data") + "/"
     assert await suggester.get_suggestion(str(tmp_path / "zz")) is None
+
+
+async def test_a_big_file_moves_the_progress_bar_to_its_end(
+    town: Store, host: PluginHost, tmp_path: Path
+) -> None:
+    rows = [["日期", "村", "人数"], *[["2022/9/1", "SC001", str(n % 9)] for n in range(450)]]
+    path = write_csv(tmp_path / "patrols.csv", rows)
+    app = make_app(town, host)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = await preview(pilot, app, path)
+        screen.query_one("#import-type", Select).value = "police.patrol"
+        await settle(pilot)
+        bar = screen.query_one("#import-progress", ProgressBar)
+        assert (bar.total, bar.progress) == (450, 450)
+        assert "450 行无误" in text_of(screen, "#import-summary")

@@ -12,6 +12,7 @@ from plugins.importing import (
     ImportRefused,
     KeyedRows,
     Problem,
+    Progress,
     ReadOptions,
     ReadReport,
     Table,
@@ -132,12 +133,13 @@ def _plan(
     *,
     again: bool,
     update: bool,
+    progress: Progress | None = None,
 ) -> tuple[KeyedRows, ImportBatch | None]:
     """Check every row of the table read from path; raises ImportRefused with every problem."""
     earlier = earlier_batch(ctx, table.digest)
     villages = VillageNames(ctx.store.villages(active_only=False))
     try:
-        rows = parse_rows(path, table, rtype, villages, ctx.store.is_locked)
+        rows = parse_rows(path, table, rtype, villages, ctx.store.is_locked, progress)
         keyed = match_natural_keys(
             path,
             rtype,
@@ -164,6 +166,7 @@ def preview_import(
     again: bool = False,
     update: bool = False,
     limit: int = 20,
+    progress: Progress | None = None,
 ) -> ImportPreview:
     """What `import_records` would store from the file, and every problem, storing nothing.
 
@@ -174,7 +177,9 @@ def preview_import(
     table = read_table_for(ctx.host.registry, path, rtype.all_fields(), options)
     head = list(table[:limit])
     try:
-        keyed, earlier = _plan(ctx, path, rtype, table, again=again, update=update)
+        keyed, earlier = _plan(
+            ctx, path, rtype, table, again=again, update=update, progress=progress
+        )
     except ImportRefused as exc:
         return ImportPreview(
             rtype.name,
@@ -205,17 +210,19 @@ def import_records(
     sheet: str | None = None,
     again: bool = False,
     update: bool = False,
+    progress: Progress | None = None,
 ) -> RecordImport:
     """Read, validate and store every record of the file as one import batch, or nothing.
 
     The same content imported before is refused unless `again`; a row whose natural key is
-    stored already is refused unless `update`, which replaces that record (audited).
+    stored already is refused unless `update`, which replaces that record (audited);
+    `progress` is told how many rows are checked as a big file is.
     """
     rtype = record_type(ctx.host.registry, type_name)
     ctx.require(rtype.unit, Text(f"导入 {rtype.name} 记录", f"import {rtype.name} records"))
     options = ReadOptions(encoding, sheet)
     table = read_table_for(ctx.host.registry, path, rtype.all_fields(), options)
-    keyed, _ = _plan(ctx, path, rtype, table, again=again, update=update)
+    keyed, _ = _plan(ctx, path, rtype, table, again=again, update=update, progress=progress)
     report = table.report
     counts: dict[Quarter, int] = {}
     for _, record in keyed.new:

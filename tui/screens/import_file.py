@@ -191,7 +191,11 @@ class ImportScreen(PinganAccess, Screen[None]):
             guessed = type_name or guess_record_type(ctx.host.registry, table.columns)
             rows = list(table[:PREVIEW_ROWS])
             preview = (
-                actions.preview_import(ctx, path, guessed, limit=PREVIEW_ROWS) if guessed else None
+                actions.preview_import(
+                    ctx, path, guessed, limit=PREVIEW_ROWS, progress=self._progress_from_worker
+                )
+                if guessed
+                else None
             )
         except ImportRefused as exc:
             self.post_message(self.Previewed(path, type_name, [], [], None, exc.lines(self._lang)))
@@ -291,7 +295,12 @@ class ImportScreen(PinganAccess, Screen[None]):
     @work(thread=True, group="import", exclusive=True, exit_on_error=False)
     def _import(self, path: Path, type_name: str) -> None:
         try:
-            result = actions.import_records(self.pingan.action_context(), path, type_name)
+            result = actions.import_records(
+                self.pingan.action_context(),
+                path,
+                type_name,
+                progress=self._progress_from_worker,
+            )
         except Refusal as exc:
             self.post_message(self.Imported(None, exc.render(self._lang)))
             return
@@ -321,9 +330,17 @@ class ImportScreen(PinganAccess, Screen[None]):
         )
         self.dismiss(None)
 
+    def _progress_from_worker(self, done: int, total: int) -> None:
+        self.app.call_from_thread(self._show_progress, done, total)
+
+    def _show_progress(self, done: int, total: int) -> None:
+        self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)
+
     def _busy(self, what: Text) -> None:
         self.query_one("#import-summary", Label).update(tr(what, self._lang))
-        self.query_one("#import-progress", ProgressBar).display = True
+        bar = self.query_one("#import-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True
 
     def _done_busy(self) -> None:
         self.query_one("#import-progress", ProgressBar).display = False
