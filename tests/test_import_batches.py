@@ -240,3 +240,28 @@ def test_progress_is_told_as_rows_are_checked(
     )
     assert result.total == 450
     assert told == [(0, 450), (200, 450), (400, 450), (450, 450)]
+
+
+def test_a_batch_whose_records_a_later_batch_replaced_waits_for_that_one(
+    town: Store, host: PluginHost, tmp_path: Path
+) -> None:
+    ctx = ActionContext(town, host)
+    first = import_records(ctx, write_csv(tmp_path / "a.csv", CASES), "police.case")
+    fixed = [CASES[0], ["2023/7/5", "V01", "治安", "A-1"]]
+    second = import_records(ctx, write_csv(tmp_path / "b.csv", fixed), "police.case", update=True)
+    assert first.batch is not None and second.batch is not None
+    with pytest.raises(Refusal, match=f"undo batch {second.batch} first"):
+        undo_import(ctx, first.batch, reason="x")
+    undo_import(ctx, second.batch, reason="x")
+    undo_import(ctx, first.batch, reason="x")
+    assert town.records(Q3) == []
+
+
+def test_every_csv_or_workbook_writer_goes_through_the_formula_escape() -> None:
+    root = Path(__file__).parent.parent
+    writers = ("csv.writer(", "csv.DictWriter(", "Workbook(", "to_csv(")
+    for package in ("plugins", "store", "tui"):
+        for source in (root / package).rglob("*.py"):
+            text = source.read_text(encoding="utf-8")
+            if any(w in text for w in writers):
+                assert "plugins.spreadsheet import" in text, source

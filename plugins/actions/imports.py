@@ -301,6 +301,16 @@ def undo_import(ctx: ActionContext, batch_id: int, *, reason: str) -> ImportUndo
         raise Refusal(
             Text("撤销导入需要写明理由", "undoing an import needs a reason"), field="reason"
         )
+    later = _later_replacing(ctx, batch)
+    if later is not None:
+        raise Refusal(
+            Text(
+                f"批次 {later.id} 之后替换了批次 {batch_id} 的记录；请先撤销批次 {later.id}",
+                f"batch {later.id} replaced records of batch {batch_id} since; "
+                f"undo batch {later.id} first",
+            ),
+            field="batch",
+        )
     for quarter in _quarters_touched(ctx, batch):
         if ctx.store.is_locked(quarter):
             raise Refusal(finalized(quarter), field="batch")
@@ -308,6 +318,19 @@ def undo_import(ctx: ActionContext, batch_id: int, *, reason: str) -> ImportUndo
     with writing(), ctx.store.transaction(ctx.actor.name) as tx:
         undone = tx.undo_batch(batch_id, reason.strip())
     return ImportUndone(undone, present, len(batch.replaced))
+
+
+def _later_replacing(ctx: ActionContext, batch: ImportBatch) -> ImportBatch | None:
+    """A later batch, not undone, that replaced a record this batch added or replaced."""
+    mine = {*batch.added, *batch.replaced}
+    return next(
+        (
+            b
+            for b in ctx.store.import_batches()
+            if b.id > batch.id and not b.undone and mine & set(b.replaced)
+        ),
+        None,
+    )
 
 
 def _quarters_touched(ctx: ActionContext, batch: ImportBatch) -> set[Quarter]:
