@@ -15,6 +15,7 @@ from store import Store
 from tests.cli_support import write_csv
 from tests.tui_support import Q3, build_town, make_app, settle
 from tui.app import PinganApp
+from tui.commands import palette_commands
 from tui.screens.import_file import ImportScreen, PathSuggester
 from tui.screens.main import MainScreen
 
@@ -153,3 +154,18 @@ async def test_a_big_file_moves_the_progress_bar_to_its_end(
         bar = screen.query_one("#import-progress", ProgressBar)
         assert (bar.total, bar.progress) == (450, 450)
         assert "450 行无误" in text_of(screen, "#import-summary")
+
+
+async def test_the_palette_offers_the_import_on_the_main_screen(
+    town: Store, host: PluginHost
+) -> None:
+    app = make_app(town, host, lang="en")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        (command,) = [
+            c for c in palette_commands(app, top(app)) if c.title == "Records: Import a file"
+        ]
+        command.run()
+        await settle(pilot)
+        assert isinstance(top(app), ImportScreen)
+        assert not [c for c in palette_commands(app, top(app)) if "Import" in c.title]
