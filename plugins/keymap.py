@@ -313,6 +313,27 @@ KEY_SPECS: tuple[KeySpec, ...] = (
         Text("不导入，回到主屏幕", "Import nothing; back to the main screen"),
     ),
     KeySpec(
+        "import.batches",
+        "f2",
+        "batches",
+        Text("批次", "Batches"),
+        Text("列出导入批次，可撤销", "List the import batches, to undo one"),
+    ),
+    KeySpec(
+        "import_batches.undo",
+        "ctrl+s",
+        "undo_batch",
+        Text("撤销批次", "Undo batch"),
+        Text("按写明的理由撤销选中的批次", "Undo the selected batch, with the reason typed"),
+    ),
+    KeySpec(
+        "import_batches.back",
+        "escape",
+        "back",
+        Text("返回", "Back"),
+        Text("回到上一屏", "Back to the previous screen"),
+    ),
+    KeySpec(
         "units.back",
         "escape",
         "back",
@@ -363,7 +384,8 @@ KEY_OWNERS: dict[str, tuple[str, ...]] = {
     "jump": ("jump.cancel", "jump.down", "jump.up"),
     "confirm": ("confirm.yes", "confirm.no"),
     "units": ("units.back", "units.menu", "units.reload"),
-    "import_file": ("import.confirm", "import.back"),
+    "import_file": ("import.confirm", "import.back", "import.batches"),
+    "import_batches": ("import_batches.undo", "import_batches.back"),
 }
 """The binding ids each screen or widget class declares, by owner name (`tui.keys.owned`)."""
 
@@ -381,6 +403,7 @@ SCREEN_OWNERS: dict[str, tuple[str, ...]] = {
             "confirm",
             "units",
             "import_file",
+            "import_batches",
         )
     },
 }

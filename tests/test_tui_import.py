@@ -16,6 +16,7 @@ from tests.cli_support import write_csv
 from tests.tui_support import Q3, build_town, make_app, settle
 from tui.app import PinganApp
 from tui.commands import palette_commands
+from tui.screens.import_batches import ImportBatchesScreen
 from tui.screens.import_file import ImportScreen, PathSuggester
 from tui.screens.main import MainScreen
 
@@ -169,3 +170,38 @@ async def test_the_palette_offers_the_import_on_the_main_screen(
         await settle(pilot)
         assert isinstance(top(app), ImportScreen)
         assert not [c for c in palette_commands(app, top(app)) if "Import" in c.title]
+
+
+async def test_a_batch_is_undone_from_the_tui_with_a_reason_and_the_grid_follows(
+    town: Store, host: PluginHost, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "cases.csv", CASES)
+    app = make_app(town, host)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await preview(pilot, app, path)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.grid is not None and app.grid.cell("SC003", "N9").state is State.FAIL
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        batches = top(app)
+        assert isinstance(batches, ImportBatchesScreen)
+        assert batches.query_one("#batches", DataTable).row_count == 1
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "reason" in text_of(batches, "#batches-message") or "理由" in text_of(
+            batches, "#batches-message"
+        )
+        batches.query_one("#batches-reason", Input).value = "导错了文件"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "已撤销批次 1" in text_of(batches, "#batches-message")
+        (batch,) = town.import_batches()
+        assert batch.undone is not None and batch.undone["reason"] == "导错了文件"
+        assert app.grid is not None and app.grid.cell("SC003", "N9").state is State.PASS
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(top(app), ImportScreen)

@@ -26,6 +26,7 @@ SCREEN_NAMES: dict[str, Text] = {
     "ConfirmScreen": Text("确认", "confirmation"),
     "UnitsScreen": Text("单位", "units"),
     "ImportScreen": Text("导入文件", "import a file"),
+    "ImportBatchesScreen": Text("导入批次", "import batches"),
     "CommandPalette": Text("命令面板", "command palette"),
 }
 

@@ -347,3 +347,9 @@ class ImportScreen(PinganAccess, Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def action_batches(self) -> None:
+        """List the import batches, where one can be undone."""
+        from tui.screens.import_batches import ImportBatchesScreen
+
+        self.app.push_screen(ImportBatchesScreen())
