@@ -161,18 +161,30 @@ class ViewSpec:
     factory: ViewFactory
 
 
-RowReader = Callable[[Path], Iterable[tuple[int, Sequence[Any]]]]
-"""Yields a file's lines as (line number, cells), the header first; pingan builds the table."""
+RowReader = Callable[..., Iterable[tuple[int, Sequence[Any]]]]
+"""Yields a file's lines as (line number, cells), the header first; pingan builds the table.
+
+It is called as `read_rows(path)`, plus a keyword for each name in its importer's `options`.
+"""
+
+READER_OPTIONS = ("encoding", "sheet", "report")
+"""Keywords a reader may take: a forced text encoding, a sheet name, and a `ReadReport` to fill."""
 
 
 @dataclass(frozen=True, slots=True)
 class Importer:
-    """Reads a file format into (line number, cells) lines for record or village import."""
+    """Reads a file format into (line number, cells) lines for record or village import.
+
+    `options` names the keywords of READER_OPTIONS its reader takes; `sheets`, for workbooks,
+    lists a file's sheet names so that pingan can look for the one holding the columns it needs.
+    """
 
     name: str
     label: Text
     suffixes: tuple[str, ...]
     read_rows: RowReader
+    options: tuple[str, ...] = ()
+    sheets: Callable[[Path], Sequence[str]] | None = None
 
 
 class Severity(StrEnum):

@@ -136,6 +136,16 @@ KEY_SPECS: tuple[KeySpec, ...] = (
         Text("为当前村新建一条记录", "Add a record for the village under the cursor"),
     ),
     KeySpec(
+        "grid.import",
+        "i",
+        "import_file",
+        Text("导入", "Import"),
+        Text(
+            "从 CSV/XLSX 文件导入记录（先预览）", "Import records from a CSV/XLSX file, previewed"
+        ),
+        show=False,
+    ),
+    KeySpec(
         "records.list",
         "r",
         "records",
@@ -450,6 +460,41 @@ KEY_SPECS: tuple[KeySpec, ...] = (
         Text("取消，不做改动", "Cancel; change nothing"),
     ),
     KeySpec(
+        "import.confirm",
+        "ctrl+s",
+        "confirm_import",
+        Text("导入", "Import"),
+        Text("预览无误后导入整个文件", "Import the whole file once the preview shows no problem"),
+    ),
+    KeySpec(
+        "import.back",
+        "escape",
+        "back",
+        Text("返回", "Back"),
+        Text("不导入，回到主屏幕", "Import nothing; back to the main screen"),
+    ),
+    KeySpec(
+        "import.batches",
+        "f2",
+        "batches",
+        Text("批次", "Batches"),
+        Text("列出导入批次，可撤销", "List the import batches, to undo one"),
+    ),
+    KeySpec(
+        "import_batches.undo",
+        "ctrl+s",
+        "undo_batch",
+        Text("撤销批次", "Undo batch"),
+        Text("按写明的理由撤销选中的批次", "Undo the selected batch, with the reason typed"),
+    ),
+    KeySpec(
+        "import_batches.back",
+        "escape",
+        "back",
+        Text("返回", "Back"),
+        Text("回到上一屏", "Back to the previous screen"),
+    ),
+    KeySpec(
         "units.back",
         "escape",
         "back",
@@ -485,6 +530,7 @@ KEY_OWNERS: dict[str, tuple[str, ...]] = {
         "tab.dashboard",
         "grid.jump",
         "grid.new_record",
+        "grid.import",
         "records.list",
         "units.open",
         "lists.open",
@@ -523,6 +569,8 @@ KEY_OWNERS: dict[str, tuple[str, ...]] = {
         "rectification.closed",
         "rectification.back",
     ),
+    "import_file": ("import.confirm", "import.back", "import.batches"),
+    "import_batches": ("import_batches.undo", "import_batches.back"),
 }
 """The binding ids each screen or widget class declares, by owner name (`tui.keys.owned`)."""
 
@@ -543,6 +591,8 @@ SCREEN_OWNERS: dict[str, tuple[str, ...]] = {
             "meeting",
             "reason",
             "rectification",
+            "import_file",
+            "import_batches",
         )
     },
 }

@@ -91,6 +91,12 @@ class Registry:
                 raise ContributionError(f"record type {rtype.name!r} is already registered")
             if rtype.unit not in known_units:
                 raise ContributionError(f"record type {rtype.name!r}: unknown unit {rtype.unit!r}")
+            names = {f.name for f in rtype.all_fields()}
+            for key in rtype.natural_key:
+                if key not in names:
+                    raise ContributionError(
+                        f"record type {rtype.name!r}: natural key {key!r} is not a field"
+                    )
             seen_types.add(rtype.name)
         seen_checks: set[str] = set()
         for check in found.checks:

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
 from plugins.i18n import Text
 
-TRUE_WORDS = frozenset({"true", "1", "是", "yes", "y"})
-FALSE_WORDS = frozenset({"false", "0", "否", "no", "n"})
+TRUE_WORDS = frozenset({"true", "1", "是", "yes", "y", "t", "对", "有"})
+FALSE_WORDS = frozenset({"false", "0", "否", "no", "n", "f", "无", "没有"})
 MULTI_SEPARATOR = ";"
+MULTI_SEPARATORS = re.compile(r"[;；,，、|]")
+"""What may separate the values of a multi-enum cell: `;` as written, and what offices type."""
+EXCEL_EPOCH = date(1899, 12, 30)
+"""Day 0 of Excel's serial date numbers (1900 date system, leap-year bug included)."""
+EXCEL_SERIALS = range(18264, 73051)
+"""Serial numbers read as dates: 1950-01-01 to 2099-12-31, so a year or a count is not a date."""
+_DATE_PARTS = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[ T]0{1,2}:00(?::00(?:\.0+)?)?)?"
+)
+_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 YES_NO = (Text("否", "no"), Text("是", "yes"))
 
 
@@ -62,6 +75,8 @@ class Field:
     choices: tuple[Choice, ...] = ()
     minimum: int | None = None
     maximum: int | None = None
+    synonyms: tuple[str, ...] = ()
+    """Other column headings that mean this field in an imported file (e.g. 村名 for village)."""
 
     def choice_values(self) -> tuple[str, ...]:
         """The stored values an enum field allows, in declared order."""
@@ -108,7 +123,7 @@ class Field:
             items = (
                 raw
                 if isinstance(raw, list | tuple | set | frozenset)
-                else str(raw).split(MULTI_SEPARATOR)
+                else MULTI_SEPARATORS.split(str(raw))
             )
             values = [self._parse_choice(str(item).strip()) for item in items if str(item).strip()]
             return sorted(set(values), key=self.choice_values().index)
@@ -144,8 +159,9 @@ class Field:
         return value
 
     def _parse_choice(self, text: str) -> str:
+        wanted = unicodedata.normalize("NFKC", text).strip().casefold()
         for c in self.choices:
-            if text in (c.value, c.label.zh, c.label.en):
+            if wanted in (c.value.casefold(), c.label.zh.casefold(), c.label.en.casefold()):
                 return c.value
         zh = "、".join(f"{c.value}（{c.label.zh}）" for c in self.choices)
         en = ", ".join(self.choice_values())
@@ -156,38 +172,53 @@ def _not_whole(raw: Any) -> Text:
     return Text(f"不是整数：{raw!r}", f"expected a whole number, got {raw!r}")
 
 
+def not_a_date(raw: Any) -> Text:
+    """The one reason given for every value a date field refuses, with the forms it reads."""
+    shown = raw.isoformat(sep=" ") if isinstance(raw, datetime) else str(raw).strip()
+    return Text(
+        f"不是日期：{shown!r}（可写 2023-07-05、2023/7/5、2023.7.5、2023年7月5日 或 20230705）",
+        f"not a date: {shown!r} (write 2023-07-05, 2023/7/5, 2023.7.5, 2023年7月5日 or 20230705)",
+    )
+
+
 def _parse_date(raw: Any) -> str:
+    """A date as ISO text from a date cell, an Excel serial number or any written form."""
     if isinstance(raw, datetime):
         if raw.time() != time(0):
-            shown = raw.isoformat(sep=" ")
-            raise FieldProblem(
-                Text(
-                    f"应为日期，不能带时间：{shown}", f"expected a date without a time, got {shown}"
-                )
-            )
+            raise FieldProblem(not_a_date(raw))
         return raw.date().isoformat()
     if isinstance(raw, date):
         return raw.isoformat()
-    text = str(raw).strip()
-    if len(text) != 10:
-        raise FieldProblem(
-            Text(
-                f"不是日期（应为 YYYY-MM-DD）：{text!r}",
-                f"expected a date YYYY-MM-DD, got {text!r}",
-            )
-        )
+    if isinstance(raw, bool):
+        raise FieldProblem(not_a_date(raw))
+    if isinstance(raw, int | float):
+        return _serial_date(raw, raw)
+    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    match = _DATE_PARTS.fullmatch(text) or _COMPACT_DATE.fullmatch(text)
+    if match is None:
+        if text.isdigit() and len(text) == 5:
+            return _serial_date(int(text), raw)
+        raise FieldProblem(not_a_date(raw))
+    year, month, day = (int(part) for part in match.groups())
     try:
-        return date.fromisoformat(text).isoformat()
+        return date(year, month, day).isoformat()
     except ValueError:
-        raise FieldProblem(
-            Text(f"不是有效日期（YYYY-MM-DD）：{text!r}", f"not a real date (YYYY-MM-DD): {text!r}")
-        ) from None
+        raise FieldProblem(not_a_date(raw)) from None
+
+
+def _serial_date(number: float, raw: Any) -> str:
+    """An Excel serial day number as a date, refused unless whole and between 1950 and 2099."""
+    if number != int(number) or int(number) not in EXCEL_SERIALS:
+        raise FieldProblem(not_a_date(raw))
+    return (EXCEL_EPOCH + timedelta(days=int(number))).isoformat()
 
 
 def _parse_bool(raw: Any) -> bool:
     if isinstance(raw, bool):
         return raw
-    text = str(raw).strip().lower()
+    if isinstance(raw, int | float) and raw in (0, 1):
+        return bool(raw)
+    text = unicodedata.normalize("NFKC", str(raw)).strip().lower()
     if text in TRUE_WORDS:
         return True
     if text in FALSE_WORDS:
@@ -195,13 +226,21 @@ def _parse_bool(raw: Any) -> bool:
     shown = str(raw).strip()
     raise FieldProblem(
         Text(
-            f"应为 true/false/1/0/是/否：{shown!r}", f"expected true/false/1/0/是/否, got {shown!r}"
+            f"应为 是/否（true/false、1/0、Y/N）：{shown!r}",
+            f"expected yes/no (true/false, 1/0, Y/N, 是/否), got {shown!r}",
         )
     )
 
 
-DATE_FIELD = Field("date", Kind.DATE, Text("日期", "Date"), required=True)
-VILLAGE_FIELD = Field("village", Kind.VILLAGE, Text("村", "Village"), required=True)
+DATE_SYNONYMS = ("日期", "时间", "发生日期", "发生时间", "day")
+DATE_FIELD = Field("date", Kind.DATE, Text("日期", "Date"), required=True, synonyms=DATE_SYNONYMS)
+VILLAGE_FIELD = Field(
+    "village",
+    Kind.VILLAGE,
+    Text("村", "Village"),
+    required=True,
+    synonyms=("村名", "村庄", "行政村", "村代码", "所在村", "村居", "village code", "village name"),
+)
 
 
 REQUIRED = Text("必填", "required")
@@ -229,12 +268,24 @@ class RecordType:
     unit: str
     label: Text
     fields: tuple[Field, ...] = field(default_factory=tuple)
+    natural_key: tuple[str, ...] = ()
+    """Fields that, when all are given, name one real-world thing: a second record is refused."""
 
     def all_fields(self) -> tuple[Field, ...]:
         """date, village, then the declared fields; a declared date or village wins."""
         declared = {f.name: f for f in self.fields}
-        head = (declared.get("date", DATE_FIELD), declared.get("village", VILLAGE_FIELD))
+        date_field = declared.get("date", DATE_FIELD)
+        if not date_field.synonyms:
+            date_field = replace(date_field, synonyms=DATE_SYNONYMS)
+        head = (date_field, declared.get("village", VILLAGE_FIELD))
         return head + tuple(f for f in self.fields if f.name not in ("date", "village"))
+
+    def key_of(self, values: Mapping[str, Any]) -> tuple[str, ...] | None:
+        """The natural key of clean values, None when the type has none or a part is empty."""
+        if not self.natural_key:
+            return None
+        parts = tuple(str(values.get(name) or "").strip() for name in self.natural_key)
+        return parts if all(parts) else None
 
     def field(self, name: str) -> Field | None:
         """The field of that name, date and village included."""

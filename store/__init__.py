@@ -16,7 +16,7 @@ from store.errors import (
     StoreMissing,
     StoreOrphaned,
 )
-from store.models import Decision, NewRecord, Record, Return, Village
+from store.models import Decision, ImportBatch, NewRecord, Record, Return, Village
 from store.quarter import Quarter, quarter_range
 from store.settings import Settings
 from store.store import Store, default_actor
@@ -30,6 +30,7 @@ __all__ = [
     "Conflict",
     "Decision",
     "Message",
+    "ImportBatch",
     "NewRecord",
     "NotFound",
     "Problem",

@@ -62,6 +62,8 @@ class Record:
     created: str = ""
     updated: str = ""
     rev: int = 1
+    batch: int | None = None
+    """The import batch that stored this version of the record, if an import did."""
 
     @property
     def quarter(self) -> Quarter:
@@ -89,7 +91,7 @@ class Record:
         return frozenset(self.fields.get(name) or ())
 
     def to_doc(self) -> dict[str, JSONValue]:
-        return {
+        doc = {
             "type": self.type,
             "village": self.village,
             "date": self.date.isoformat(),
@@ -100,6 +102,9 @@ class Record:
             "updated": self.updated,
             "rev": self.rev,
         }
+        if self.batch is not None:
+            doc["batch"] = self.batch
+        return doc
 
     @classmethod
     def from_doc(cls, record_id: int, doc: dict[str, JSONValue]) -> Record:
@@ -114,6 +119,7 @@ class Record:
             created=doc.get("created", ""),
             updated=doc.get("updated", ""),
             rev=int(doc.get("rev", 1)),
+            batch=doc.get("batch"),
         )
 
 
@@ -149,3 +155,57 @@ class Decision:
     reason: str
     actor: str
     at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportBatch:
+    """One imported file: what it was, what it stored and replaced, who imported it and when.
+
+    `replaced` maps a record id to the stored document the import replaced, so that undoing
+    the batch can put it back; `undone` holds when, by whom and why it was undone.
+    """
+
+    id: int
+    file: str
+    sha256: str
+    record_type: str
+    rows: int
+    actor: str
+    at: str
+    added: tuple[int, ...] = ()
+    replaced: dict[int, dict[str, JSONValue]] = field(default_factory=dict)
+    encoding: str | None = None
+    sheet: str | None = None
+    undone: dict[str, str] | None = None
+
+    def to_doc(self) -> dict[str, JSONValue]:
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "record_type": self.record_type,
+            "rows": self.rows,
+            "actor": self.actor,
+            "at": self.at,
+            "added": list(self.added),
+            "replaced": {str(k): v for k, v in self.replaced.items()},
+            "encoding": self.encoding,
+            "sheet": self.sheet,
+            "undone": self.undone,
+        }
+
+    @classmethod
+    def from_doc(cls, batch_id: int, doc: dict[str, JSONValue]) -> ImportBatch:
+        return cls(
+            id=batch_id,
+            file=doc["file"],
+            sha256=doc["sha256"],
+            record_type=doc.get("record_type", ""),
+            rows=int(doc.get("rows", 0)),
+            actor=doc.get("actor", ""),
+            at=doc.get("at", ""),
+            added=tuple(int(i) for i in doc.get("added") or ()),
+            replaced={int(k): v for k, v in (doc.get("replaced") or {}).items()},
+            encoding=doc.get("encoding"),
+            sheet=doc.get("sheet"),
+            undone=doc.get("undone"),
+        )

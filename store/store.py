@@ -24,7 +24,7 @@ from store.errors import (
 )
 from store.layout import Layout
 from store.migrations import CURRENT_SCHEMA, MIGRATIONS
-from store.models import Decision, Record, Return, Village
+from store.models import Decision, ImportBatch, Record, Return, Village
 from store.quarter import Quarter
 from store.settings import Settings
 from store.shape import check_main, main_meta
@@ -64,6 +64,10 @@ class MainView:
                 )
                 for d in _docs(data, "decisions")
             ]
+            self.batches = sorted(
+                (ImportBatch.from_doc(int(k), d) for k, d in _table(data, "imports").items()),
+                key=lambda b: b.id,
+            )
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreCorrupt(path, f"bad document: {exc!r}") from None
 
@@ -351,6 +355,13 @@ class Store:
 
     def filed_units(self, quarter: Quarter) -> set[str]:
         return {r.unit for r in self.returns(quarter)}
+
+    def import_batches(self) -> list[ImportBatch]:
+        """Every import batch, oldest first, undone ones included."""
+        return list(self.main().batches)
+
+    def import_batch(self, batch_id: int) -> ImportBatch | None:
+        return next((b for b in self.main().batches if b.id == batch_id), None)
 
     def decisions(self, quarter: Quarter) -> list[Decision]:
         return [d for d in self.main().decisions if d.quarter == quarter]

@@ -21,7 +21,7 @@ from tinydb.table import Document, Table
 from store import audit, journal
 from store.errors import Conflict, Message, NotFound, Refused, StoreError, StoreFull
 from store.layout import Layout
-from store.models import Decision, NewRecord, Record, Village
+from store.models import Decision, ImportBatch, NewRecord, Record, Village
 from store.quarter import Quarter
 from store.settings import Settings
 from store.shape import check_main
@@ -212,9 +212,17 @@ class Transaction:
             raise Refused(f"unknown village code {code}")
 
     def add_records(
-        self, records: Iterable[NewRecord], *, note: str = "", at: str | None = None
+        self,
+        records: Iterable[NewRecord],
+        *,
+        note: str = "",
+        at: str | None = None,
+        batch_id: int | None = None,
     ) -> list[int]:
-        """Store new records, stamped at (default now); returns their ids. One audit entry."""
+        """Store new records, stamped at (default now), of import batch `batch_id` if given.
+
+        Returns their ids; one audit entry covers them all.
+        """
         batch = list(records)
         if not batch:
             return []
@@ -236,6 +244,7 @@ class Transaction:
                 author=self.actor,
                 created=stamp,
                 updated=stamp,
+                batch=batch_id,
             )
             by_quarter.setdefault(record.quarter, []).append(
                 Document(record.to_doc(), doc_id=record_id)
@@ -272,8 +281,13 @@ class Transaction:
         self._ensure_open(quarter)
         return quarter, old
 
-    def update_record(self, record_id: int, new: NewRecord, *, expected_rev: int) -> Record:
-        """Replace a record's village, date and fields; refused if its revision moved since read."""
+    def update_record(
+        self, record_id: int, new: NewRecord, *, expected_rev: int, batch: int | None = None
+    ) -> Record:
+        """Replace a record's village, date and fields; refused if its revision moved since read.
+
+        `batch` names the import batch that replaced it, if one did.
+        """
         quarter, old = self._changeable_record(record_id, expected_rev)
         self._ensure_village(new.village)
         updated = replace(
@@ -283,6 +297,7 @@ class Transaction:
             fields=new.fields,
             updated=now_text(),
             rev=old.rev + 1,
+            batch=batch if batch is not None else old.batch,
         )
         self._ensure_open(updated.quarter)
         if updated.quarter == quarter:
@@ -298,6 +313,72 @@ class Transaction:
         quarter, old = self._changeable_record(record_id, expected_rev)
         self.records_table(quarter).remove(doc_ids=[record_id])
         self.audit("record.delete", f"record:{record_id}", old.to_doc(), {"reason": reason})
+
+    # import batches
+
+    def add_batch(self, batch: ImportBatch) -> int:
+        """Keep an import batch under the next batch id (its own id is ignored); returns the id."""
+        table = self.table("imports")
+        batch_id = int(self.meta().get("next_batch_id", 1))
+        self.set_meta(next_batch_id=batch_id + 1)
+        table.insert(Document(batch.to_doc(), doc_id=batch_id))
+        return batch_id
+
+    def set_batch_records(
+        self, batch_id: int, added: Iterable[int], replaced: dict[int, dict[str, Any]]
+    ) -> None:
+        """Note the records a batch added and the stored documents it replaced."""
+        self.table("imports").update(
+            {"added": list(added), "replaced": {str(k): v for k, v in replaced.items()}},
+            doc_ids=[batch_id],
+        )
+        doc = self.table("imports").get(doc_id=batch_id)
+        self.audit("import.add", f"import:{batch_id}", None, dict(doc) if doc else None)
+
+    def undo_batch(self, batch_id: int, reason: str) -> ImportBatch:
+        """Remove the records a batch added and put back those it replaced, audited with both.
+
+        A record deleted since is skipped; refused if the batch was undone already or any
+        record it touches lies in a finalized quarter.
+        """
+        doc = self.table("imports").get(doc_id=batch_id)
+        if not isinstance(doc, dict):
+            raise NotFound(f"no import batch {batch_id}")
+        batch = ImportBatch.from_doc(batch_id, dict(doc))
+        if batch.undone:
+            raise Refused(f"import batch {batch_id} was undone already")
+        removed: list[dict[str, Any]] = []
+        for record_id in batch.added:
+            quarter = self._locate(record_id)
+            if quarter is None:
+                continue
+            self._ensure_open(quarter)
+            current = self.records_table(quarter).get(doc_id=record_id)
+            self.records_table(quarter).remove(doc_ids=[record_id])
+            removed.append({"id": record_id, **(dict(current) if current else {})})
+        replaced: list[dict[str, Any]] = []
+        for record_id, before in batch.replaced.items():
+            old = Record.from_doc(record_id, before)
+            quarter = self._locate(record_id)
+            rev = old.rev
+            if quarter is not None:
+                self._ensure_open(quarter)
+                current = self.records_table(quarter).get(doc_id=record_id)
+                rev = max(rev, int(current.get("rev", 1)) if current else rev)
+                replaced.append({"id": record_id, **(dict(current) if current else {})})
+                self.records_table(quarter).remove(doc_ids=[record_id])
+            self._ensure_open(old.quarter)
+            restored = replace(old, rev=rev + 1, updated=now_text())
+            self.records_table(old.quarter).insert(Document(restored.to_doc(), doc_id=record_id))
+        undone = {"at": now_text(), "actor": self.actor, "reason": reason}
+        self.table("imports").update({"undone": undone}, doc_ids=[batch_id])
+        self.audit(
+            "import.undo",
+            f"import:{batch_id}",
+            {"removed": removed, "replaced": replaced},
+            {"reason": reason, "restored": sorted(batch.replaced)},
+        )
+        return replace(batch, undone=undone)
 
     # returns, decisions, snapshots
 

@@ -471,15 +471,17 @@ def test_import_refusals_read_in_the_language_of_the_command_line(
     expected = {
         "zh": [
             f"{bad}:1: colour: 记录类型 police.case 没有这一列；可用的列：date（日期）、",
-            f"{bad}:3: date: 不是有效日期（YYYY-MM-DD）：'2022-02-30'",
-            f"{bad}:3: village: 没有这个村代码：'V09'",
+            f"{bad}:3: date: 不是日期：'2022-02-30'（可写 2023-07-05、2023/7/5、2023.7.5、"
+            "2023年7月5日 或 20230705）",
+            f"{bad}:3: village: 没有这个村（代码或村名）：'V09'",
             f"{bad}:3: kind: 'fire' 不是可选值之一：criminal（刑事）、security（治安）",
             f"{bad}：共 4 处问题，未导入任何数据",
         ],
         "en": [
             f"{bad}:1: colour: unknown column for police.case (known: date, village, kind, ",
-            f"{bad}:3: date: not a real date (YYYY-MM-DD): '2022-02-30'",
-            f"{bad}:3: village: unknown village code 'V09'",
+            f"{bad}:3: date: not a date: '2022-02-30' (write 2023-07-05, 2023/7/5, 2023.7.5, "
+            "2023年7月5日 or 20230705)",
+            f"{bad}:3: village: no village with code or name 'V09'",
             f"{bad}:3: kind: 'fire' is not one of criminal, security",
             f"{bad}: 4 problems; nothing was imported",
         ],

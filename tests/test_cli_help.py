@@ -197,10 +197,17 @@ def test_records_types_lists_the_values_each_column_allows(
     lines = out.splitlines()
     assert lines[0].split() == ["type", "name", "columns", "(*", "required)", "values"]
     rows = {line.split()[0]: line for line in lines[2:] if line.strip()}
-    assert rows["police.case"].split()[-3:] == ["date*", "date", "YYYY-MM-DD"]
+    assert rows["police.case"].split()[-6:] == [
+        "date*",
+        "date",
+        "such",
+        "as",
+        "2023-07-05,",
+        "2023/7/5",
+    ]
     assert "kind*                   criminal, security (Public security)" in out
     assert "any of, separated by ;: gang" in out
-    assert "yes/no (true/false, 1/0)" in out and "whole number, at least 0" in out
+    assert "yes/no (true/false, 1/0, Y/N)" in out and "whole number, at least 0" in out
 
     code, out, _ = call_pingan(["records", "types"], capsys)
     assert code == 0 and out.splitlines()[0].split() == [

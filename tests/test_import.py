@@ -20,6 +20,10 @@ from store import Quarter, Store, Village
 from tests.cli_support import write_csv, write_xlsx
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
+DATE_FORMS = Text(
+    "（可写 2023-07-05、2023/7/5、2023.7.5、2023年7月5日 或 20230705）",
+    " (write 2023-07-05, 2023/7/5, 2023.7.5, 2023年7月5日 or 20230705)",
+)
 CASE_HEADER = ["date", "village", "kind", "tags", "case_no"]
 VILLAGE_ROWS = [
     ["code", "name", "office", "secretary", "population", "households"],
@@ -79,21 +83,27 @@ SIDE = Field(
     [
         (
             DATE_FIELD,
-            "2022-2-3",
-            "不是日期（应为 YYYY-MM-DD）：'2022-2-3'",
-            "expected a date YYYY-MM-DD, got '2022-2-3'",
+            "2022-2-33",
+            "不是日期：'2022-2-33'" + DATE_FORMS.zh,
+            "not a date: '2022-2-33'" + DATE_FORMS.en,
         ),
         (
             DATE_FIELD,
             "2022-02-30",
-            "不是有效日期（YYYY-MM-DD）：'2022-02-30'",
-            "not a real date (YYYY-MM-DD): '2022-02-30'",
+            "不是日期：'2022-02-30'" + DATE_FORMS.zh,
+            "not a date: '2022-02-30'" + DATE_FORMS.en,
+        ),
+        (
+            DATE_FIELD,
+            "July 5",
+            "不是日期：'July 5'" + DATE_FORMS.zh,
+            "not a date: 'July 5'" + DATE_FORMS.en,
         ),
         (
             DATE_FIELD,
             datetime(2022, 1, 5, 9, 30),
-            "应为日期，不能带时间：2022-01-05 09:30:00",
-            "expected a date without a time, got 2022-01-05 09:30:00",
+            "不是日期：'2022-01-05 09:30:00'" + DATE_FORMS.zh,
+            "not a date: '2022-01-05 09:30:00'" + DATE_FORMS.en,
         ),
         (COUNT, "three", "不是整数：'three'", "expected a whole number, got 'three'"),
         (COUNT, True, "不是整数：True", "expected a whole number, got True"),
@@ -102,8 +112,8 @@ SIDE = Field(
         (
             FLAG,
             "maybe",
-            "应为 true/false/1/0/是/否：'maybe'",
-            "expected true/false/1/0/是/否, got 'maybe'",
+            "应为 是/否（true/false、1/0、Y/N）：'maybe'",
+            "expected yes/no (true/false, 1/0, Y/N, 是/否), got 'maybe'",
         ),
         (
             SIDE,
@@ -363,15 +373,26 @@ def test_unknown_suffix_names_the_supported_ones(
     assert_rendered(exc, path)
 
 
-def test_invalid_utf8_is_refused_with_the_file_and_line(
+def test_gbk_bytes_are_read_and_the_encoding_is_named(
     town: Store, host: PluginHost, tmp_path: Path
 ) -> None:
     path = tmp_path / "cases.csv"
     path.write_bytes(",".join(CASE_HEADER).encode() + b"\n2022-01-05,V01,\xd0\xcc\xca\xc2,,\n")
+    result = import_records(ActionContext(town, host), path, "police.case")
+    assert result.encoding == "gb18030" and result.total == 1
+    (case,) = town.records(Quarter(2022, 1))
+    assert case.text("kind") == "criminal"
+
+
+def test_bytes_neither_utf8_nor_gbk_are_refused_with_the_file_and_line(
+    town: Store, host: PluginHost, tmp_path: Path
+) -> None:
+    path = tmp_path / "cases.csv"
+    path.write_bytes(",".join(CASE_HEADER).encode() + b"\n2022-01-05,V01,\x80\xff,,\n")
     exc = refused(lambda: import_records(ActionContext(town, host), path, "police.case"))
     (line,) = exc.lines("en")
-    assert line.startswith(f"{path}:2: not valid UTF-8")
-    assert exc.lines("zh")[0].startswith(f"{path}:2: 不是有效的 UTF-8（字节 0xd0）")
+    assert line.startswith(f"{path}:2: neither UTF-8 nor GB18030/GBK (byte 0x80)")
+    assert exc.lines("zh")[0].startswith(f"{path}:2: 既不是 UTF-8 也不是 GB18030/GBK 编码")
     assert town.record_quarters() == []
 
 

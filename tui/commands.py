@@ -53,6 +53,11 @@ def palette_commands(
             ),
             PaletteCommand(tr("cmd.records.new", lang), "", main.action_new_record),
             PaletteCommand(tr("cmd.records.list", lang), "", main.action_records),
+            PaletteCommand(
+                tr("cmd.records.import", lang),
+                tr("cmd.records.import.help", lang),
+                main.action_import_file,
+            ),
             PaletteCommand(tr("cmd.units.open", lang), "", main.action_units),
         ]
         if main.tabs.active == "grid" and main.grid.cursor_village() is not None:

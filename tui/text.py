@@ -103,6 +103,10 @@ CATALOGUE: dict[str, Text] = {
     "cmd.language": Text("语言：Switch to English", "Language: 切换到中文"),
     "cmd.records.new": Text("记录：新建记录", "Records: New record"),
     "cmd.records.list": Text("记录：本季度记录", "Records: The quarter's records"),
+    "cmd.records.import": Text("记录：导入文件", "Records: Import a file"),
+    "cmd.records.import.help": Text(
+        "CSV 或 XLSX，先预览每一行和每处问题", "CSV or XLSX, every row and problem previewed first"
+    ),
     "cmd.units.open": Text("单位：打开单位菜单", "Units: Open the units menu"),
     "cmd.units.view": Text("单位：打开 {unit} {view}", "Units: Open {unit} {view}"),
     "cmd.help": Text("帮助：按键一览", "Help: Show the keys"),

@@ -14,7 +14,17 @@ from plugins.actions.decisions import (
     verdict_words,
     withdraw_decision,
 )
-from plugins.actions.imports import RecordImport, VillageImport, import_records, import_villages
+from plugins.actions.imports import (
+    ImportPreview,
+    ImportUndone,
+    RecordImport,
+    VillageImport,
+    import_batches,
+    import_records,
+    import_villages,
+    preview_import,
+    undo_import,
+)
 from plugins.actions.meeting import MeetingRecorded, record_meeting
 from plugins.actions.quarter import (
     Finalized,
@@ -56,6 +66,8 @@ __all__ = [
     "RectificationChanged",
     "Reopened",
     "Reported",
+    "ImportPreview",
+    "ImportUndone",
     "RecordDeleted",
     "RecordImport",
     "RecordRefused",
@@ -82,10 +94,13 @@ __all__ = [
     "record_meeting",
     "reopen",
     "set_rectification_deadline",
+    "import_batches",
+    "preview_import",
     "set_setting",
     "set_user_language",
     "undecided",
     "unset_setting",
+    "undo_import",
     "update_village",
     "verdict_words",
     "withdraw_decision",

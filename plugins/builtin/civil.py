@@ -43,6 +43,7 @@ RECORD_TYPES = (
                 Kind.ENUM,
                 Text("信访层级", "Level"),
                 required=True,
+                synonyms=("层级", "级别", "信访级别"),
                 choices=choices(
                     ("village", "村", "Village"),
                     ("town", "镇", "Town"),
@@ -52,10 +53,15 @@ RECORD_TYPES = (
                     ("national", "国家", "National"),
                 ),
             ),
-            Field("skip_level", Kind.BOOL, Text("越级上访", "Skip-level")),
-            Field("collective", Kind.BOOL, Text("集访", "Collective")),
+            Field("skip_level", Kind.BOOL, Text("越级上访", "Skip-level"), synonyms=("越级",)),
+            Field("collective", Kind.BOOL, Text("集访", "Collective"), synonyms=("集体访",)),
             Field("abnormal", Kind.BOOL, Text("非访", "Abnormal")),
-            Field("summary", Kind.TEXT, Text("简要情况", "Summary")),
+            Field(
+                "summary",
+                Kind.TEXT,
+                Text("简要情况", "Summary"),
+                synonyms=("情况", "摘要", "备注", "简要案情", "内容", "说明"),
+            ),
         ),
     ),
     RecordType(
@@ -69,6 +75,7 @@ RECORD_TYPES = (
                 Kind.ENUM,
                 Text("人群类别", "Category"),
                 required=True,
+                synonyms=("类别", "类型", "人员类别"),
                 choices=choices(
                     ("community_correction", "社区矫正对象", "Community correction"),
                     ("released_prisoner", "刑满释放人员", "Released prisoners"),
@@ -78,9 +85,25 @@ RECORD_TYPES = (
                     ("other", "其他", "Other"),
                 ),
             ),
-            Field("registered", Kind.INT, Text("登记人数", "Registered"), required=True, minimum=0),
-            Field("served", Kind.INT, Text("服务管理人数", "Served"), required=True, minimum=0),
-            Field("incidents", Kind.INT, Text("肇事肇祸", "Incidents"), minimum=0),
+            Field(
+                "registered",
+                Kind.INT,
+                Text("登记人数", "Registered"),
+                required=True,
+                minimum=0,
+                synonyms=("登记",),
+            ),
+            Field(
+                "served",
+                Kind.INT,
+                Text("服务管理人数", "Served"),
+                required=True,
+                minimum=0,
+                synonyms=("服务管理", "管理人数"),
+            ),
+            Field(
+                "incidents", Kind.INT, Text("肇事肇祸", "Incidents"), minimum=0, synonyms=("肇事",)
+            ),
         ),
     ),
 )

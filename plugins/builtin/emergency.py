@@ -45,7 +45,12 @@ UNIT = UnitSpec(
     ),
 )
 
-_SUMMARY = Field("summary", Kind.TEXT, Text("简要情况", "Summary"))
+_SUMMARY = Field(
+    "summary",
+    Kind.TEXT,
+    Text("简要情况", "Summary"),
+    synonyms=("情况", "摘要", "备注", "简要案情", "内容", "说明"),
+)
 
 RECORD_TYPES = (
     RecordType(
@@ -58,6 +63,7 @@ RECORD_TYPES = (
                 Kind.ENUM,
                 Text("事故类别", "Category"),
                 required=True,
+                synonyms=("类别", "类型", "事故类型"),
                 choices=choices(
                     ("fire", "火灾", "Fire"),
                     ("traffic", "交通", "Traffic"),
@@ -68,8 +74,10 @@ RECORD_TYPES = (
                     ("other", "其他", "Other"),
                 ),
             ),
-            Field("deaths", Kind.INT, Text("死亡人数", "Deaths"), minimum=0),
-            Field("injuries", Kind.INT, Text("受伤人数", "Injuries"), minimum=0),
+            Field("deaths", Kind.INT, Text("死亡人数", "Deaths"), minimum=0, synonyms=("死亡",)),
+            Field(
+                "injuries", Kind.INT, Text("受伤人数", "Injuries"), minimum=0, synonyms=("受伤",)
+            ),
             _SUMMARY,
         ),
     ),
@@ -79,9 +87,20 @@ RECORD_TYPES = (
         Text("安全隐患", "Hazard"),
         (
             Field("date", Kind.DATE, Text("发现日期", "Found on"), required=True),
-            Field("deadline", Kind.DATE, Text("整改期限", "Deadline"), required=True),
-            Field("rectified_on", Kind.DATE, Text("整改完成日期", "Rectified on")),
-            Field("major", Kind.BOOL, Text("重大隐患", "Major")),
+            Field(
+                "deadline",
+                Kind.DATE,
+                Text("整改期限", "Deadline"),
+                required=True,
+                synonyms=("期限", "整改时限"),
+            ),
+            Field(
+                "rectified_on",
+                Kind.DATE,
+                Text("整改完成日期", "Rectified on"),
+                synonyms=("整改日期", "完成日期"),
+            ),
+            Field("major", Kind.BOOL, Text("重大隐患", "Major"), synonyms=("是否重大",)),
             _SUMMARY,
         ),
     ),

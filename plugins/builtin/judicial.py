@@ -57,6 +57,7 @@ RECORD_TYPES = (
                 Kind.ENUM,
                 Text("纠纷类别", "Category"),
                 required=True,
+                synonyms=("类别", "类型", "纠纷类型"),
                 choices=choices(
                     ("land", "土地", "Land"),
                     ("neighbour", "邻里", "Neighbours"),
@@ -71,6 +72,7 @@ RECORD_TYPES = (
                 Kind.ENUM,
                 Text("状态", "Status"),
                 required=True,
+                synonyms=("调处状态", "化解状态", "办理状态"),
                 choices=choices(
                     ("open", "待调处", "Open"),
                     ("mediating", "调处中", "Mediating"),
@@ -97,9 +99,20 @@ RECORD_TYPES = (
         Text("诉讼", "Lawsuit"),
         (
             Field("date", Kind.DATE, Text("立案日期", "Filed on"), required=True),
-            Field("case_no", Kind.TEXT, Text("案号", "Case number")),
-            Field("summary", Kind.TEXT, Text("简要情况", "Summary")),
+            Field(
+                "case_no",
+                Kind.TEXT,
+                Text("案号", "Case number"),
+                synonyms=("案件编号", "编号", "case no", "case number"),
+            ),
+            Field(
+                "summary",
+                Kind.TEXT,
+                Text("简要情况", "Summary"),
+                synonyms=("情况", "摘要", "备注", "简要案情", "内容", "说明"),
+            ),
         ),
+        natural_key=("case_no",),
     ),
 )
 

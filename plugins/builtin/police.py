@@ -39,8 +39,19 @@ UNIT = UnitSpec(
     ),
 )
 
-_SUMMARY = Field("summary", Kind.TEXT, Text("简要情况", "Summary"))
-_PARTICIPANTS = Field("participants", Kind.INT, Text("参与人数", "Participants"), minimum=0)
+_SUMMARY = Field(
+    "summary",
+    Kind.TEXT,
+    Text("简要情况", "Summary"),
+    synonyms=("情况", "摘要", "备注", "简要案情", "内容", "说明"),
+)
+_PARTICIPANTS = Field(
+    "participants",
+    Kind.INT,
+    Text("参与人数", "Participants"),
+    minimum=0,
+    synonyms=("人数", "参加人数", "出动人数"),
+)
 
 RECORD_TYPES = (
     RecordType(
@@ -53,6 +64,7 @@ RECORD_TYPES = (
                 Kind.ENUM,
                 Text("案件性质", "Kind"),
                 required=True,
+                synonyms=("类型", "性质", "案件类型", "案件类别", "类别"),
                 choices=choices(
                     ("criminal", "刑事", "Criminal"),
                     ("security", "治安", "Public security"),
@@ -62,6 +74,7 @@ RECORD_TYPES = (
                 "tags",
                 Kind.MULTI_ENUM,
                 Text("案件标签", "Tags"),
+                synonyms=("标签", "涉案类型", "案件特征"),
                 choices=choices(
                     ("gang", "涉黑恶", "Gang or evil forces"),
                     ("pornography", "涉黄", "Pornography"),
@@ -72,9 +85,15 @@ RECORD_TYPES = (
                     ("fraud", "诈骗", "Fraud"),
                 ),
             ),
-            Field("case_no", Kind.TEXT, Text("案件编号", "Case number")),
+            Field(
+                "case_no",
+                Kind.TEXT,
+                Text("案件编号", "Case number"),
+                synonyms=("案号", "编号", "警情编号", "case no", "case number"),
+            ),
             _SUMMARY,
         ),
+        natural_key=("case_no",),
     ),
     RecordType(
         MASS_INCIDENT,

@@ -21,6 +21,7 @@ from plugins.i18n import LANGS, Text
 from store import Quarter
 from tui.cli import (
     commands_data,
+    commands_imports,
     commands_quarter,
     commands_report,
     commands_settings,
@@ -254,10 +255,88 @@ def records() -> None:
     values=record_types,
     text=Text("记录类型", "record type"),
 )
+@option(
+    "--encoding",
+    metavar="ENC",
+    text=Text(
+        "CSV 的编码（默认自动识别 UTF-8 或 GBK）",
+        "the CSV's encoding (default: UTF-8 or GBK, found)",
+    ),
+)
+@option(
+    "--sheet",
+    metavar="NAME",
+    text=Text("要读的工作表（默认当前工作表）", "the sheet to read (default: the active one)"),
+)
+@option(
+    "--again",
+    is_flag=True,
+    text=Text("同样内容已导入过也再导入一次", "import content that was imported before again"),
+)
+@option(
+    "--update",
+    is_flag=True,
+    text=Text(
+        "编号已有的记录用文件里的行替换",
+        "replace stored records whose key (case_no) the file repeats",
+    ),
+)
 @click.pass_context
-def records_import(ctx: click.Context, file: str, type_: str) -> Invocation:
-    """`pingan records import FILE --type TYPE`."""
-    return invocation(ctx, commands_data.run_records_import, file=file, type=type_)
+def records_import(
+    ctx: click.Context,
+    file: str,
+    type_: str,
+    encoding: str | None,
+    sheet: str | None,
+    again: bool,
+    update: bool,
+) -> Invocation:
+    """`pingan records import FILE --type TYPE [--encoding ENC] [--sheet NAME] [--again]`."""
+    return invocation(
+        ctx,
+        commands_imports.run_records_import,
+        file=file,
+        type=type_,
+        encoding=encoding,
+        sheet=sheet,
+        again=again,
+        update=update,
+    )
+
+
+@records.command("list", cls=PinganCommand, text=Text("列出一个季度的记录", "a quarter's records"))
+@option("--quarter", required=True, type=QuarterType(), metavar="Q", text=QUARTER_HELP)
+@option("--village", metavar="CODE", text=Text("只列这个村", "only this village"))
+@option(
+    "--type",
+    "type_",
+    metavar="TYPE",
+    values=record_types,
+    text=Text("只列这种记录", "only this type"),
+)
+@option(
+    "--format",
+    "format_",
+    type=Choices(commands_imports.RECORD_FORMATS),
+    default="plain",
+    show_default=True,
+    metavar="FORMAT",
+    values=fixed(commands_imports.RECORD_FORMATS),
+    text=Text("plain 给人看，csv、json 给程序", "plain for people, csv and json for programs"),
+)
+@click.pass_context
+def records_list(
+    ctx: click.Context, quarter: Quarter, village: str | None, type_: str | None, format_: str
+) -> Invocation:
+    """`pingan records list --quarter Q [--village CODE] [--type TYPE] [--format FORMAT]`."""
+    return invocation(
+        ctx,
+        commands_imports.run_records_list,
+        quarter=quarter,
+        village=village,
+        type=type_,
+        format=format_,
+    )
 
 
 @records.command(
@@ -284,6 +363,33 @@ def records_types(ctx: click.Context) -> Invocation:
 def records_delete(ctx: click.Context, record_id: int, reason: str) -> Invocation:
     """`pingan records delete ID --reason TEXT`."""
     return invocation(ctx, commands_data.run_records_delete, id=record_id, reason=reason)
+
+
+@cli.group(
+    "imports", cls=PinganGroup, text=Text("导入批次", "import batches"), no_args_is_help=False
+)
+def imports() -> None:
+    """`pingan imports ACTION`."""
+
+
+@imports.command("list", cls=PinganCommand, text=Text("列出导入批次", "list import batches"))
+@click.pass_context
+def imports_list(ctx: click.Context) -> Invocation:
+    """`pingan imports list`."""
+    return invocation(ctx, commands_imports.run_imports_list)
+
+
+@imports.command(
+    "undo",
+    cls=PinganCommand,
+    text=Text("撤销一个导入批次（留审计记录）", "take back an import batch (audited)"),
+)
+@argument("batch", metavar="BATCH", type=int, text=Text("批次编号", "the batch's number"))
+@option("--reason", required=True, metavar="TEXT", text=Text("撤销的理由", "why it is undone"))
+@click.pass_context
+def imports_undo(ctx: click.Context, batch: int, reason: str) -> Invocation:
+    """`pingan imports undo BATCH --reason TEXT`."""
+    return invocation(ctx, commands_imports.run_imports_undo, batch=batch, reason=reason)
 
 
 UNIT_HELP = Text("报送季度报表的单位", "a unit that files quarterly returns")

@@ -58,25 +58,6 @@ def _village_rows(villages: list[Village], session: Session) -> list[list[str]]:
     ]
 
 
-def run_records_import(session: Session, args: argparse.Namespace) -> int:
-    """`pingan records import FILE --type TYPE`: store every record of the file, or none."""
-    result = actions.import_records(session.context(), Path(args.file), args.type)
-    counts, total = result.counts, result.total
-    if not total:
-        session.say(
-            f"已导入 0 条 {args.type} 记录（文件里没有数据行）",
-            f"Imported 0 {args.type} records (the file has no data rows)",
-        )
-        return 0
-    zh_parts = "，".join(f"{q} {n} 条" for q, n in counts.items())
-    en_parts = ", ".join(f"{q}: {n}" for q, n in counts.items())
-    session.say(
-        f"已导入 {total} 条 {args.type} 记录：{zh_parts}",
-        f"Imported {total} {args.type} records: {en_parts}",
-    )
-    return 0
-
-
 def run_records_delete(session: Session, args: argparse.Namespace) -> int:
     """`pingan records delete ID --reason TEXT`: remove a record, audited with its content."""
     deleted = actions.delete_record(session.context(), args.id, reason=args.reason)

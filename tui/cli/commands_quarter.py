@@ -14,6 +14,7 @@ from plugins import actions
 from plugins.lists import lists
 from plugins.quarters import STATE_WORDS, FinalizePreview, preview, quarter_status
 from plugins.rectification import STATUS_WORDS, items
+from plugins.spreadsheet import safe_mapping
 from plugins.warnings import SEVERITY_WORDS, warnings
 from store import Quarter, Store
 from tui.cli.output import percent, table
@@ -126,22 +127,22 @@ def lists_csv(doc: dict[str, Any]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=LISTS_CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in doc["positive"]:
-        writer.writerow({"list": "positive", **row})
+        writer.writerow(safe_mapping({"list": "positive", **row}))
     for row in doc["negative"]:
-        writer.writerow(
-            {
-                "list": "negative",
-                **row,
-                "failing": " ".join(row["failing"]),
-                "pending": " ".join(row["pending"]),
-                "units": " ".join(row["units"]),
-            }
-        )
+        negative = {
+            "list": "negative",
+            **row,
+            "failing": " ".join(row["failing"]),
+            "pending": " ".join(row["pending"]),
+            "units": " ".join(row["units"]),
+        }
+        writer.writerow(safe_mapping(negative))
     for name in ("supervision", "public_notice"):
         for row in doc[name]:
-            writer.writerow({"list": name, "code": row["code"], "quarters": row["quarters"]})
+            flagged = {"list": name, "code": row["code"], "quarters": row["quarters"]}
+            writer.writerow(safe_mapping(flagged))
     for row in doc["commendation"]:
-        writer.writerow({"list": "commendation", "code": row["code"]})
+        writer.writerow(safe_mapping({"list": "commendation", "code": row["code"]}))
     return buffer.getvalue()
 
 
@@ -228,7 +229,7 @@ def run_rectification(session: Session, args: argparse.Namespace) -> int:
         writer.writeheader()
         for doc in docs:
             notes = " | ".join(n.get("text", "") for n in doc["notes"])
-            writer.writerow({**doc, "closed": doc["closed"] or "", "notes": notes})
+            writer.writerow(safe_mapping({**doc, "closed": doc["closed"] or "", "notes": notes}))
         session.out.write(buffer.getvalue())
         return 0
     rows = []
@@ -304,7 +305,9 @@ def run_warnings(session: Session, args: argparse.Namespace) -> int:
         writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         for doc in docs:
-            writer.writerow({**doc, "records": " ".join(str(r) for r in doc["records"])})
+            writer.writerow(
+                safe_mapping({**doc, "records": " ".join(str(r) for r in doc["records"])})
+            )
         session.out.write(buffer.getvalue())
         return 0
     session.say(

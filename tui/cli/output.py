@@ -21,6 +21,7 @@ from plugins.criteria import CRITERIA
 from plugins.engine import Grid
 from plugins.i18n import Text
 from plugins.schema import MULTI_SEPARATOR, Field, Kind
+from plugins.spreadsheet import safe_mapping, safe_row
 from tui.symbols import ASCII_SYMBOLS, STATE_SYMBOLS
 
 GRID_COLUMNS: tuple[str, ...] = (
@@ -53,11 +54,12 @@ def field_values(fld: Field, lang: str) -> str:
 
 
 KIND_VALUES: dict[Kind, Text] = {
-    Kind.DATE: Text("日期 YYYY-MM-DD", "date YYYY-MM-DD"),
-    Kind.BOOL: Text("是/否（true/false、1/0）", "yes/no (true/false, 1/0)"),
+    Kind.DATE: Text("日期，如 2023-07-05、2023/7/5", "date such as 2023-07-05, 2023/7/5"),
+    Kind.BOOL: Text("是/否（true/false、1/0、Y/N）", "yes/no (true/false, 1/0, Y/N)"),
     Kind.TEXT: Text("文字", "text"),
     Kind.VILLAGE: Text(
-        "村代码（见 pingan villages list）", "village code (see pingan villages list)"
+        "村代码或村名（见 pingan villages list）",
+        "village code or name (see pingan villages list)",
     ),
 }
 
@@ -196,7 +198,16 @@ def grid_csv(grid: Grid) -> str:
     writer = csv.DictWriter(buffer, fieldnames=GRID_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in grid.to_doc()["villages"]:
-        writer.writerow({column: row[column] for column in GRID_COLUMNS})
+        writer.writerow(safe_mapping({column: row[column] for column in GRID_COLUMNS}))
+    return buffer.getvalue()
+
+
+def csv_text(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
+    """Rows as CSV text with a header line, every cell safe to open in a spreadsheet."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(safe_row(headers))
+    writer.writerows(safe_row(row) for row in rows)
     return buffer.getvalue()
 
 

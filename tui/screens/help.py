@@ -29,6 +29,8 @@ SCREEN_NAMES: dict[str, Text] = {
     "MeetingScreen": Text("季度会议", "meeting"),
     "ReasonScreen": Text("写理由", "reason"),
     "RectificationScreen": Text("整改事项", "rectification"),
+    "ImportScreen": Text("导入文件", "import a file"),
+    "ImportBatchesScreen": Text("导入批次", "import batches"),
     "CommandPalette": Text("命令面板", "command palette"),
 }
 

@@ -110,6 +110,12 @@ class MainScreen(PinganAccess, Screen[None]):
         village = self.grid.cursor_village() if self.tabs.active == "grid" else None
         await choose_and_create(self.pingan, village, self.pingan.quarter)
 
+    def action_import_file(self) -> None:
+        """Open the import screen: a file previewed, then imported on confirm."""
+        from tui.screens.import_file import ImportScreen
+
+        self.app.push_screen(ImportScreen())
+
     def action_records(self) -> None:
         from tui.screens.records import RecordsScreen
 
