@@ -22,6 +22,7 @@ from plugins.actions.records import (
     edit_record,
 )
 from plugins.actions.returns import ReturnChanged, file_return, withdraw_return
+from plugins.actions.safety import backup_store, restore_store
 from plugins.actions.settings import (
     SettingChanged,
     set_setting,
@@ -29,6 +30,15 @@ from plugins.actions.settings import (
     unset_setting,
 )
 from plugins.actions.setup import create_store
+from plugins.actions.users import (
+    UserChanged,
+    UserInfo,
+    add_user,
+    change_password,
+    disable_user,
+    list_users,
+    login,
+)
 from plugins.actions.villages import VillageChanged, add_village, update_village
 from plugins.refusal import Refusal
 
@@ -45,17 +55,26 @@ __all__ = [
     "ReturnChanged",
     "Role",
     "SettingChanged",
+    "UserChanged",
+    "UserInfo",
     "VillageChanged",
     "VillageImport",
     "add_record",
+    "add_user",
     "add_village",
+    "backup_store",
+    "change_password",
     "create_store",
     "decide",
     "delete_record",
+    "disable_user",
     "edit_record",
     "file_return",
     "import_records",
     "import_villages",
+    "list_users",
+    "login",
+    "restore_store",
     "set_setting",
     "set_user_language",
     "unset_setting",

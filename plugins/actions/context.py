@@ -11,7 +11,7 @@ from enum import StrEnum
 from plugins.i18n import Text
 from plugins.manager import PluginHost
 from plugins.refusal import Refusal, finalized
-from store import Conflict, NotFound, Quarter, Refused, Store, default_actor
+from store import Conflict, NotFound, Quarter, Refused, Store, StoreError, default_actor
 
 OFFICE_UNIT = "office"
 
@@ -37,6 +37,11 @@ class Actor:
         """The single-user operator: PINGAN_USER, else the login name, acting as the office."""
         return cls(default_actor())
 
+    @classmethod
+    def from_account(cls, account: dict[str, object]) -> Actor:
+        """The operator of a stored account (name, unit, role)."""
+        return cls(str(account["name"]), str(account["unit"]), Role(str(account["role"])))
+
 
 @dataclass(slots=True)
 class ActionContext:
@@ -48,24 +53,47 @@ class ActionContext:
     today: date = field(default_factory=date.today)
 
     def require(self, unit: str | None, what: Text) -> None:
-        """Refuse unless the operator may change data of unit (None: the office's own data)."""
+        """Refuse unless the operator may change data of unit (None: the office's own data).
+
+        The refusal is audited, so attempts beyond one's role leave a trace.
+        """
         actor = self.actor
         if actor.role is Role.OFFICE:
             return
         if actor.role is Role.UNIT and unit is not None and unit == actor.unit:
             return
-        raise Refusal(
+        raise self.refused(
+            what,
             Text(
                 f"{actor.name}（{actor.unit}，{actor.role}）无权{what.zh}",
                 f"{actor.name} ({actor.unit}, {actor.role}) may not {what.en}",
-            )
+            ),
         )
+
+    def refused(self, what: Text, why: Text, *, field: str = "") -> Refusal:
+        """The Refusal of what, after writing an audit entry `refused` in its own transaction.
+
+        A store that cannot take the entry (busy, full, missing) does not hide the refusal.
+        """
+        actor = self.actor
+        try:
+            with self.store.transaction(actor.name) as tx:
+                tx.audit(
+                    "refused",
+                    what.en,
+                    None,
+                    {"unit": actor.unit, "role": str(actor.role), "what": what.en, "why": why.en},
+                )
+        except StoreError:
+            pass
+        return Refusal(why, field=field)
 
     def require_not_future(self, quarter: Quarter, what: Text) -> None:
         """Refuse a quarter that has not begun yet: nobody can file or decide it in advance."""
         current = Quarter.of(self.today)
         if quarter > current:
-            raise Refusal(
+            raise self.refused(
+                what,
                 Text(
                     f"{quarter} 尚未开始（本季度是 {current}），不能{what.zh}",
                     f"{quarter} has not begun (this is {current}); cannot {what.en}",
@@ -76,7 +104,11 @@ class ActionContext:
     def require_open(self, quarter: Quarter) -> None:
         """Refuse a finalized quarter, saying how to reopen it."""
         if self.store.is_locked(quarter):
-            raise Refusal(finalized(quarter), field="quarter")
+            raise self.refused(
+                Text(f"修改 {quarter} 的数据", f"change {quarter}'s data"),
+                finalized(quarter),
+                field="quarter",
+            )
 
 
 @contextmanager
