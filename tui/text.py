@@ -9,6 +9,12 @@ from __future__ import annotations
 from plugins.i18n import Text
 
 CATALOGUE: dict[str, Text] = {
+    # login
+    "login.title": Text("{town} 平安村创建工作台：请登录", "{town} safe-village workbench: log in"),
+    "login.name": Text("用户名", "name"),
+    "login.password": Text("密码", "password"),
+    "login.checking": Text("正在核对", "checking"),
+    "login.as": Text("已登录：{name}（{unit}，{role}）", "logged in as {name} ({unit}, {role})"),
     # header
     "header.actor": Text("操作员 {actor}", "user {actor}"),
     "header.days_left": Text("距区报送截止还有 {days} 天", "{days} days to the district report"),
