@@ -347,3 +347,31 @@ def test_login_is_untouched_by_a_store_without_accounts(store: Store, host: Plug
     app = make_app(store, host)
     assert app.operator == Actor("tester") and app.operator.role is Role.OFFICE
     assert Quarter.of(TODAY) == QUARTER
+
+
+def test_once_accounts_exist_an_actor_must_be_an_active_account(
+    town: Store, host: PluginHost
+) -> None:
+    cop = as_user(town, host, "cop")
+    actions.disable_user(as_user(town, host, "boss"), "cop")
+    forged = ActionContext(town, host, Actor("intruder"), TODAY)
+    raised = ActionContext(town, host, Actor("cop", "office", Role.OFFICE), TODAY)
+    for ctx in (cop, forged, raised):
+        with pytest.raises(Refusal) as caught:
+            actions.set_setting(ctx, "lang", "en")
+        assert "not an active operator account" in caught.value.message.en
+    assert town.settings().lang == "zh"
+
+
+def test_pingan_alone_leaves_the_login_to_the_tui_unless_a_password_is_given(
+    town: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.cli.commands_setup import tui_actor
+    from tui.cli.session import Session
+
+    monkeypatch.setenv("PINGAN_USER", "cop")
+    session = Session.from_options(str(town.path), [], None)
+    assert tui_actor(session, session.store(log_in=False)) == "cop"
+    monkeypatch.setenv("PINGAN_PASSWORD", PASSWORDS["cop"])
+    session = Session.from_options(str(town.path), [], None)
+    assert tui_actor(session, session.store(log_in=False)) == Actor("cop", "police", Role.UNIT)

@@ -58,6 +58,15 @@ class ActionContext:
         The refusal is audited, so attempts beyond one's role leave a trace.
         """
         actor = self.actor
+        if self.store.accounts_on() and not self._has_account():
+            raise self.refused(
+                what,
+                Text(
+                    f"{actor.name} 不是启用中的操作员账号（{actor.unit}，{actor.role}）；请先登录",
+                    f"{actor.name} is not an active operator account ({actor.unit}, "
+                    f"{actor.role}); log in first",
+                ),
+            )
         if actor.role is Role.OFFICE:
             return
         if actor.role is Role.UNIT and unit is not None and unit == actor.unit:
@@ -68,6 +77,17 @@ class ActionContext:
                 f"{actor.name}（{actor.unit}，{actor.role}）无权{what.zh}",
                 f"{actor.name} ({actor.unit}, {actor.role}) may not {what.en}",
             ),
+        )
+
+    def _has_account(self) -> bool:
+        """Whether the actor is an active account of the store, with that unit and role."""
+        actor = self.actor
+        return any(
+            doc.get("name") == actor.name
+            and doc.get("unit") == actor.unit
+            and doc.get("role") == str(actor.role)
+            and doc.get("active", True)
+            for doc in self.store.users()
         )
 
     def refused(self, what: Text, why: Text, *, field: str = "") -> Refusal:
