@@ -16,6 +16,7 @@ from plugins.actions import ActionContext, Actor, Refusal, Role
 from plugins.manager import PluginHost
 from store import Quarter, Store, Village
 from tests.cli_support import call_pingan
+from tests.store_support import data_revision
 from tests.tui_forms_support import QUARTER, add, build_town, make_app
 from tests.tui_support import settle
 from tui.screens.confirm import ConfirmScreen
@@ -41,12 +42,6 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def ctx(db: Path, host: PluginHost) -> ActionContext:
     return ActionContext(Store(db).open(), host, Actor("tester"), TODAY)
-
-
-def data_revision(store: Store) -> int:
-    """The store's revision less its refusal-only commits: moves only when data changed."""
-    refusals = sum(1 for entry in store.audit_entries() if entry.action == "refused")
-    return store.revision() - refusals
 
 
 def refused(call: Any) -> Refusal:

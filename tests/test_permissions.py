@@ -375,3 +375,28 @@ def test_pingan_alone_leaves_the_login_to_the_tui_unless_a_password_is_given(
     monkeypatch.setenv("PINGAN_PASSWORD", PASSWORDS["cop"])
     session = Session.from_options(str(town.path), [], None)
     assert tui_actor(session, session.store(log_in=False)) == Actor("cop", "police", Role.UNIT)
+
+
+def test_every_refused_change_is_audited_once(town: Store, host: PluginHost) -> None:
+    boss = as_user(town, host, "boss")
+    before, seq = data_of(town), last_seq(town)
+    bad_record = {"date": "2022-05-01", "village": "V404", "kind": "security"}
+    attempts = [
+        lambda: actions.add_record(boss, "police.case", bad_record),
+        lambda: actions.set_setting(boss, "lang", "fr"),
+        lambda: actions.delete_record(boss, 999_999, reason="x"),
+        lambda: actions.decide(boss, Quarter(2030, 1), "V001", "G1", True),
+        lambda: actions.add_user(boss, "cop", "dup-pass-1", role="viewer"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(Refusal) as caught:
+            attempt()
+        assert caught.value.audited
+    assert data_of(town) == before
+    assert refusals(town, seq) == [
+        ("boss", "add record"),
+        ("boss", "set setting"),
+        ("boss", "delete record"),
+        ("boss", "decide on it"),
+        ("boss", "add user"),
+    ]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import ParamSpec, TypeVar
 
 from plugins.i18n import Text
 from plugins.manager import PluginHost
@@ -14,6 +16,8 @@ from plugins.refusal import Refusal, finalized
 from store import Conflict, NotFound, Quarter, Refused, Store, StoreError, default_actor
 
 OFFICE_UNIT = "office"
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class Role(StrEnum):
@@ -106,7 +110,9 @@ class ActionContext:
                 )
         except StoreError:
             pass
-        return Refusal(why, field=field)
+        refusal = Refusal(why, field=field)
+        refusal.audited = True
+        return refusal
 
     def require_not_future(self, quarter: Quarter, what: Text) -> None:
         """Refuse a quarter that has not begun yet: nobody can file or decide it in advance."""
@@ -129,6 +135,28 @@ class ActionContext:
                 finalized(quarter),
                 field="quarter",
             )
+
+
+def audited(action: Callable[P, R]) -> Callable[P, R]:
+    """The action (its first argument an ActionContext), auditing every refusal it raises.
+
+    Refusals of permission and quarter state are audited where they are raised; this adds
+    the rest (a bad field, an unknown village, a stale edit), named after the action.
+    """
+
+    @functools.wraps(action)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return action(*args, **kwargs)
+        except Refusal as refusal:
+            ctx = args[0] if args else kwargs.get("ctx")
+            if isinstance(ctx, ActionContext) and not refusal.audited:
+                name = action.__name__.replace("_", " ")
+                ctx.refused(Text(name, name), refusal.message)
+                refusal.audited = True
+            raise
+
+    return run
 
 
 @contextmanager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from plugins.actions.context import ActionContext, writing
+from plugins.actions.context import ActionContext, audited, writing
 from plugins.api import STATE_NAMES, State
 from plugins.criteria import CRITERION_CODES
 from plugins.engine import Engine, verdict_state
@@ -58,6 +58,7 @@ def verdict_words(passed: bool) -> Text:
     return STATE_NAMES[verdict_state(passed)]
 
 
+@audited
 def decide(
     ctx: ActionContext,
     quarter: Quarter,
@@ -109,6 +110,7 @@ def decide(
     return DecisionMade(decision, village, earlier, cell.data_state)
 
 
+@audited
 def withdraw_decision(
     ctx: ActionContext, quarter: Quarter, village_code: str, criterion: str
 ) -> DecisionWithdrawn:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from plugins.actions.context import ActionContext, writing
+from plugins.actions.context import ActionContext, audited, writing
 from plugins.i18n import Text
 from plugins.importing import parse_records, parse_villages, read_table, record_type
 from store import Quarter
@@ -31,6 +31,7 @@ class RecordImport:
         return sum(self.counts.values())
 
 
+@audited
 def import_villages(ctx: ActionContext, path: Path) -> VillageImport:
     """Read, validate and upsert every village of the file in one transaction, or nothing."""
     ctx.require(None, Text("导入村名单", "import villages"))
@@ -44,6 +45,7 @@ def import_villages(ctx: ActionContext, path: Path) -> VillageImport:
     return VillageImport(added, len(villages) - added)
 
 
+@audited
 def import_records(ctx: ActionContext, path: Path, type_name: str) -> RecordImport:
     """Read, validate and store every record of the file in one transaction, or nothing."""
     rtype = record_type(ctx.host.registry, type_name)

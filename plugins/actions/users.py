@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from plugins.actions.context import OFFICE_UNIT, ActionContext, Actor, Role, writing
+from plugins.actions.context import OFFICE_UNIT, ActionContext, Actor, Role, audited, writing
 from plugins.i18n import Text
 from plugins.refusal import Refusal
 from store import Store, StoreError
@@ -141,6 +141,7 @@ def _unit_for(ctx: ActionContext, role: Role, unit: str | None) -> str:
     return code
 
 
+@audited
 def add_user(
     ctx: ActionContext, name: str, password: str, *, role: Role | str, unit: str | None = None
 ) -> UserChanged:
@@ -176,6 +177,7 @@ def _account(ctx: ActionContext, name: str) -> UserInfo:
     return found
 
 
+@audited
 def disable_user(ctx: ActionContext, name: str) -> UserChanged:
     """Disable an account (kept for the audit trail); the last active office account stays."""
     ctx.require(None, MANAGE)
@@ -196,6 +198,7 @@ def disable_user(ctx: ActionContext, name: str) -> UserChanged:
     return UserChanged(_account(ctx, name))
 
 
+@audited
 def change_password(ctx: ActionContext, name: str, password: str) -> UserChanged:
     """Set an account's password: the office for anyone, an operator for their own account."""
     if ctx.actor.name != name or not ctx.store.accounts_on():
