@@ -352,6 +352,23 @@ KEY_SPECS: tuple[KeySpec, ...] = (
         Text("回到网格", "Back to the grid"),
     ),
     KeySpec(
+        "evidence.history",
+        "h",
+        "history",
+        Text("历史", "History"),
+        Text(
+            "此格背后的每条审计记录：记录、决定和报表的改动",
+            "Every audit entry behind the cell: records, decisions and returns changed",
+        ),
+    ),
+    KeySpec(
+        "history.close",
+        "escape",
+        "dismiss",
+        Text("关闭", "Close"),
+        Text("回到依据", "Back to the evidence"),
+    ),
+    KeySpec(
         "help.close",
         "escape",
         "dismiss",
@@ -544,7 +561,8 @@ KEY_OWNERS: dict[str, tuple[str, ...]] = {
     "record_form": ("record_form.save", "record_form.cancel"),
     "record_type_picker": ("record_type_picker.cancel",),
     "village_picker": ("village_picker.matches",),
-    "evidence": ("evidence.close",),
+    "evidence": ("evidence.close", "evidence.history"),
+    "history": ("history.close",),
     "help": ("help.close",),
     "jump": ("jump.cancel", "jump.down", "jump.up"),
     "confirm": ("confirm.yes", "confirm.no"),
@@ -583,6 +601,7 @@ SCREEN_OWNERS: dict[str, tuple[str, ...]] = {
         for owner in (
             "record_type_picker",
             "evidence",
+            "history",
             "help",
             "jump",
             "confirm",

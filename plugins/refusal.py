@@ -26,6 +26,8 @@ class Refusal(Exception):
         self.path = path
         self.line = line
         self.field = field
+        self.audited = False
+        """Whether the refusal is already in the audit log (set by the actions layer)."""
         super().__init__("\n".join(self.render("en")))
 
     def where(self) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from store.errors import StoreCorrupt
 
-TABLES = ("meta", "settings", "villages", "returns", "decisions")
+TABLES = ("meta", "settings", "villages", "returns", "decisions", "users")
 _INT_META = ("schema", "next_record_id", "revision", "audit_seq", "audit_end")
 _TEXT_META = ("audit_head", "audit_log", "last_commit")
 
@@ -34,6 +34,9 @@ def check_main(path: Path, data: dict[str, Any]) -> dict[str, Any]:
         value = meta.get(key)
         if value is not None and not isinstance(value, str):
             raise StoreCorrupt(path, f"meta {key} is {value!r}, not text")
+    accounts = meta.get("accounts")
+    if accounts is not None and not isinstance(accounts, bool):
+        raise StoreCorrupt(path, f"meta accounts is {accounts!r}, not true or false")
     for key in ("snapshot_sha256", "partition_sha256"):
         hashes = meta.get(key)
         if hashes is not None and not isinstance(hashes, dict):

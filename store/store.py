@@ -68,6 +68,7 @@ class MainView:
                 (ImportBatch.from_doc(int(k), d) for k, d in _table(data, "imports").items()),
                 key=lambda b: b.id,
             )
+            self.users = [dict(d) for d in _docs(data, "users")]
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreCorrupt(path, f"bad document: {exc!r}") from None
 
@@ -285,6 +286,14 @@ class Store:
         if not view.meta:
             self._refuse_orphan()
         return view
+
+    def users(self) -> list[dict[str, Any]]:
+        """Every operator account as stored (password hash included), in creation order."""
+        return [dict(doc) for doc in self.main().users]
+
+    def accounts_on(self) -> bool:
+        """Whether login is on: an account was ever created in this store."""
+        return bool(self.main().meta.get("accounts"))
 
     def revision(self) -> int:
         return int(self.main().meta.get("revision", 0))

@@ -153,6 +153,52 @@ class Transaction:
         self.audit("settings.unset", ".".join(path), old, None)
         return old
 
+    # operators
+
+    def users(self) -> list[dict[str, Any]]:
+        """Every operator account as stored, password hash included, inside the lock."""
+        return [dict(doc) for doc in self.table("users").all()]
+
+    def add_user(
+        self, name: str, unit: str, role: str, password_hash: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Store a new active account and turn login on for good; its audit has no hash."""
+        table = self.table("users")
+        if table.contains(Query().name == name):
+            raise Refused(Message(f"已有操作员 {name}", f"operator {name} already exists"))
+        doc = {
+            "name": name,
+            "unit": unit,
+            "role": role,
+            "password": password_hash,
+            "active": True,
+            "created": now_text(),
+        }
+        table.insert(doc)
+        self.set_meta(accounts=True)
+        self.audit("user.add", f"user:{name}", None, public_user(doc))
+        return doc
+
+    def _user(self, name: str) -> Document:
+        doc = self.table("users").get(Query().name == name)
+        if not isinstance(doc, Document):
+            raise NotFound(Message(f"没有操作员 {name}", f"no operator {name}"))
+        return doc
+
+    def set_user_active(self, name: str, active: bool) -> None:
+        """Enable or disable an account, audited without its password hash."""
+        doc = self._user(name)
+        before = public_user(dict(doc))
+        self.table("users").update({"active": active}, doc_ids=[doc.doc_id])
+        action = "user.enable" if active else "user.disable"
+        self.audit(action, f"user:{name}", before, {**before, "active": active})
+
+    def set_user_password(self, name: str, password_hash: dict[str, Any]) -> None:
+        """Replace an account's password hash; the audit says only that it changed."""
+        doc = self._user(name)
+        self.table("users").update({"password": password_hash}, doc_ids=[doc.doc_id])
+        self.audit("user.passwd", f"user:{name}", None, {"changed": True})
+
     # villages
 
     def add_village(self, village: Village) -> None:
@@ -695,6 +741,11 @@ class Transaction:
             if log_path is not None:
                 audit.cut_back(log_path, offset)
             raise StoreFull(self.layout.main, exc) from None
+
+
+def public_user(doc: dict[str, Any]) -> dict[str, Any]:
+    """An account without its password hash: what the audit log and listings may show."""
+    return {key: value for key, value in doc.items() if key != "password"}
 
 
 def _key_of(doc: dict[str, Any], path: tuple[str, ...]) -> Any:

@@ -19,7 +19,13 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[No
     monkeypatch.setenv("PINGAN_USER", "tester")
     # For child processes only: Textual read it at import; make_app sets the app's own level.
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
-    for var in ("PINGAN_DB", "PINGAN_DISABLE_PLUGINS", "PINGAN_LOAD_PLUGINS"):
+    for var in (
+        "PINGAN_DB",
+        "PINGAN_DISABLE_PLUGINS",
+        "PINGAN_LOAD_PLUGINS",
+        "PINGAN_PASSWORD",
+        "PINGAN_NEW_PASSWORD",
+    ):
         monkeypatch.delenv(var, raising=False)
     yield
 

@@ -61,6 +61,15 @@ def new_store(path: Path, codes: tuple[str, ...] = ("V001", "V002")) -> Store:
     return store.open()
 
 
+def data_revision(store: Store) -> int:
+    """The store's revision less its refusal-only commits: it moves only when data changed.
+
+    Every refused change writes one `refused` audit entry in a commit of its own.
+    """
+    refusals = sum(1 for entry in store.audit_entries() if entry.action == "refused")
+    return store.revision() - refusals
+
+
 def audit_entries(layout: Layout) -> list[dict[str, Any]]:
     """Every audit entry of the store, read straight from the log files, in file order."""
     entries: list[dict[str, Any]] = []

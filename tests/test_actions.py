@@ -16,6 +16,7 @@ from plugins.actions import ActionContext, Actor, Refusal, Role
 from plugins.manager import PluginHost
 from store import Quarter, Store, Village
 from tests.cli_support import call_pingan
+from tests.store_support import data_revision
 from tests.tui_forms_support import QUARTER, add, build_town, make_app
 from tests.tui_support import settle
 from tui.screens.confirm import ConfirmScreen
@@ -110,10 +111,10 @@ def test_settings_set_at_the_same_moment_from_two_processes_are_both_kept(
 def test_bad_key_and_threshold_settings_are_refused(
     ctx: ActionContext, name: str, value: str, field: str, says: str
 ) -> None:
-    revision = ctx.store.revision()
+    revision = data_revision(ctx.store)
     exc = refused(lambda: actions.set_setting(ctx, name, value))
     assert says in exc.message.en and exc.field == name
-    assert ctx.store.revision() == revision
+    assert data_revision(ctx.store) == revision
 
 
 def test_thresholds_say_whether_they_count_or_share(ctx: ActionContext) -> None:
@@ -131,7 +132,7 @@ def test_thresholds_say_whether_they_count_or_share(ctx: ActionContext) -> None:
 def test_setting_errors_read_in_chinese_by_default(
     db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    revision = Store(db).revision()
+    revision = data_revision(Store(db))
     cases = [
         (["settings", "set", "key.quarter.next", "g"], "已被同一屏幕的 tab.grid"),
         (["settings", "set", "threshold.police.min_patrols", "6.5"], "次数是不小于 0 的整数"),
@@ -143,7 +144,7 @@ def test_setting_errors_read_in_chinese_by_default(
     for argv, says in cases:
         code, _, err = call_pingan(argv, capsys)
         assert code == 1 and says in err, (argv, err)
-    assert Store(db).revision() == revision
+    assert data_revision(Store(db)) == revision
 
 
 # quarters after today's
@@ -152,15 +153,20 @@ def test_setting_errors_read_in_chinese_by_default(
 def test_returns_and_decisions_for_quarters_not_begun_are_refused(
     ctx: ActionContext, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    revision = ctx.store.revision()
+    revision = data_revision(ctx.store)
     exc = refused(lambda: actions.file_return(ctx, "police", Quarter(2024, 2)))
     assert exc.field == "quarter" and "2024Q2 has not begun" in exc.message.en
     exc = refused(lambda: actions.decide(ctx, Quarter(2031, 4), "V01", "G1", True))
     assert "2031Q4 has not begun" in exc.message.en
     actions.file_return(ctx, "police", Quarter(2024, 1))
-    assert ctx.store.revision() == revision + 1
+    assert ctx.store.revision() == revision + 3, "two audited refusals, then the return"
+    assert [e.action for e in ctx.store.audit_entries()[-3:]] == [
+        "refused",
+        "refused",
+        "return.file",
+    ]
 
-    revision = ctx.store.revision()
+    revision = data_revision(ctx.store)
     code, _, err = call_pingan(
         ["returns", "file", "--unit", "police", "--quarter", "2031Q4"], capsys
     )
@@ -168,7 +174,7 @@ def test_returns_and_decisions_for_quarters_not_begun_are_refused(
     argv = ["decide", "--quarter", "2031Q4", "--village", "V01", "--criterion", "G1", "--pass"]
     code, _, err = call_pingan(["--lang", "en", *argv], capsys)
     assert code == 1 and "2031Q4 has not begun" in err
-    assert ctx.store.revision() == revision
+    assert data_revision(ctx.store) == revision
     assert ctx.store.returns(Quarter(2031, 4)) == []
 
 
@@ -195,10 +201,10 @@ def test_decide_replace_and_withdraw_on_the_command_line(
 ) -> None:
     base = ["decide", "--quarter", "2023Q4", "--village", "V01", "--criterion", "G2"]
     assert call_pingan([*base, "--pass"], capsys)[0] == 0
-    revision = Store(db).revision()
+    revision = data_revision(Store(db))
     code, _, err = call_pingan([*base, "--fail", "--reason", "复核"], capsys)
     assert code == 1 and "已有会议决定：达标" in err and "--replace" in err
-    assert Store(db).revision() == revision
+    assert data_revision(Store(db)) == revision
     code, out, _ = call_pingan([*base, "--fail", "--reason", "复核", "--replace"], capsys)
     assert code == 0 and "会议决定由达标改为不达标" in out
     code, out, _ = call_pingan(["--lang", "en", *base, "--withdraw"], capsys)
@@ -228,9 +234,9 @@ def test_returns_withdraw(ctx: ActionContext, db: Path, capsys: pytest.CaptureFi
     )
     assert code == 0 and "已撤回 police 2023Q4 季度报表" in out
     assert ctx.store.returns(Quarter(2023, 4)) == []
-    revision = ctx.store.revision()
+    revision = data_revision(ctx.store)
     exc = refused(lambda: actions.withdraw_return(ctx, "police", Quarter(2023, 4)))
-    assert "nothing to withdraw" in exc.message.en and ctx.store.revision() == revision
+    assert "nothing to withdraw" in exc.message.en and data_revision(ctx.store) == revision
     exc = refused(lambda: actions.file_return(ctx, "office", Quarter(2023, 4)))
     assert exc.field == "unit" and "files no quarterly returns" in exc.message.en
 
@@ -239,12 +245,12 @@ def test_returns_withdraw(ctx: ActionContext, db: Path, capsys: pytest.CaptureFi
 
 
 def test_records_are_checked_by_their_schema(ctx: ActionContext) -> None:
-    revision = ctx.store.revision()
+    revision = data_revision(ctx.store)
     exc = refused(lambda: actions.add_record(ctx, "police.case", {**CASE, "kind": "arson"}))
     assert exc.field == "kind"
     exc = refused(lambda: actions.add_record(ctx, "police.case", {**CASE, "village": "V99"}))
     assert exc.field == "village"
-    assert ctx.store.revision() == revision
+    assert data_revision(ctx.store) == revision
     saved = actions.add_record(ctx, "police.case", CASE)
     assert saved.quarters == (Quarter(2023, 4),) and saved.record.author == "tester"
     moved = actions.edit_record(
@@ -263,7 +269,7 @@ def test_records_are_checked_by_their_schema(ctx: ActionContext) -> None:
 
 def test_operators_act_only_on_their_own_unit(ctx: ActionContext) -> None:
     saved = actions.add_record(ctx, "police.case", CASE)
-    revision = ctx.store.revision()
+    revision = data_revision(ctx.store)
     judicial = ActionContext(ctx.store, ctx.host, Actor("li", "judicial", Role.UNIT), TODAY)
     viewer = ActionContext(ctx.store, ctx.host, Actor("wang", "office", Role.VIEWER), TODAY)
     attempts = [
@@ -276,7 +282,11 @@ def test_operators_act_only_on_their_own_unit(ctx: ActionContext) -> None:
     ]
     for attempt in attempts:
         assert "may not" in refused(attempt).message.en
-    assert ctx.store.revision() == revision
+    assert ctx.store.revision() == revision + len(attempts), "one audit-only commit each"
+    audited = ctx.store.audit_entries()[-len(attempts) :]
+    assert [(e.action, e.actor) for e in audited] == [("refused", "li")] * 5 + [("refused", "wang")]
+    assert ctx.store.filed_units(Quarter(2023, 4)) == set()
+    assert not ctx.store.decisions(Quarter(2023, 4))
     actions.file_return(judicial, "judicial", Quarter(2023, 4))
     assert ctx.store.filed_units(Quarter(2023, 4)) == {"judicial"}
 
@@ -286,12 +296,12 @@ def test_a_finalized_quarter_refuses_a_delete_through_the_action_and_the_command
 ) -> None:
     saved = actions.add_record(ctx, "police.case", CASE)
     lock(ctx.store, Quarter(2023, 4))
-    revision = ctx.store.revision()
+    revision = data_revision(ctx.store)
     exc = refused(lambda: actions.delete_record(ctx, saved.record.id, reason="typo"))
     assert "2023Q4 is finalized" in exc.message.en and "pingan reopen" in exc.message.en
     code, _, err = call_pingan(["records", "delete", str(saved.record.id), "--reason", "x"], capsys)
     assert code == 1 and "2023Q4 已定稿" in err
-    assert ctx.store.revision() == revision and ctx.store.record(saved.record.id) is not None
+    assert data_revision(ctx.store) == revision and ctx.store.record(saved.record.id) is not None
 
 
 async def test_a_finalized_quarter_refuses_a_delete_in_the_tui(
@@ -303,7 +313,7 @@ async def test_a_finalized_quarter_refuses_a_delete_in_the_tui(
     build_town(store, host)
     case = add(store, host, "police.case", "V002", kind="security")
     lock(store, QUARTER)
-    revision = store.revision()
+    revision = data_revision(store)
     app = make_app(store, host, lang="en")
     told: list[str] = []
     monkeypatch.setattr(app, "notify", lambda message, **_: told.append(str(message)))
@@ -317,7 +327,7 @@ async def test_a_finalized_quarter_refuses_a_delete_in_the_tui(
         await pilot.press("y")
         await settle(pilot)
     assert any(f"{QUARTER} is finalized" in line for line in told), told
-    assert store.revision() == revision and store.record(case.id) is not None
+    assert data_revision(store) == revision and store.record(case.id) is not None
 
 
 def test_the_actions_layer_never_imports_textual() -> None:

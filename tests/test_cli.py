@@ -605,9 +605,16 @@ class FakeApp:
     opened: list[tuple[Path, str, bool]] = []
 
     def __init__(
-        self, store: Store, host: PluginHost, *, lang: str = "zh", **options: object
+        self,
+        store: Store,
+        host: PluginHost,
+        *,
+        lang: str = "zh",
+        actor: object = None,
+        **options: object,
     ) -> None:
         self.call = (store.path, lang, "police" in host.registry.units)
+        self.actor = actor
 
     def run(self) -> None:
         FakeApp.opened.append(self.call)

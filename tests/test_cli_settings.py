@@ -8,6 +8,7 @@ import pytest
 
 from store import Store, Village
 from tests.cli_support import call_pingan
+from tests.store_support import data_revision
 
 
 @pytest.fixture
@@ -74,8 +75,8 @@ def test_targets_language_and_keys_are_stored(db: Path, capsys: pytest.CaptureFi
 def test_bad_settings_are_refused_and_nothing_changes(
     db: Path, capsys: pytest.CaptureFixture[str], name: str, value: str, says: str
 ) -> None:
-    before = Store(db).revision()
+    before = data_revision(Store(db))
     code, _, err = call_pingan(["--lang", "en", "settings", "set", name, value], capsys)
     assert code == 1 and says in err
-    assert Store(db).revision() == before
+    assert data_revision(Store(db)) == before
     assert Store(db).settings().target(2023) == pytest.approx(0.85)

@@ -24,7 +24,7 @@ from plugins.manager import PluginHost
 from plugins.spreadsheet import safe_cell
 from store import Quarter, Store, Village
 from tests.cli_support import call_pingan, write_csv
-from tests.store_support import audit_entries
+from tests.store_support import audit_entries, data_revision
 
 Q3 = Quarter(2023, 3)
 CASES = [
@@ -62,13 +62,13 @@ def test_the_same_content_twice_is_refused_naming_the_batch_unless_again(
     assert len(batch.sha256) == 64 and batch.at and batch.added == (1, 2, 3)
     assert {r.batch for r in town.records(Q3)} == {batch.id}
     copy = write_csv(tmp_path / "copy.csv", PATROLS)
-    revision = town.revision()
+    revision = data_revision(town)
     with pytest.raises(ImportRefused) as info:
         import_records(ctx, copy, "police.patrol")
     (problem,) = info.value.problems
     assert f"batch {batch.id} (p.csv, 3 rows)" in problem.reason and "--again" in problem.reason
     assert f"批次 {batch.id}" in problem.message.zh
-    assert town.revision() == revision and len(town.records(Q3)) == 3
+    assert data_revision(town) == revision and len(town.records(Q3)) == 3
     again = import_records(ctx, copy, "police.patrol", again=True)
     assert again.batch == batch.id + 1 and len(town.records(Q3)) == 6
 
@@ -81,12 +81,12 @@ def test_a_stored_case_number_is_refused_or_updated_and_audited(
     before = grid_doc(town, host)
     changed = [CASES[0], ["2023/7/5", "V01", "治安", "A-1"], ["2023/7/9", "V02", "治安", "A-3"]]
     path = write_csv(tmp_path / "b.csv", changed)
-    revision = town.revision()
+    revision = data_revision(town)
     with pytest.raises(ImportRefused) as info:
         import_records(ctx, path, "police.case")
     assert [(p.line, p.field) for p in info.value.problems] == [(2, "case_no")]
     assert "--update" in info.value.problems[0].reason
-    assert town.revision() == revision
+    assert data_revision(town) == revision
     result = import_records(ctx, path, "police.case", update=True)
     assert (result.total, result.replaced) == (1, 1)
     case = next(r for r in town.records(Q3) if r.text("case_no") == "A-1")
@@ -150,12 +150,12 @@ def test_undo_is_refused_for_another_unit_and_in_a_finalized_quarter(
         undo_import(civil, result.batch, reason="x")
     with town.transaction() as tx:
         tx.save_snapshot(Q3, {}, locked=True)
-    revision = town.revision()
+    revision = data_revision(town)
     with pytest.raises(Refusal, match="finalized"):
         undo_import(ctx, result.batch, reason="x")
     with pytest.raises(Refusal, match="no import batch 99"):
         undo_import(ctx, 99, reason="x")
-    assert town.revision() == revision and len(town.records(Q3)) == 3
+    assert data_revision(town) == revision and len(town.records(Q3)) == 3
 
 
 def test_imports_list_undo_and_records_list_on_the_command_line(

@@ -14,6 +14,7 @@ from plugins.manager import PluginHost
 from plugins.schema import DATE_FIELD, FieldProblem, not_a_date
 from store import Quarter, Store
 from tests.cli_support import write_csv
+from tests.store_support import data_revision
 
 VILLAGES = [
     ["code", "name", "office"],
@@ -152,13 +153,13 @@ def test_a_village_name_shared_by_two_villages_is_refused_naming_both(
         tmp_path / "patrols.csv",
         [["日期", "村庄", "人数"], ["2023-07-01", "新村", "3"], ["2023-07-02", "南村", "3"]],
     )
-    revision = town.revision()
+    revision = data_revision(town)
     with pytest.raises(ImportRefused) as info:
         import_records(ActionContext(town, host), path, "police.patrol")
     assert [(p.line, p.field) for p in info.value.problems] == [(2, "village"), (3, "village")]
     assert "V03, V04" in info.value.problems[0].reason
     assert info.value.problems[1].message.zh == "没有这个村（代码或村名）：'南村'"
-    assert town.revision() == revision
+    assert data_revision(town) == revision
 
 
 def test_headers_by_label_synonym_and_field_name_in_any_case_and_width(

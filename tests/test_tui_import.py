@@ -13,6 +13,7 @@ from plugins.api import State
 from plugins.manager import PluginHost
 from store import Store
 from tests.cli_support import write_csv
+from tests.store_support import data_revision
 from tests.tui_support import Q3, build_town, make_app, settle
 from tui.app import PinganApp
 from tui.commands import palette_commands
@@ -61,7 +62,7 @@ async def test_a_previewed_file_is_imported_on_confirm_and_the_grid_follows(
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         assert app.grid is not None and app.grid.cell("SC003", "N9").state is State.PASS
-        revision = town.revision()
+        revision = data_revision(town)
         screen = await preview(pilot, app, path)
         assert screen.query_one("#import-type", Select).value == "police.case"
         table = screen.query_one("#import-preview", DataTable)
@@ -72,7 +73,7 @@ async def test_a_previewed_file_is_imported_on_confirm_and_the_grid_follows(
         )
         assert text_of(screen, "#import-problems") == ""
         assert not screen.query_one("#import-go", Button).disabled
-        assert town.revision() == revision
+        assert data_revision(town) == revision
 
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -91,7 +92,7 @@ async def test_every_problem_is_shown_before_anything_is_stored(
     app = make_app(town, host, lang="en")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
-        revision = town.revision()
+        revision = data_revision(town)
         screen = await preview(pilot, app, path)
         problems = text_of(screen, "#import-problems").splitlines()
         assert [line.split(": ")[0:2] for line in problems] == [
@@ -103,10 +104,10 @@ async def test_every_problem_is_shown_before_anything_is_stored(
         assert screen.query_one("#import-go", Button).disabled
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert top(app) is screen and town.revision() == revision
+        assert top(app) is screen and data_revision(town) == revision
         await pilot.press("escape")
         await settle(pilot)
-        assert isinstance(top(app), MainScreen) and town.revision() == revision
+        assert isinstance(top(app), MainScreen) and data_revision(town) == revision
 
 
 async def test_an_ambiguous_file_asks_for_the_type_and_a_repeat_is_refused(

@@ -31,6 +31,7 @@ from tui.messages import (
     StoreMoved,
 )
 from tui.screens.help import HelpScreen
+from tui.screens.login import LoginScreen
 from tui.screens.main import MainScreen
 from tui.text import tr
 from tui.view_fence import FencedApp
@@ -62,20 +63,31 @@ class PinganApp(FencedApp):
         host: PluginHost,
         *,
         lang: str | None = None,
-        actor: str | None = None,
+        actor: str | Actor | None = None,
         quarter: Quarter | None = None,
         meeting: bool = False,
     ) -> None:
         """Open on quarter (else the latest with data); lang None: the user's, else the town's.
 
         meeting opens meeting mode on that quarter at once (`pingan meeting`).
+        When the store has accounts and actor is not a logged-in Actor, the login screen
+        comes first and decides who the app acts as; actor, if a name, is suggested there.
         """
         super().__init__()
         self.open_meeting = meeting
         self.store = store
         self.host = host
         self.engine = Engine(store, host)
-        self.actor = actor or default_actor()
+        self.operator: Actor | None
+        """Who the app's changes are made as; None until the login screen accepts someone."""
+        if isinstance(actor, Actor):
+            self.operator = actor
+        elif store.accounts_on():
+            self.operator = None
+        else:
+            self.operator = Actor(actor or default_actor())
+        self.login_name = actor if isinstance(actor, str) else ""
+        self.actor = self.operator.name if self.operator else ""
         settings = store.settings()
         self.town = settings.town
         self.settings_keymap = dict(settings.keymap)
@@ -108,6 +120,24 @@ class PinganApp(FencedApp):
                 markup=False,
             )
         keys.relabel(self, self.lang)
+        if self.operator is None:
+            self.push_screen(LoginScreen(self.login_name), self._logged_in)
+        else:
+            self._start()
+
+    def _logged_in(self, actor: Actor | None) -> None:
+        if actor is None:
+            self.exit()
+            return
+        self.operator = actor
+        self.actor = actor.name
+        self.notify(
+            tr("login.as", self.lang, name=actor.name, unit=actor.unit, role=str(actor.role))
+        )
+        self._start()
+
+    def _start(self) -> None:
+        """Show the main screen and start computing the grid and watching the store."""
         self.push_screen(MainScreen())
         if self.open_meeting:
             from tui.screens.meeting import MeetingScreen
@@ -215,7 +245,9 @@ class PinganApp(FencedApp):
 
     def action_context(self) -> ActionContext:
         """The store, plugins and operator the app's changes go through."""
-        return ActionContext(self.store, self.host, Actor(self.actor))
+        if self.operator is None:
+            raise RuntimeError("no operator has logged in")
+        return ActionContext(self.store, self.host, self.operator)
 
     # help
 

@@ -9,6 +9,12 @@ from __future__ import annotations
 from plugins.i18n import Text
 
 CATALOGUE: dict[str, Text] = {
+    # login
+    "login.title": Text("{town} 平安村创建工作台：请登录", "{town} safe-village workbench: log in"),
+    "login.name": Text("用户名", "name"),
+    "login.password": Text("密码", "password"),
+    "login.checking": Text("正在核对", "checking"),
+    "login.as": Text("已登录：{name}（{unit}，{role}）", "logged in as {name} ({unit}, {role})"),
     # header
     "header.actor": Text("操作员 {actor}", "user {actor}"),
     # tabs
@@ -38,6 +44,16 @@ CATALOGUE: dict[str, Text] = {
     "complies.no": Text("{count} 项不达标", "{count} failing"),
     "complies.pending": Text("尚有待定项", "some pending"),
     # evidence
+    "history.title": Text(
+        "{village} {quarter} {code} 的历史", "History of {village}, {quarter}, {code}"
+    ),
+    "history.col.time": Text("时间", "Time"),
+    "history.col.actor": Text("操作员", "Operator"),
+    "history.col.action": Text("操作", "Action"),
+    "history.col.target": Text("对象", "Item"),
+    "history.loading": Text("正在读取审计日志", "reading the audit log"),
+    "history.none": Text("此格背后没有审计记录", "No audit entries behind this cell"),
+    "history.hint": Text("按 Esc 回到依据", "Esc goes back to the evidence"),
     "evidence.title": Text(
         "{village} {quarter} {code} {criterion}", "{village} {quarter} {code} {criterion}"
     ),

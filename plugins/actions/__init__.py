@@ -46,6 +46,7 @@ from plugins.actions.records import (
     edit_record,
 )
 from plugins.actions.returns import ReturnChanged, file_return, withdraw_return
+from plugins.actions.safety import backup_store, restore_store
 from plugins.actions.settings import (
     SettingChanged,
     set_setting,
@@ -53,6 +54,15 @@ from plugins.actions.settings import (
     unset_setting,
 )
 from plugins.actions.setup import create_store
+from plugins.actions.users import (
+    UserChanged,
+    UserInfo,
+    add_user,
+    change_password,
+    disable_user,
+    list_users,
+    login,
+)
 from plugins.actions.villages import VillageChanged, add_village, update_village
 from plugins.refusal import Refusal
 
@@ -76,15 +86,21 @@ __all__ = [
     "ReturnChanged",
     "Role",
     "SettingChanged",
+    "UserChanged",
+    "UserInfo",
     "VillageChanged",
     "VillageImport",
     "add_rectification_note",
     "add_record",
+    "add_user",
     "add_village",
+    "backup_store",
+    "change_password",
     "create_store",
     "decide",
     "decide_many",
     "delete_record",
+    "disable_user",
     "edit_record",
     "file_return",
     "finalize",
@@ -96,6 +112,9 @@ __all__ = [
     "set_rectification_deadline",
     "import_batches",
     "preview_import",
+    "list_users",
+    "login",
+    "restore_store",
     "set_setting",
     "set_user_language",
     "undecided",

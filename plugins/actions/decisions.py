@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from plugins.actions.context import ActionContext, writing
+from plugins.actions.context import ActionContext, audited, writing
 from plugins.api import STATE_NAMES, State
 from plugins.criteria import CRITERION_CODES
 from plugins.engine import Engine, verdict_state
@@ -98,6 +98,7 @@ def _store(tx: Transaction, decision: Decision, replace: bool) -> Decision | Non
     return earlier
 
 
+@audited
 def decide(
     ctx: ActionContext,
     quarter: Quarter,
@@ -117,6 +118,7 @@ def decide(
     return made
 
 
+@audited
 def decide_many(
     ctx: ActionContext,
     quarter: Quarter,
@@ -150,6 +152,7 @@ def undecided(ctx: ActionContext, quarter: Quarter, criterion: str) -> list[str]
     return [v.code for v in ctx.store.villages(active_only=True) if v.code not in decided]
 
 
+@audited
 def withdraw_decision(
     ctx: ActionContext, quarter: Quarter, village_code: str, criterion: str
 ) -> DecisionWithdrawn:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from plugins.actions.context import ActionContext, writing
+from plugins.actions.context import ActionContext, audited, writing
 from plugins.i18n import Text
 from plugins.importing import (
     ImportRefused,
@@ -85,6 +85,7 @@ class ImportUndone:
     restored: int
 
 
+@audited
 def import_villages(ctx: ActionContext, path: Path) -> VillageImport:
     """Read, validate and upsert every village of the file in one transaction, or nothing."""
     ctx.require(None, Text("导入村名单", "import villages"))
@@ -201,6 +202,7 @@ def preview_import(
     )
 
 
+@audited
 def import_records(
     ctx: ActionContext,
     path: Path,
@@ -276,6 +278,7 @@ def import_batches(ctx: ActionContext) -> list[ImportBatch]:
     return ctx.store.import_batches()
 
 
+@audited
 def undo_import(ctx: ActionContext, batch_id: int, *, reason: str) -> ImportUndone:
     """Take back an import batch: its records removed, those it replaced restored, audited."""
     batch = ctx.store.import_batch(batch_id)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from plugins.actions.context import ActionContext, writing
+from plugins.actions.context import ActionContext, audited, writing
 from plugins.i18n import Text
 from plugins.meeting import minutes
 from plugins.refusal import Refusal
@@ -26,6 +26,7 @@ class MeetingRecorded:
     minutes: str
 
 
+@audited
 def record_meeting(
     ctx: ActionContext,
     quarter: Quarter,

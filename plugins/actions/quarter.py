@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from plugins.actions.context import ActionContext, writing
+from plugins.actions.context import ActionContext, audited, writing
 from plugins.api import State
 from plugins.i18n import Text
 from plugins.manager import PluginHost
@@ -81,6 +81,7 @@ def default_deadline(quarter: Quarter) -> date:
     return quarter.next().end
 
 
+@audited
 def finalize(
     ctx: ActionContext, quarter: Quarter, allow_pending: bool = False, reason: str = ""
 ) -> Finalized:
@@ -187,6 +188,7 @@ def _rectify(host: PluginHost, tx: Transaction, pv: FinalizePreview) -> tuple[li
     return opened, closed
 
 
+@audited
 def reopen(ctx: ActionContext, quarter: Quarter, reason: str) -> Reopened:
     """Open a finalized quarter for changes again; the reason is required and audited."""
     ctx.require(None, REOPEN)
@@ -205,6 +207,7 @@ def reopen(ctx: ActionContext, quarter: Quarter, reason: str) -> Reopened:
     return Reopened(quarter, reason)
 
 
+@audited
 def mark_reported(ctx: ActionContext, quarter: Quarter, on: date | None = None) -> Reported:
     """Record the day the finalized quarter was reported to the district (default: today)."""
     ctx.require(None, REPORT)
@@ -239,6 +242,7 @@ def _item(ctx: ActionContext, tx: Transaction, item_id: int) -> dict[str, Any]:
     return item
 
 
+@audited
 def set_rectification_deadline(
     ctx: ActionContext, item_id: int, deadline: date
 ) -> RectificationChanged:
@@ -250,6 +254,7 @@ def set_rectification_deadline(
     return RectificationChanged(item_id, {**item, "deadline": deadline.isoformat()})
 
 
+@audited
 def add_rectification_note(ctx: ActionContext, item_id: int, note: str) -> RectificationChanged:
     """Add a dated note to a rectification item (what was done, what is agreed)."""
     ctx.require(None, RECTIFY)

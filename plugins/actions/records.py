@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from plugins.actions.context import ActionContext, writing
+from plugins.actions.context import ActionContext, audited, writing
 from plugins.i18n import Text
 from plugins.importing import new_record, record_type
 from plugins.refusal import Refusal
@@ -61,6 +61,7 @@ def _owning_type(ctx: ActionContext, type_name: str) -> RecordType:
     return record_type(ctx.host.registry, type_name)
 
 
+@audited
 def add_record(ctx: ActionContext, type_name: str, values: Mapping[str, Any]) -> RecordSaved:
     """Store a new record of type_name from field values (text or parsed); refused as a whole."""
     rtype = _owning_type(ctx, type_name)
@@ -83,6 +84,7 @@ def _stored(ctx: ActionContext, record_id: int) -> Record:
     return record
 
 
+@audited
 def edit_record(
     ctx: ActionContext, record_id: int, values: Mapping[str, Any], *, expected_rev: int
 ) -> RecordSaved:
@@ -98,6 +100,7 @@ def edit_record(
     return RecordSaved(updated, tuple(sorted({old.quarter, updated.quarter})))
 
 
+@audited
 def delete_record(
     ctx: ActionContext, record_id: int, *, reason: str, expected_rev: int | None = None
 ) -> RecordDeleted:

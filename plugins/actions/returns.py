@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from plugins.actions.context import ActionContext, writing
+from plugins.actions.context import ActionContext, audited, writing
 from plugins.api import UnitSpec
 from plugins.i18n import Text
 from plugins.refusal import Refusal
@@ -45,6 +45,7 @@ def returning_unit(ctx: ActionContext, code: str) -> UnitSpec:
     return unit
 
 
+@audited
 def file_return(ctx: ActionContext, unit_code: str, quarter: Quarter) -> ReturnChanged:
     """Record that the unit filed its return for the quarter (a zero report if nothing happened)."""
     unit = returning_unit(ctx, unit_code)
@@ -56,6 +57,7 @@ def file_return(ctx: ActionContext, unit_code: str, quarter: Quarter) -> ReturnC
     return ReturnChanged(unit, quarter, filed)
 
 
+@audited
 def withdraw_return(ctx: ActionContext, unit_code: str, quarter: Quarter) -> ReturnChanged:
     """Take back a filed return, so the unit's cells wait for it again; refused if none."""
     unit = returning_unit(ctx, unit_code)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from plugins.actions.context import ActionContext, writing
+from plugins.actions.context import ActionContext, audited, writing
 from plugins.api import Threshold
 from plugins.i18n import LANGS, Text
 from plugins.keymap import SPECS, key_clash, key_problem
@@ -104,6 +104,7 @@ def _binding(name: str) -> str:
     return binding_id
 
 
+@audited
 def set_setting(ctx: ActionContext, name: str, value: str) -> SettingChanged:
     """Change one setting, checked before it is stored; only that key is written."""
     ctx.require(None, CHANGE)
@@ -159,6 +160,7 @@ def _set_key(ctx: ActionContext, name: str, binding_id: str, keys: str) -> Setti
     return SettingChanged(name, before, keys)
 
 
+@audited
 def unset_setting(ctx: ActionContext, name: str) -> SettingChanged:
     """Drop a target, threshold or key override, so the default applies again."""
     ctx.require(None, CHANGE)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from plugins.actions.context import ActionContext, writing
+from plugins.actions.context import ActionContext, audited, writing
 from plugins.i18n import Text
 from plugins.importing import VILLAGE_FIELDS
 from plugins.refusal import Refusal
@@ -33,6 +33,7 @@ def _parsed(values: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, Any
     return clean
 
 
+@audited
 def add_village(ctx: ActionContext, values: Mapping[str, Any]) -> VillageChanged:
     """Add a village (code, name, office required); refused if its code is taken."""
     ctx.require(None, Text("新增村", "add villages"))
@@ -53,6 +54,7 @@ def add_village(ctx: ActionContext, values: Mapping[str, Any]) -> VillageChanged
     return VillageChanged(None, village)
 
 
+@audited
 def update_village(
     ctx: ActionContext, code: str, values: Mapping[str, Any], *, active: bool | None = None
 ) -> VillageChanged:

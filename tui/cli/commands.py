@@ -20,6 +20,7 @@ from plugins.criteria import CRITERION_CODES
 from plugins.i18n import LANGS, Text
 from store import Quarter
 from tui.cli import (
+    commands_admin,
     commands_data,
     commands_imports,
     commands_quarter,
@@ -177,6 +178,14 @@ QUARTER_HELP = Text("季度，如 2022Q3", "quarter, such as 2022Q3")
     ),
 )
 @option(
+    "--user",
+    metavar="NAME",
+    text=Text(
+        "以此操作员登录（默认 $PINGAN_USER；密码取 $PINGAN_PASSWORD，否则提示输入）",
+        "log in as this operator (else $PINGAN_USER; password from $PINGAN_PASSWORD, else asked)",
+    ),
+)
+@option(
     "--version",
     is_flag=True,
     expose_value=False,
@@ -186,10 +195,14 @@ QUARTER_HELP = Text("季度，如 2022Q3", "quarter, such as 2022Q3")
 )
 @click.pass_context
 def cli(
-    ctx: click.Context, db: str | None, plugins_dir: tuple[str, ...], lang: str | None
+    ctx: click.Context,
+    db: str | None,
+    plugins_dir: tuple[str, ...],
+    lang: str | None,
+    user: str | None,
 ) -> Invocation | None:
     """`pingan [global options] [COMMAND]`."""
-    ctx.meta[GLOBALS] = {"db": db, "plugins_dir": list(plugins_dir), "lang": lang}
+    ctx.meta[GLOBALS] = {"db": db, "plugins_dir": list(plugins_dir), "lang": lang, "user": user}
     if ctx.invoked_subcommand is None:
         return invocation(ctx, commands_setup.run_tui)
     return None
@@ -854,3 +867,145 @@ def minutes(
 def meeting(ctx: click.Context, quarter: Quarter) -> Invocation:
     """`pingan meeting --quarter Q`."""
     return invocation(ctx, commands_setup.run_meeting, quarter=quarter)
+
+
+# operators and the store's safety tools (bodies in commands_admin)
+
+ROLES = ("office", "unit", "viewer")
+AUDIT_FORMATS = ("plain", "csv", "json")
+
+
+@cli.group("users", cls=PinganGroup, text=Text("操作员账号", "operator accounts"))
+def users() -> None:
+    """`pingan users ACTION`."""
+
+
+@users.command(
+    "add",
+    cls=PinganCommand,
+    text=Text(
+        "新增操作员（第一个须是办公室账号，之后需要登录）",
+        "add an operator (the first must be office; login is then on)",
+    ),
+)
+@argument("name", metavar="NAME", text=Text("登录名", "login name"))
+@option(
+    "--role",
+    required=True,
+    type=Choices(ROLES),
+    metavar="ROLE",
+    values=fixed(ROLES),
+    text=Text(
+        "office 办公室、unit 单位操作员、viewer 只读", "office, unit (a unit's operator) or viewer"
+    ),
+)
+@option(
+    "--unit",
+    metavar="UNIT",
+    text=Text("单位代码（单位操作员必填）", "unit code (needed for a unit operator)"),
+)
+@click.pass_context
+def users_add(ctx: click.Context, name: str, role: str, unit: str | None) -> Invocation:
+    """`pingan users add NAME --role ROLE [--unit UNIT]`."""
+    return invocation(ctx, commands_admin.run_users_add, name=name, role=role, unit=unit)
+
+
+@users.command("list", cls=PinganCommand, text=Text("列出操作员", "list operators"))
+@click.pass_context
+def users_list(ctx: click.Context) -> Invocation:
+    """`pingan users list`."""
+    return invocation(ctx, commands_admin.run_users_list)
+
+
+@users.command("disable", cls=PinganCommand, text=Text("停用操作员", "disable an operator"))
+@argument("name", metavar="NAME", text=Text("登录名", "login name"))
+@click.pass_context
+def users_disable(ctx: click.Context, name: str) -> Invocation:
+    """`pingan users disable NAME`."""
+    return invocation(ctx, commands_admin.run_users_disable, name=name)
+
+
+@users.command("passwd", cls=PinganCommand, text=Text("修改密码", "change a password"))
+@argument("name", metavar="NAME", text=Text("登录名", "login name"))
+@click.pass_context
+def users_passwd(ctx: click.Context, name: str) -> Invocation:
+    """`pingan users passwd NAME`."""
+    return invocation(ctx, commands_admin.run_users_passwd, name=name)
+
+
+@cli.command(
+    "verify",
+    cls=PinganCommand,
+    text=Text(
+        "检查审计链和每个文件（有问题时退出码 1）",
+        "check the audit chain and every file (exit 1 on a problem)",
+    ),
+)
+@click.pass_context
+def verify(ctx: click.Context) -> Invocation:
+    """`pingan verify`."""
+    return invocation(ctx, commands_admin.run_verify)
+
+
+@cli.command("audit", cls=PinganCommand, text=Text("列出审计日志", "list the audit log"))
+@option("--village", metavar="CODE", text=Text("只看此村", "only this village"))
+@option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="DATE",
+    text=Text("从此日起，如 2024-01-31", "from this day, such as 2024-01-31"),
+)
+@option("--user", "by_user", metavar="NAME", text=Text("只看此操作员", "only this operator"))
+@option(
+    "--format",
+    "format_",
+    type=Choices(AUDIT_FORMATS),
+    default="plain",
+    show_default=True,
+    metavar="FORMAT",
+    values=fixed(AUDIT_FORMATS),
+    text=Text("plain 给人看，csv、json 给程序", "plain for people, csv and json for programs"),
+)
+@click.pass_context
+def audit(
+    ctx: click.Context, village: str | None, since: Any, by_user: str | None, format_: str
+) -> Invocation:
+    """`pingan audit [--village CODE] [--since DATE] [--user NAME] [--format FORMAT]`."""
+    return invocation(
+        ctx,
+        commands_admin.run_audit,
+        village=village,
+        since=since,
+        by_user=by_user,
+        format=format_,
+    )
+
+
+@cli.command("backup", cls=PinganCommand, text=Text("备份数据库", "back the store up"))
+@option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    text=Text(
+        "写到此文件（默认：数据库的备份文件夹）", "write this file (else the backups folder)"
+    ),
+)
+@click.pass_context
+def backup(ctx: click.Context, output: str | None) -> Invocation:
+    """`pingan backup [-o FILE]`."""
+    return invocation(ctx, commands_admin.run_backup, output=output)
+
+
+@cli.command(
+    "restore",
+    cls=PinganCommand,
+    text=Text(
+        "从备份恢复（先校验；原数据库移到一旁）",
+        "restore a backup (verified first; the current store is set aside)",
+    ),
+)
+@argument("file", metavar="FILE", text=Text("备份文件（.zip）", "a backup file (.zip)"))
+@click.pass_context
+def restore(ctx: click.Context, file: str) -> Invocation:
+    """`pingan restore FILE`."""
+    return invocation(ctx, commands_admin.run_restore, file=file)

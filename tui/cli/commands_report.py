@@ -57,13 +57,15 @@ def run_plugins(session: Session, args: argparse.Namespace) -> int:
             SOURCE_NAMES[info.source].get(lang),
             STATUS_NAMES[info.status].get(lang),
             info.reason,
+            info.path,
+            info.sha256[:12],
         ]
         for info in host.infos
     ]
     headers = (
-        ["plugin", "unit", "source", "status", "reason"]
+        ["plugin", "unit", "source", "status", "reason", "file", "sha256"]
         if lang == "en"
-        else ["插件", "单位", "来源", "状态", "原因"]
+        else ["插件", "单位", "来源", "状态", "原因", "文件", "sha256"]
     )
     print(table(rows, headers), file=session.out)
     return 0

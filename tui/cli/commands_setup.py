@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from plugins import actions
+from plugins.actions import Actor
 from plugins.manager import PluginHost
 from plugins.refusal import Refusal, finalized
 from store import Quarter, Store
@@ -24,7 +26,14 @@ def open_tui(
     """Run the Textual app until the user quits; Textual is imported only here."""
     from tui.app import PinganApp
 
-    PinganApp(store, host, lang=session.lang, quarter=quarter, meeting=meeting).run()
+    PinganApp(
+        store,
+        host,
+        lang=session.lang,
+        actor=tui_actor(session, store),
+        quarter=quarter,
+        meeting=meeting,
+    ).run()
     return 0
 
 
@@ -37,9 +46,21 @@ def run_meeting(session: Session, args: argparse.Namespace) -> int:
     return open_tui(session, store, session.host(), quarter=quarter, meeting=True)
 
 
+def tui_actor(session: Session, store: Store) -> Actor | str:
+    """The operator the TUI starts as, or the name its login screen suggests.
+
+    With accounts, --user (or PINGAN_USER with PINGAN_PASSWORD) logs in on the command line;
+    otherwise the TUI's login screen asks.
+    """
+    name = session.login_name()
+    if not store.accounts_on() or session.user_option or (name and "PINGAN_PASSWORD" in os.environ):
+        return session.actor()
+    return name
+
+
 def run_tui(session: Session, args: argparse.Namespace) -> int:
-    """`pingan` alone: open the TUI on the chosen store."""
-    return open_tui(session, session.store(), session.host())
+    """`pingan` alone: open the TUI on the chosen store (its login screen, if it has accounts)."""
+    return open_tui(session, session.store(log_in=False), session.host())
 
 
 def run_init(session: Session, args: argparse.Namespace) -> int:

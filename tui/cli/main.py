@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     if isinstance(parsed, int):
         return parsed
     args = parsed.args
-    session = Session.from_options(args.db, args.plugins_dir, args.lang)
+    session = Session.from_options(args.db, args.plugins_dir, args.lang, args.user)
     try:
         return parsed.run(session, args)
     except Refusal as exc:

@@ -18,6 +18,7 @@ from plugins.engine import Cell, CellFinding, verdict_state
 from store import Quarter, Record, StoreError, Village
 from tui import keys
 from tui.app_access import PinganAccess
+from tui.screens.history import HistoryScreen
 from tui.state_styles import STATE_STYLES
 from tui.symbols import STATE_SYMBOLS, state_name
 from tui.text import tr
@@ -71,6 +72,10 @@ class EvidenceScreen(PinganAccess, ModalScreen[None]):
 
     def _relabel(self, lang: str) -> None:
         self._render_all()
+
+    def action_history(self) -> None:
+        """Show every audit entry behind this cell."""
+        self.app.push_screen(HistoryScreen(self.quarter, self.village, self.cell.criterion))
 
     @work(thread=True, exit_on_error=False, group="evidence")
     def _load_records(self, ids: Sequence[int]) -> None:

@@ -19,6 +19,8 @@ from tui.text import tr
 SCREEN_NAMES: dict[str, Text] = {
     "MainScreen": Text("主屏幕", "main screen"),
     "EvidenceScreen": Text("依据", "evidence"),
+    "HistoryScreen": Text("格的历史", "cell history"),
+    "LoginScreen": Text("登录", "login"),
     "JumpScreen": Text("跳转到村", "jump to village"),
     "RecordsScreen": Text("记录", "records"),
     "RecordTypePicker": Text("选择记录类型", "choose a record type"),
