@@ -170,6 +170,10 @@ def test_a_unit_operator_changes_only_its_own_units_data(town: Store, host: Plug
         lambda: actions.disable_user(judge, "cop"),
         lambda: actions.change_password(judge, "cop", "taken-over-1"),
         lambda: actions.backup_store(judge, town.path.parent / "copy.zip"),
+        lambda: actions.finalize(judge, QUARTER, allow_pending=True, reason="x"),
+        lambda: actions.reopen(judge, QUARTER, "x"),
+        lambda: actions.mark_reported(judge, QUARTER),
+        lambda: actions.record_meeting(judge, QUARTER, ["judge"]),
     ]
     for attempt in attempts:
         with pytest.raises(Refusal) as caught:
@@ -197,6 +201,8 @@ def test_a_viewer_changes_nothing(town: Store, host: PluginHost) -> None:
         lambda: actions.decide(watcher, QUARTER, "V001", "G3", True, "x"),
         lambda: actions.set_setting(watcher, "lang", "en"),
         lambda: actions.add_village(watcher, {"code": "V009", "name": "新村", "office": "东片"}),
+        lambda: actions.finalize(watcher, QUARTER, allow_pending=True, reason="x"),
+        lambda: actions.reopen(watcher, QUARTER, "x"),
     ]
     for attempt in attempts:
         with pytest.raises(Refusal):
