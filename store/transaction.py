@@ -72,6 +72,8 @@ class Transaction:
         self._max_record_id = max_record_id
         self._buffers: dict[Path, _Buffer] = {}
         self._dbs: dict[Path, TinyDB] = {}
+        self.clock: str | None = None
+        """When set, the time audit entries are stamped with (a demo's own timeline), else now."""
         self._audit: list[dict[str, Any]] = []
 
     def db(self, path: Path) -> TinyDB:
@@ -656,7 +658,7 @@ class Transaction:
         """Queue an audit entry; entries are chained by hash and appended when the tx commits."""
         self._audit.append(
             {
-                "at": now_text(),
+                "at": self.clock or now_text(),
                 "actor": self.actor,
                 "action": action,
                 "target": target,

@@ -177,6 +177,7 @@ def build_demo(store: Store, host: PluginHost, seed: int = DEMO_SEED) -> None:
             raise Refused(
                 f"{store.path}: the store already holds data; the demo needs an empty one"
             )
+        tx.clock = _stamp(QUARTERS[0].start, "08:30:00")
         if not tx.settings().town:
             tx.update_settings(town=TOWN)
         tx.set_meta(demo_seed=seed)
@@ -184,10 +185,12 @@ def build_demo(store: Store, host: PluginHost, seed: int = DEMO_SEED) -> None:
             tx.add_village(village)
         for quarter in QUARTERS:
             batch = [r for r in records if Quarter.of(r.date) == quarter]
+            tx.clock = _filed_time(quarter)
             tx.add_records(batch, note=f"demo town {quarter}", at=_filed_time(quarter))
             for unit in RETURN_UNITS:
                 if not (quarter == LAST_QUARTER and unit == PENDING_UNIT):
                     tx.file_return(unit, quarter, at=_filed_time(quarter))
+        tx.clock = max((d.at for d in town.decisions), default=tx.clock)
         tx.add_decisions(town.decisions, note="demo meetings")
     _finalize(store, host)
 
@@ -209,6 +212,7 @@ def _finalize(store: Store, host: PluginHost) -> None:
         for pv in previews:
             quarter = pv.quarter
             held_on = quarter.end + timedelta(days=3)
+            tx.clock = _stamp(held_on, "11:00:00")
             tx.record_meeting(
                 {
                     "quarter": str(quarter),
@@ -219,9 +223,11 @@ def _finalize(store: Store, host: PluginHost) -> None:
                     "at": _stamp(held_on, "11:00:00"),
                 }
             )
+            tx.clock = _finalized_time(quarter)
             done = freeze(tx, store, host, pv, at=_finalized_time(quarter))
             visit = quarter.end + timedelta(days=13)
             note = {"at": _stamp(visit, "15:00:00"), "actor": DEMO_ACTOR, "text": FOLLOW_UP_NOTE}
+            tx.clock = note["at"]
             for item_id in done.opened[:2]:
                 tx.update_rectification(item_id, {"notes": [note]})
             if quarter == FINALIZED[-1] and done.opened:
@@ -231,4 +237,5 @@ def _finalize(store: Store, host: PluginHost) -> None:
                     {"deadline": quarter.next().next().end.isoformat(), "notes": [longer]},
                 )
             day = report_day(quarter)
-            tx.set_reported(quarter, day, at=_stamp(day, "10:00:00"))
+            tx.clock = _stamp(day, "10:00:00")
+            tx.set_reported(quarter, day, at=tx.clock)
