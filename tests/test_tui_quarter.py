@@ -95,7 +95,7 @@ async def test_f_previews_then_finalizes_and_the_header_follows(
         assert "SC001 G4 pass→fail" in str(notice.content) and notice.has_class("-drift")
 
 
-async def test_finalizing_a_quarter_with_pending_cells_is_refused_naming_who(
+async def test_finalizing_with_pending_cells_names_who_and_needs_a_reason(
     town: Store, host: PluginHost
 ) -> None:
     app = make_app(town, host, quarter=Q2, lang="en")
@@ -108,7 +108,19 @@ async def test_finalizing_a_quarter_with_pending_cells_is_refused_naming_who(
         assert "10 cells PENDING, not filed: office" in dialog.question.en
         await pilot.press("y")
         await settle(pilot)
+        assert isinstance(app.screen, ReasonScreen)
+        assert "villages still have PENDING cells" in app.screen.question.en
+        await pilot.press("escape")
+        await settle(pilot)
         assert not town.is_locked(Q2)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press(*"late", "enter")
+        await settle(pilot)
+        assert town.is_locked(Q2)
+        assert quarter_status(town, Q2).state is QuarterState.FINALIZED
 
 
 async def test_a_meeting_with_attendees_decisions_an_override_an_undo_and_minutes(

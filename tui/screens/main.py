@@ -16,6 +16,7 @@ from tui.app_access import PinganAccess
 from tui.messages import DataChanged, QuarterChanged
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.jump import JumpScreen
+from tui.screens.reason import ReasonScreen
 from tui.text import tr
 from tui.widgets.grid import ComplianceGrid
 from tui.widgets.header import TownHeader
@@ -163,16 +164,29 @@ class MainScreen(PinganAccess, Screen[None]):
             return
         pv = preview(app.store, app.host, quarter)
         question = finalize_question(pv)
-        self.app.push_screen(
-            ConfirmScreen(question, yes=FINALIZE_YES), callback=lambda yes: self._finalize(yes)
-        )
 
-    def _finalize(self, yes: bool | None) -> None:
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            if not pv.pending:
+                self._finalize()
+                return
+            ask = PENDING_REASON.format(count=len(pv.pending))
+            self.app.push_screen(ReasonScreen(ask), callback=self._finalize_pending)
+
+        self.app.push_screen(ConfirmScreen(question, yes=FINALIZE_YES), callback=confirmed)
+
+    def _finalize_pending(self, reason: str | None) -> None:
+        """Finalize with PENDING cells left, once a reason is given (those villages fail)."""
+        if reason and reason.strip():
+            self._finalize(allow_pending=True, reason=reason)
+
+    def _finalize(self, *, allow_pending: bool = False, reason: str = "") -> None:
         app = self.pingan
-        if not yes:
-            return
         try:
-            done = actions.finalize(app.action_context(), app.quarter)
+            done = actions.finalize(
+                app.action_context(), app.quarter, allow_pending=allow_pending, reason=reason
+            )
         except Refusal as exc:
             app.notify(" ".join(exc.render(app.lang)), severity="error", timeout=10)
             return
@@ -184,6 +198,11 @@ class MainScreen(PinganAccess, Screen[None]):
         )
 
 
+PENDING_REASON = Text(
+    "还有 {count} 个村有待定格。仍要定稿请写明理由（这些村按不达标计）；Esc 取消",
+    "{count} villages still have PENDING cells. To finalize anyway give a reason (those "
+    "villages do not comply); Esc cancels",
+)
 ALREADY_FINAL = Text(
     "{quarter} 已定稿；要修改请先用 pingan reopen 重新打开",
     "{quarter} is finalized; reopen it first with pingan reopen",
