@@ -226,7 +226,10 @@ class Engine:
                 )
             )
         units = sorted({c.unit for c in checks})
-        waiting = tuple(u for u in units if u not in filed)
+        known = self.host.registry.units
+        waiting = tuple(
+            u for u in units if u not in filed and (u not in known or known[u].files_returns)
+        )
         states = {f.state for f in findings}
         if State.FAIL in states:
             data_state = State.FAIL

@@ -659,3 +659,18 @@ def test_demo_refuses_a_store_with_data_and_fills_an_empty_one(
     code, _, err = pingan("demo", "--no-tui")
     assert code == 1 and str(db) in err
     assert Store(db).revision() == revision and len(fake_app) == 1
+
+
+def test_demo_on_a_store_with_accounts_leaves_the_login_to_the_tui(
+    pingan: Pingan,
+    db: Path,
+    fake_app: list[tuple[Path, str, bool]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert pingan("demo", "--no-tui")[0] == 0
+    monkeypatch.setenv("PINGAN_PASSWORD", "secret-pass-1")
+    assert pingan("users", "add", "boss", "--role", "office")[0] == 0
+    monkeypatch.delenv("PINGAN_PASSWORD")
+    monkeypatch.delenv("PINGAN_USER", raising=False)
+    code, _, err = pingan("demo")
+    assert (code, err) == (0, "") and fake_app == [(db.absolute(), "zh", True)]

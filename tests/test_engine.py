@@ -139,6 +139,27 @@ def test_pass_needs_every_unit_with_a_check_on_the_criterion(store: Store) -> No
     }
 
 
+class WatchPlugin:
+    """An outside unit that files no returns, with an always passing check on N7."""
+
+    @hookimpl
+    def register_units(self, register: Callable[[UnitSpec], None]) -> None:
+        register(UnitSpec("watch", Text("巡查队", "Watch"), ("N7",), files_returns=False))
+
+    @hookimpl
+    def register_checks(self, register: Callable[[Check], None]) -> None:
+        register(Check("N7", "watch", "watch.N7", lambda ctx: Finding.passed("无事", "Quiet")))
+
+
+def test_a_unit_that_files_no_returns_never_leaves_a_cell_waiting_for_one(store: Store) -> None:
+    host = PluginHost.load(entry_points=False, extra=[("watch", WatchPlugin())])
+    town = Town(store, host)
+    cell = town.cell(Q, "N7")
+    assert (cell.state, cell.waiting_for) == (State.PENDING, ("emergency",))
+    town.file(Q, "emergency")
+    assert town.cell(Q, "N7").state is State.PASS
+
+
 @pytest.mark.parametrize("criterion", ["G1", "G2"])
 def test_meeting_criteria_stay_pending_until_decided(town: Town, criterion: str) -> None:
     town.file(Q, *UNITS)

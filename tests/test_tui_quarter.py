@@ -105,7 +105,7 @@ async def test_finalizing_with_pending_cells_names_who_and_needs_a_reason(
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ConfirmScreen)
-        assert "10 cells PENDING, not filed: office" in dialog.question.en
+        assert "10 cells PENDING, not filed or decided: office" in dialog.question.en
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, ReasonScreen)
@@ -175,7 +175,9 @@ async def test_a_meeting_with_attendees_decisions_an_override_an_undo_and_minute
         assert not isinstance(app.screen, MeetingScreen)
     [meeting] = town.meetings(Q3)
     assert meeting["attendees"] == ["王建国", "李强"]
-    written = minutes_path(town.layout.folder, Q3).read_text(encoding="utf-8")
+    [path] = (town.layout.folder / "minutes").glob(f"{Q3}-meeting-*.md")
+    assert path == minutes_path(town.layout.folder, Q3, int(path.stem.rsplit("-", 1)[1]))
+    written = path.read_text(encoding="utf-8")
     assert written == meeting["minutes"]
     assert "- Present: 王建国, 李强" in written and "| fail | 班子不团结 | tester |" in written
 

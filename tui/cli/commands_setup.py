@@ -39,7 +39,7 @@ def open_tui(
 
 def run_meeting(session: Session, args: argparse.Namespace) -> int:
     """`pingan meeting --quarter Q`: open the TUI in meeting mode on the quarter."""
-    store = session.store()
+    store = session.store(log_in=False)
     quarter: Quarter = args.quarter
     if store.is_locked(quarter):
         raise Refusal(finalized(quarter), field="quarter")
@@ -74,7 +74,7 @@ def run_init(session: Session, args: argparse.Namespace) -> int:
 def run_demo(session: Session, args: argparse.Namespace) -> int:
     """`pingan demo`: fill a new or empty store with the demo town, then open the TUI."""
     if session.store_file().exists():
-        store = session.store()
+        store = session.store(log_in=False)
         if "demo_seed" in store.main().meta:
             session.say(
                 f"{session.db} 已是示范镇，直接打开", f"{session.db} is the demo town already"

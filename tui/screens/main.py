@@ -221,9 +221,14 @@ def finalize_question(pv: FinalizePreview) -> Text:
     down = ", ".join(pv.newly_failing) or "-"
     cells = sum(len(c) for c in pv.pending.values())
     waiting = ", ".join(pv.waiting_units)
-    pending_zh = f"\n待定 {cells} 格，未报送：{waiting}；有待定格时不能定稿。" if cells else ""
+    pending_zh = (
+        f"\n待定 {cells} 格，未报送或未决定：{waiting}；仍要定稿须写理由（这些村按不达标计）。"
+        if cells
+        else ""
+    )
     pending_en = (
-        f"\n{cells} cells PENDING, not filed: {waiting}; it cannot be finalized yet."
+        f"\n{cells} cells PENDING, not filed or decided: {waiting};\n"
+        "finalizing anyway needs a reason (those villages do not comply)."
         if cells
         else ""
     )

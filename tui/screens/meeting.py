@@ -335,13 +335,16 @@ class MeetingScreen(PinganAccess, Screen[None]):
             except Refusal as exc:
                 app.notify(" ".join(exc.render(app.lang)), severity="error", timeout=10)
                 return
-            path = minutes_path(app.store.layout.folder, self.quarter)
+            path = minutes_path(app.store.layout.folder, self.quarter, done.id)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(done.minutes, encoding="utf-8")
             app.notify(tr(MINUTES_WRITTEN, app.lang, path=path), timeout=10)
         self.dismiss()
 
 
-def minutes_path(folder: Path, quarter: Quarter) -> Path:
-    """Where a meeting's minutes are written as Markdown: the store's folder, minutes/Q.md."""
-    return folder / "minutes" / f"{quarter}.md"
+def minutes_path(folder: Path, quarter: Quarter, meeting_id: int) -> Path:
+    """Where a meeting's minutes are written as Markdown: minutes/Q-meeting-ID.md.
+
+    One file per meeting, so a second meeting of the quarter never overwrites the first's.
+    """
+    return folder / "minutes" / f"{quarter}-meeting-{meeting_id}.md"

@@ -31,7 +31,9 @@ from tui.text import tr
 from tui.widgets.village_picker import VillagePicker
 
 DATE_LENGTH = len("2022-01-01")
+DATE_FORMS_LENGTH = len("2022年12月31日 00:00:00")
 NO_VILLAGE_CHOSEN = Text("请从列表中选择一个村", "choose a village from the list")
+SAVED_TO = Text("已保存记录 {id}，记入 {quarter}", "Saved record {id} to {quarter}")
 FIX_ERRORS = Text("有 {count} 处需要更正，未保存", "{count} field(s) to correct; nothing saved")
 NEW = Text("新建：{type}", "New: {type}")
 EDIT = Text("修改：{type}", "Edit: {type}")
@@ -163,8 +165,7 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
             return Input(
                 value=text,
                 placeholder="YYYY-MM-DD",
-                restrict=r"[0-9-]*",
-                max_length=DATE_LENGTH,
+                max_length=DATE_FORMS_LENGTH,
                 id=wid,
                 tooltip=tip,
             )
@@ -354,6 +355,8 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
     def _saved(self, message: Saved) -> None:
         for quarter in message.quarters:
             self.pingan.notify_data_changed(quarter)
+        where = message.quarters[-1]
+        self.pingan.notify(tr(SAVED_TO, self.lang, id=message.record_id, quarter=where))
         self.dismiss(message.record_id)
 
     @on(SaveFailed)
