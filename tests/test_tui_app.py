@@ -267,6 +267,10 @@ async def test_palette_offers_area_verb_commands_only_where_they_apply(
             "Language: 切换到中文",
             "Records: New record",
             "Units: Open the units menu",
+            "Quarter: Hold the meeting",
+            "Quarter: Finalize",
+            "Quarter: Lists",
+            "Rectification: Items",
         ):
             assert title in titles
         assert all(": " in title for title in titles)

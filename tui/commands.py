@@ -59,6 +59,10 @@ def palette_commands(
                 main.action_import_file,
             ),
             PaletteCommand(tr("cmd.units.open", lang), "", main.action_units),
+            PaletteCommand(tr("cmd.quarter.meeting", lang), quarter_help, main.action_meeting),
+            PaletteCommand(tr("cmd.quarter.finalize", lang), quarter_help, main.action_finalize),
+            PaletteCommand(tr("cmd.quarter.lists", lang), quarter_help, main.action_lists),
+            PaletteCommand(tr("cmd.rectification", lang), "", main.action_rectification),
         ]
         if main.tabs.active == "grid" and main.grid.cursor_village() is not None:
             out.append(PaletteCommand(tr("cmd.grid.evidence", lang), "", main.grid.open_evidence))
