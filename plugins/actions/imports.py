@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from plugins.actions.context import ActionContext, audited, writing
-from plugins.i18n import Text
+from plugins.i18n import Text, local_time
 from plugins.importing import (
     ImportRefused,
     KeyedRows,
@@ -108,14 +108,16 @@ def earlier_batch(ctx: ActionContext, digest: str) -> ImportBatch | None:
 
 def already_imported(path: Path, batch: ImportBatch) -> Problem:
     """Why a file whose content was imported before is refused, naming the earlier batch."""
+    when = local_time(batch.at)
     return Problem(
         None,
         "",
         Text(
-            f"同样内容已于 {batch.at} 由 {batch.actor} 导入（批次 {batch.id}，{batch.file}，"
-            f"{batch.rows} 行）；确要再导入一次，加 --again",
+            f"同样内容已于 {when} 由 {batch.actor} 导入（批次 {batch.id}，{batch.file}，"
+            f"{batch.rows} 行）；如确需再导入一次，请在命令行加 --again",
             f"the same content was imported as batch {batch.id} ({batch.file}, {batch.rows} "
-            f"rows) by {batch.actor} at {batch.at}; add --again to import it once more",
+            f"rows) by {batch.actor} at {when}; to import it once more, add --again on the "
+            "command line",
         ),
     )
 
