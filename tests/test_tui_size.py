@@ -147,3 +147,17 @@ async def test_the_units_screen_with_the_police_case_log(town: Store, host: Plug
         await settle(pilot)
         assert_shows(app, "单位与数据视图", "派出所", "案件台账", "全部村", "全部性质", "全部标签")
         assert_shows(app, "日期", "村", "案件编号", "东庄", "西王庄", "X-12", "esc 返回", "m 菜单")
+
+
+async def test_the_demo_dashboard_keeps_its_criterion_rows_beside_many_warnings(
+    store: Store, host: PluginHost
+) -> None:
+    from plugins.demo import build_demo
+
+    build_demo(store, host)
+    app = make_app(store, host, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert_shows(app, "Villages failing each criterion", "G1", "G2", "G3", "G4")
