@@ -346,3 +346,16 @@ def test_the_actions_guide_example_runs(
     store = Store(db)
     assert store.filed_units(Quarter(2023, 4)) == {"police"}
     assert [r.type for r in store.records(Quarter(2023, 4))] == ["police.patrol"]
+
+
+def test_work_on_a_finalized_quarter_and_a_demo_over_data_are_refused_in_the_actions(
+    ctx: ActionContext,
+) -> None:
+    actions.ensure_open(ctx.store, Quarter(2023, 4))
+    lock(ctx.store, Quarter(2023, 4))
+    exc = refused(lambda: actions.ensure_open(ctx.store, Quarter(2023, 4)))
+    assert exc.field == "quarter" and "2023Q4 is finalized" in exc.message.en
+    revision = ctx.store.revision()
+    exc = refused(lambda: actions.fill_demo(ctx.store, ctx.host))
+    assert "already holds data" in exc.message.en and "已有数据" in exc.message.zh
+    assert ctx.store.revision() == revision

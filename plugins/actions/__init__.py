@@ -4,7 +4,7 @@ The command line, the TUI and plugins call these; each takes an `ActionContext` 
 plugins, operator, today) and returns what changed or raises `Refusal`.
 """
 
-from plugins.actions.context import ActionContext, Actor, Role
+from plugins.actions.context import ActionContext, Actor, Role, ensure_open
 from plugins.actions.decisions import (
     DecisionMade,
     DecisionWithdrawn,
@@ -53,7 +53,7 @@ from plugins.actions.settings import (
     set_user_language,
     unset_setting,
 )
-from plugins.actions.setup import create_store
+from plugins.actions.setup import create_store, fill_demo
 from plugins.actions.users import (
     UserChanged,
     UserInfo,
@@ -102,7 +102,9 @@ __all__ = [
     "delete_record",
     "disable_user",
     "edit_record",
+    "ensure_open",
     "file_return",
+    "fill_demo",
     "finalize",
     "mark_reported",
     "import_records",

@@ -170,6 +170,12 @@ def audited(action: Callable[P, R]) -> Callable[P, R]:
     return run
 
 
+def ensure_open(store: Store, quarter: Quarter) -> None:
+    """Refuse a finalized quarter before work on it starts (meeting mode, finalizing)."""
+    if store.is_locked(quarter):
+        raise Refusal(finalized(quarter), field="quarter")
+
+
 @contextmanager
 def writing() -> Iterator[None]:
     """Turn the store's own refusals inside a transaction into a bilingual Refusal."""

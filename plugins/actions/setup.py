@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from plugins.actions.context import Actor, writing
 from plugins.i18n import Text
+from plugins.manager import PluginHost
 from plugins.refusal import Refusal
 from store import Store
 
@@ -24,3 +25,18 @@ def create_store(store: Store, town: str, actor: Actor | None = None) -> Store:
     with writing():
         store.init(town, (actor or Actor.current()).name)
     return store
+
+
+def fill_demo(store: Store, host: PluginHost) -> None:
+    """Fill a new or empty store with the demo town; refused if the store holds any data."""
+    if store.holds_data():
+        raise Refusal(
+            Text(
+                f"{store.path}：数据库里已有数据，示范镇不会覆盖它；请用 --db 指定一个新文件",
+                f"{store.path}: the store already holds data and the demo will not "
+                "overwrite it; choose a new file with --db",
+            )
+        )
+    from plugins import demo
+
+    demo.build_demo(store, host)

@@ -8,9 +8,8 @@ import os
 from plugins import actions
 from plugins.actions import Actor
 from plugins.manager import PluginHost
-from plugins.refusal import Refusal, finalized
 from store import Quarter, Store
-from tui.cli.session import CliError, Session
+from tui.cli.session import Session
 
 DEMO_TOWN = "桑村镇"
 
@@ -41,8 +40,7 @@ def run_meeting(session: Session, args: argparse.Namespace) -> int:
     """`pingan meeting --quarter Q`: open the TUI in meeting mode on the quarter."""
     store = session.store(log_in=False)
     quarter: Quarter = args.quarter
-    if store.is_locked(quarter):
-        raise Refusal(finalized(quarter), field="quarter")
+    actions.ensure_open(store, quarter)
     return open_tui(session, store, session.host(), quarter=quarter, meeting=True)
 
 
@@ -80,21 +78,11 @@ def run_demo(session: Session, args: argparse.Namespace) -> int:
                 f"{session.db} 已是示范镇，直接打开", f"{session.db} is the demo town already"
             )
             return 0 if args.no_tui else open_tui(session, store, session.host())
-        if store.holds_data():
-            raise CliError(
-                session.text(
-                    f"{session.db}：数据库里已有数据，示范镇不会覆盖它；请用 --db 指定一个新文件",
-                    f"{session.db}: the store already holds data and the demo will not "
-                    "overwrite it; choose a new file with --db",
-                )
-            )
     else:
         actions.create_store(session.store_file(), DEMO_TOWN)
         store = session.store()
     host = session.host()
-    from plugins.demo import build_demo
-
-    build_demo(store, host)
+    actions.fill_demo(store, host)
     villages = len(store.villages())
     quarters = store.record_quarters()
     first, last = (quarters[0], quarters[-1]) if quarters else ("-", "-")

@@ -11,6 +11,7 @@ from plugins import actions
 from plugins.actions import Refusal
 from plugins.i18n import Text
 from plugins.quarters import FinalizePreview
+from store import Quarter
 from tui import keys
 from tui.app_access import PinganAccess
 from tui.messages import DataChanged, QuarterChanged
@@ -148,10 +149,18 @@ class MainScreen(PinganAccess, Screen[None]):
         from tui.screens.meeting import MeetingScreen
 
         app = self.pingan
-        if app.store.is_locked(app.quarter):
-            app.notify(tr(ALREADY_FINAL, app.lang, quarter=app.quarter), severity="warning")
+        if self._refused_as_finalized(app.quarter):
             return
         self.app.push_screen(MeetingScreen(app.quarter))
+
+    def _refused_as_finalized(self, quarter: Quarter) -> bool:
+        """Whether quarter is finalized, which the actions refuse, saying how to reopen it."""
+        try:
+            actions.ensure_open(self.pingan.store, quarter)
+        except Refusal as exc:
+            self.pingan.notify(" ".join(exc.render(self.pingan.lang)), severity="warning")
+            return True
+        return False
 
     def action_finalize(self) -> None:
         """Show the preview of finalizing the quarter in view and finalize it on a yes."""
@@ -159,8 +168,7 @@ class MainScreen(PinganAccess, Screen[None]):
 
         app = self.pingan
         quarter = app.quarter
-        if app.store.is_locked(quarter):
-            app.notify(tr(ALREADY_FINAL, app.lang, quarter=quarter), severity="warning")
+        if self._refused_as_finalized(quarter):
             return
         pv = preview(app.store, app.host, quarter)
         question = finalize_question(pv)
@@ -202,10 +210,6 @@ PENDING_REASON = Text(
     "还有 {count} 个村有待定格。仍要定稿请写明理由（这些村按不达标计）；Esc 取消",
     "{count} villages still have PENDING cells. To finalize anyway give a reason (those "
     "villages do not comply); Esc cancels",
-)
-ALREADY_FINAL = Text(
-    "{quarter} 已定稿；要修改请先用 pingan reopen 重新打开",
-    "{quarter} is finalized; reopen it first with pingan reopen",
 )
 FINALIZE_YES = Text("定稿 (y)", "Finalize (y)")
 FINALIZED = Text(
