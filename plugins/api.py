@@ -254,6 +254,59 @@ class WarningRule:
     description: Text = Text("", "")
 
 
+ReportCell = str | int | float
+
+
+@dataclass(frozen=True, slots=True)
+class ReportTable:
+    """A table in a report section: its title, column headings and rows of plain values."""
+
+    title: Text
+    headers: tuple[Text, ...]
+    rows: tuple[tuple[ReportCell, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportBody:
+    """What a report section says: paragraphs, then tables, each in Chinese and English."""
+
+    paragraphs: tuple[Text, ...] = ()
+    tables: tuple[ReportTable, ...] = ()
+
+
+class ReportContext(Protocol):
+    """What a report section sees: the quarter being reported and the town's data for it."""
+
+    quarter: Quarter
+    finalized: bool
+    """Whether the quarter is finalized; an unfinalized quarter's report is a draft."""
+
+    def records(self, record_type: str) -> Sequence[Record]:
+        """Every village's records of the type dated within the quarter."""
+        ...
+
+    def villages(self) -> Sequence[Village]:
+        """The town's active villages, in the town's order."""
+        ...
+
+    def threshold(self, name: str) -> float:
+        """The unit's threshold by name: the town's setting, else the unit's declared default."""
+        ...
+
+
+ReportFunction = Callable[[ReportContext], ReportBody]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSection:
+    """A unit's section of the quarterly report to the district: counts and results, no names."""
+
+    unit: str
+    name: str
+    title: Text
+    function: ReportFunction
+
+
 @dataclass(slots=True)
 class Contributions:
     """Everything one plugin registered, kept apart until the plugin has loaded cleanly."""
@@ -264,3 +317,4 @@ class Contributions:
     views: list[ViewSpec] = field(default_factory=list)
     importers: list[Importer] = field(default_factory=list)
     warnings: list[WarningRule] = field(default_factory=list)
+    report_sections: list[ReportSection] = field(default_factory=list)

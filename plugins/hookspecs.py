@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pluggy
 
-from plugins.api import Check, Importer, UnitSpec, ViewSpec, WarningRule
+from plugins.api import Check, Importer, ReportSection, UnitSpec, ViewSpec, WarningRule
 from plugins.schema import RecordType
 
 PROJECT = "pingan"
@@ -43,3 +43,8 @@ def register_importers(register: Callable[[Importer], None]) -> None:
 @hookspec
 def register_warnings(register: Callable[[WarningRule], None]) -> None:
     """Declare early-warning rules: a function of the quarter's records giving EarlyWarnings."""
+
+
+@hookspec
+def register_report_sections(register: Callable[[ReportSection], None]) -> None:
+    """Declare sections of the quarterly report to the district: a function giving a ReportBody."""

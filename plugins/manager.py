@@ -52,6 +52,7 @@ _REGISTER_HOOKS: tuple[tuple[str, str], ...] = (
     ("register_views", "views"),
     ("register_importers", "importers"),
     ("register_warnings", "warnings"),
+    ("register_report_sections", "report_sections"),
 )
 
 

@@ -7,7 +7,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from plugins.api import Check, Contributions, Importer, UnitSpec, ViewSpec, WarningRule
+from plugins.api import (
+    Check,
+    Contributions,
+    Importer,
+    ReportSection,
+    UnitSpec,
+    ViewSpec,
+    WarningRule,
+)
 from plugins.criteria import BY_CODE
 from plugins.i18n import Text
 from plugins.schema import RecordType
@@ -24,6 +32,7 @@ _HOOK_CLASSES: tuple[tuple[str, str, type], ...] = (
     ("views", "register_views", ViewSpec),
     ("importers", "register_importers", Importer),
     ("warnings", "register_warnings", WarningRule),
+    ("report_sections", "register_report_sections", ReportSection),
 )
 """Each Contributions bucket, the hook that fills it and the class its items must be."""
 
@@ -69,6 +78,8 @@ class Registry:
     importers: dict[str, Importer] = field(default_factory=dict)
     warnings: list[WarningRule] = field(default_factory=list)
     plugin_of_warning: dict[str, str] = field(default_factory=dict)
+    report_sections: list[ReportSection] = field(default_factory=list)
+    plugin_of_report_section: dict[str, str] = field(default_factory=dict)
     plugin_of_unit: dict[str, str] = field(default_factory=dict)
     plugin_of_check: dict[str, str] = field(default_factory=dict)
     plugin_of_view: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -128,6 +139,19 @@ class Registry:
             if not callable(rule.function):
                 raise ContributionError(f"warning rule {rule.name!r}: function is not callable")
             seen_rules.add(rule.name)
+        seen_sections: set[str] = set()
+        for section in found.report_sections:
+            if section.unit not in known_units:
+                raise ContributionError(
+                    f"report section {section.name!r}: unknown unit {section.unit!r}"
+                )
+            if section.name in self.plugin_of_report_section or section.name in seen_sections:
+                raise ContributionError(f"report section {section.name!r} is already registered")
+            if not callable(section.function):
+                raise ContributionError(
+                    f"report section {section.name!r}: function is not callable"
+                )
+            seen_sections.add(section.name)
 
     def add(self, plugin: str, found: Contributions) -> None:
         """Merge a vetted plugin's contributions."""
@@ -147,6 +171,9 @@ class Registry:
         for rule in found.warnings:
             self.warnings.append(rule)
             self.plugin_of_warning[rule.name] = plugin
+        for section in found.report_sections:
+            self.report_sections.append(section)
+            self.plugin_of_report_section[section.name] = plugin
 
     def checks_by_criterion(self) -> dict[str, list[Check]]:
         grouped: dict[str, list[Check]] = defaultdict(list)

@@ -27,7 +27,7 @@ Q3 = Quarter(2022, 3)
 WARD = '''
 """A small outside unit: the ward patrol keeps incidents and fails N1 on any."""
 from plugins import Check, Field, Finding, Importer, Kind, RecordType, Text, UnitSpec
-from plugins import ViewSpec, hookimpl
+from plugins import ReportBody, ReportSection, ViewSpec, hookimpl
 
 
 @hookimpl
@@ -66,6 +66,16 @@ def read_rows(path):
 @hookimpl
 def register_importers(register):
     register(Importer("ward.tsv", Text("制表符分隔", "Tab-separated"), (".tsv",), read_rows))
+
+
+def incident_count(ctx):
+    total = len(ctx.records("ward.incident"))
+    return ReportBody((Text(f"事件 {total} 起", f"{total} incidents"),))
+
+
+@hookimpl
+def register_report_sections(register):
+    register(ReportSection("ward", "ward.incidents", Text("巡防", "Patrol"), incident_count))
 '''
 
 CRASHY = '''
@@ -487,6 +497,27 @@ def test_an_importer_is_found_by_suffix(good_dir: Path, tmp_path: Path) -> None:
         (1, ["date", "village", "summary"]),
         (2, ["2022-08-01", "V001", "口角"]),
     ]
+
+
+def test_a_report_section_is_registered_with_its_plugin(good_dir: Path) -> None:
+    host = PluginHost.load(builtins=False, entry_points=False, plugin_dirs=[good_dir])
+    [section] = host.registry.report_sections
+    assert (section.unit, section.name, section.title.zh) == ("ward", "ward.incidents", "巡防")
+    assert host.registry.plugin_of_report_section["ward.incidents"] == "ward"
+
+
+def test_a_report_section_of_an_unknown_unit_fails_its_plugin(tmp_path: Path) -> None:
+    source = (
+        "from plugins import ReportBody, ReportSection, Text, hookimpl\n"
+        "@hookimpl\n"
+        "def register_report_sections(register):\n"
+        "    register(ReportSection('nobody', 'x.y', Text('x', 'x'), lambda ctx: ReportBody()))\n"
+    )
+    folder = write_plugins(tmp_path / "p", {"stray": source})
+    host = PluginHost.load(builtins=False, entry_points=False, plugin_dirs=[folder])
+    [info] = host.infos
+    assert info.status is Status.FAILED and "unknown unit 'nobody'" in info.reason
+    assert host.registry.report_sections == []
 
 
 # every hook is tested and documented
