@@ -1,6 +1,7 @@
 """The plugin host of pingan: hook specifications, plugin loading and the compliance engine."""
 
 from plugins.api import (
+    API_VERSION,
     Check,
     CheckContext,
     EarlyWarning,
@@ -24,6 +25,7 @@ from plugins.i18n import Text
 from plugins.schema import Choice, Field, Kind, RecordType
 
 __all__ = [
+    "API_VERSION",
     "Check",
     "CheckContext",
     "EarlyWarning",

@@ -13,6 +13,9 @@ from plugins.i18n import Text
 from plugins.schema import RecordType
 from store import Quarter, Record, Village
 
+API_VERSION = 1
+"""The plugin API version: a plugin declares the one it was written for as `PINGAN_API = 1`."""
+
 
 class State(StrEnum):
     """The state of one grid cell."""

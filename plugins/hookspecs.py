@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pluggy
 
@@ -48,3 +49,8 @@ def register_warnings(register: Callable[[WarningRule], None]) -> None:
 @hookspec
 def register_report_sections(register: Callable[[ReportSection], None]) -> None:
     """Declare sections of the quarterly report to the district: a function giving a ReportBody."""
+
+
+@hookspec
+def register_commands(cli: Any) -> None:
+    """Add sub-commands to `pingan`: `cli` is a click group; add one group named after the unit."""

@@ -16,17 +16,17 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
 import pluggy
 
 from plugins import hookspecs
-from plugins.api import Contributions
+from plugins.api import API_VERSION, Contributions
 from plugins.i18n import Text
 from plugins.registry import ContributionError, Registry
 
@@ -39,8 +39,13 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "plugins.builtin.civil",
     "plugins.builtin.formats",
 )
+CORE_PLUGINS: frozenset[str] = frozenset({"office", "formats"})
+"""Built-ins a town cannot turn off: villages, meetings, G1/G2 and reading CSV/XLSX files."""
 DISABLE_ENV = "PINGAN_DISABLE_PLUGINS"
 ALLOW_ENV = "PINGAN_LOAD_PLUGINS"
+API_ATTRIBUTE = "PINGAN_API"
+"""The module attribute where a plugin declares the plugin API version it was written for."""
+SUPPORTED_API_VERSIONS: frozenset[int] = frozenset({API_VERSION})
 
 PLUGIN_ERRORS: tuple[type[BaseException], ...] = (Exception, SystemExit)
 """What the host catches from a plugin's code: any error, even sys.exit(); Ctrl+C still stops."""
@@ -72,6 +77,16 @@ class Status(StrEnum):
     DISABLED = "disabled"
 
 
+class OffBy(StrEnum):
+    """What keeps a plugin out: an environment variable, the town, its API version, an error."""
+
+    NONE = ""
+    ENV = "env"
+    TOWN = "town"
+    API = "api"
+    ERROR = "error"
+
+
 @dataclass(slots=True)
 class PluginInfo:
     """One plugin as the user sees it in `pingan plugins`."""
@@ -87,6 +102,24 @@ class PluginInfo:
     """The file the plugin's code was loaded from (a module's own file), empty if unknown."""
     sha256: str = ""
     """The sha256 of that file's bytes when it was loaded, so a user can tell which code ran."""
+    off_by: OffBy = OffBy.NONE
+    api: int | None = None
+    """The plugin API version the plugin declares (`PINGAN_API`); None when it declares none."""
+    commands: list[str] = field(default_factory=list)
+    """The top-level commands the plugin added to `pingan`, once the command line asked."""
+    commands_problem: Text | None = None
+    """Why the plugin's commands were left out (its hook raised, or a name clashed)."""
+
+    def refuse(self, status: Status, off_by: OffBy, why: Text) -> None:
+        """Mark the plugin as not in use, and why, in both languages."""
+        self.status, self.off_by = status, off_by
+        self.reason, self.reason_zh = why.en, why.zh
+
+    def why(self, lang: str) -> str:
+        """Why the plugin is off, or what went wrong with its commands, in lang; '' if nothing."""
+        if self.status is not Status.LOADED:
+            return (self.reason_zh or self.reason) if lang == "zh" else self.reason
+        return self.commands_problem.get(lang) if self.commands_problem else ""
 
     def to_doc(self) -> dict[str, Any]:
         """The plugin as `pingan plugins --json` prints it."""
@@ -96,11 +129,43 @@ class PluginInfo:
             "source": str(self.source),
             "location": self.location,
             "status": str(self.status),
+            "off_by": str(self.off_by),
             "reason": self.reason,
             "reason_zh": self.reason_zh or self.reason,
+            "api": self.api,
+            "commands": list(self.commands),
+            "commands_problem": self.commands_problem.en if self.commands_problem else "",
             "path": self.path,
             "sha256": self.sha256,
         }
+
+
+class CommandGroup(Protocol):
+    """What `register_commands` is handed: a click group, seen here only through its commands."""
+
+    @property
+    def commands(self) -> Mapping[str, Any]: ...
+
+
+def _declared_api(plugin: object) -> int | None:
+    """The API version a plugin declares in PINGAN_API, None if none; ValueError if not a number."""
+    declared = getattr(plugin, API_ATTRIBUTE, None)
+    if declared is None:
+        return None
+    if isinstance(declared, bool) or not isinstance(declared, int):
+        raise ValueError(f"{API_ATTRIBUTE} must be a whole number such as 1, not {declared!r}")
+    return declared
+
+
+def _api_mismatch(name: str, declared: int) -> Text:
+    supported = "、".join(str(v) for v in sorted(SUPPORTED_API_VERSIONS))
+    supported_en = ", ".join(str(v) for v in sorted(SUPPORTED_API_VERSIONS))
+    return Text(
+        f"插件 {name} 是为插件接口第 {declared} 版写的；这个 pingan 支持第 {supported} 版"
+        f"（{API_ATTRIBUTE} = {declared}）",
+        f"plugin {name} was written for plugin API {declared}; this pingan supports "
+        f"API {supported_en} ({API_ATTRIBUTE} = {declared})",
+    )
 
 
 class UnsafePlugin(ImportError):
@@ -128,13 +193,20 @@ def describe(exc: BaseException) -> str:
 class PluginHost:
     """The plugin manager and the typed facade over its hooks."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        town_off: Collection[str] = (),
+        allow: Collection[str] | None = None,
+    ) -> None:
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
         self.infos: list[PluginInfo] = []
         self.registry = Registry()
         self._disabled = _names_from_env(DISABLE_ENV) or set()
-        self._allowed = _names_from_env(ALLOW_ENV)
+        self._allowed = set(allow) if allow is not None else _names_from_env(ALLOW_ENV)
+        self._town_off = set(town_off) - CORE_PLUGINS
+        self._commands: dict[str, tuple[str, Any]] | None = None
 
     @classmethod
     def load(
@@ -144,12 +216,17 @@ class PluginHost:
         builtins: bool = True,
         entry_points: bool = True,
         extra: Iterable[tuple[str, object]] = (),
+        town_off: Collection[str] = (),
+        allow: Collection[str] | None = None,
     ) -> PluginHost:
         """Load every plugin and collect what each contributes; failures are recorded, not raised.
 
         `extra` registers ready objects (name, plugin) as outside plugins, e.g. in tests.
+        `town_off` names the plugins the town turned off (`pingan plugins disable`); the core
+        plugins stay on. `allow`, when given, replaces $PINGAN_LOAD_PLUGINS: only these
+        outside plugins load.
         """
-        host = cls()
+        host = cls(town_off=town_off, allow=allow)
         if builtins:
             for module_name in BUILTIN_PLUGINS:
                 short = module_name.rsplit(".", 1)[-1]
@@ -180,27 +257,48 @@ class PluginHost:
         if path is not None:
             info.path, info.sha256 = str(path), _sha256(path)
         self.infos.append(info)
-        if name in self._disabled or (
-            source is not Source.BUILTIN and self._allowed is not None and name not in self._allowed
-        ):
-            info.status = Status.DISABLED
-            info.reason = f"turned off by {DISABLE_ENV if name in self._disabled else ALLOW_ENV}"
+        off = self._turned_off(name, source)
+        if off is not None:
+            info.refuse(Status.DISABLED, *off)
             return
         if any(i.name == name and i.status is Status.LOADED for i in self.infos[:-1]):
-            info.status, info.reason = Status.FAILED, f"a plugin named {name!r} is already loaded"
+            info.refuse(
+                Status.FAILED,
+                OffBy.ERROR,
+                Text(f"已有同名插件 {name!r} 加载", f"a plugin named {name!r} is already loaded"),
+            )
             return
         try:
             plugin = load()
             if path is None:
                 info.path, info.sha256 = _source_file(plugin)
+            info.api = _declared_api(plugin)
+            if info.api is not None and info.api not in SUPPORTED_API_VERSIONS:
+                info.refuse(Status.FAILED, OffBy.API, _api_mismatch(name, info.api))
+                return
             self.pm.register(plugin, name=name)
             self.pm.check_pending()
         except PLUGIN_ERRORS as exc:
             if self.pm.has_plugin(name):
                 self.pm.unregister(name=name)
-            info.status, info.reason = Status.FAILED, describe(exc)
+            info.status, info.off_by, info.reason = Status.FAILED, OffBy.ERROR, describe(exc)
             if isinstance(exc, UnsafePlugin):
                 info.reason, info.reason_zh = exc.text.en, exc.text.zh
+
+    def _turned_off(self, name: str, source: Source) -> tuple[OffBy, Text] | None:
+        """What turns a plugin off before any of its code runs, and how to turn it on again."""
+        if name in self._disabled:
+            return OffBy.ENV, Text(f"被环境变量 {DISABLE_ENV} 停用", f"turned off by {DISABLE_ENV}")
+        if source is not Source.BUILTIN and self._allowed is not None and name not in self._allowed:
+            return OffBy.ENV, Text(
+                f"不在环境变量 {ALLOW_ENV} 之列", f"turned off by {ALLOW_ENV} (not listed)"
+            )
+        if name in self._town_off:
+            return OffBy.TOWN, Text(
+                f"本镇已停用（`pingan plugins enable {name}` 重新启用）",
+                f"turned off for this town (`pingan plugins enable {name}` turns it on)",
+            )
+        return None
 
     def _collect(self) -> None:
         """Call each plugin's register_* hooks in isolation and merge the clean results."""
@@ -218,7 +316,7 @@ class PluginHost:
             except PLUGIN_ERRORS as exc:
                 reason = str(exc) if isinstance(exc, ContributionError) else describe(exc)
                 self.pm.unregister(name=info.name)
-                info.status, info.reason = Status.FAILED, reason
+                info.status, info.off_by, info.reason = Status.FAILED, OffBy.ERROR, reason
                 continue
             self.registry.add(info.name, found)
             info.units = [u.code for u in found.units]
@@ -226,6 +324,63 @@ class PluginHost:
     def failed(self) -> list[PluginInfo]:
         """The plugins that did not load, with their reasons."""
         return [i for i in self.infos if i.status is Status.FAILED]
+
+    def info(self, name: str) -> PluginInfo | None:
+        """The plugin of that name (the one in use when several share it), or None."""
+        named = [i for i in self.infos if i.name == name]
+        return next((i for i in named if i.status is Status.LOADED), named[-1] if named else None)
+
+    @property
+    def commands_collected(self) -> bool:
+        """Whether `add_commands` has asked the plugins for their commands yet."""
+        return self._commands is not None
+
+    def add_commands(
+        self, scratch: Callable[[], CommandGroup], reserved: Collection[str]
+    ) -> dict[str, tuple[str, Any]]:
+        """Each loaded plugin's top-level commands, by name, with the plugin that added them.
+
+        Every plugin gets its own `scratch()` group to fill in `register_commands(cli)`; a
+        plugin whose hook raises, or that adds a name in `reserved` or one an earlier plugin
+        took, keeps its units but its commands are left out, the reason in `commands_problem`.
+        Called once per host; later calls return the same commands.
+        """
+        if self._commands is not None:
+            return dict(self._commands)
+        found: dict[str, tuple[str, Any]] = {}
+        for info in self.infos:
+            if info.status is not Status.LOADED:
+                continue
+            impls = [
+                impl
+                for impl in self.pm.hook.register_commands.get_hookimpls()
+                if impl.plugin_name == info.name
+            ]
+            if not impls:
+                continue
+            group = scratch()
+            try:
+                for impl in impls:
+                    impl.function(cli=group)
+                added = dict(group.commands)
+            except PLUGIN_ERRORS as exc:
+                info.commands_problem = Text(
+                    f"它的命令未加入：register_commands 出错（{describe(exc)}）",
+                    f"its commands were left out: register_commands failed ({describe(exc)})",
+                )
+                continue
+            clash = next((n for n in added if n in reserved or n in found), None)
+            if clash is not None:
+                owner = found[clash][0] if clash in found else "pingan"
+                info.commands_problem = Text(
+                    f"它的命令未加入：命令 {clash!r} 已属于 {owner}",
+                    f"its commands were left out: the command {clash!r} belongs to {owner}",
+                )
+                continue
+            info.commands = sorted(added)
+            found.update((n, (info.name, c)) for n, c in added.items())
+        self._commands = found
+        return dict(found)
 
 
 def _entry_points() -> list[tuple[str, str, Callable[[], object]]]:

@@ -18,6 +18,8 @@ class Settings:
     lang: str = "zh"
     keymap: dict[str, str] = field(default_factory=dict)
     backups_kept: int = 14
+    disabled_plugins: tuple[str, ...] = ()
+    """Plugins this town turned off (`pingan plugins disable NAME`), by name."""
 
     def target(self, year: int) -> float:
         """The target for a year: its own, else the latest earlier one, else the first."""
@@ -41,6 +43,7 @@ class Settings:
             "lang": self.lang,
             "keymap": self.keymap,
             "backups_kept": self.backups_kept,
+            "disabled_plugins": list(self.disabled_plugins),
         }
 
     @classmethod
@@ -53,6 +56,7 @@ class Settings:
             lang=doc.get("lang", "zh"),
             keymap=dict(doc.get("keymap") or {}),
             backups_kept=_positive(doc.get("backups_kept", 14)),
+            disabled_plugins=tuple(sorted({str(n) for n in doc.get("disabled_plugins") or ()})),
         )
 
 

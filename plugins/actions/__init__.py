@@ -26,6 +26,7 @@ from plugins.actions.imports import (
     undo_import,
 )
 from plugins.actions.meeting import MeetingRecorded, record_meeting
+from plugins.actions.plugin_switch import PluginSwitched, disable_plugin, enable_plugin
 from plugins.actions.quarter import (
     Finalized,
     RectificationChanged,
@@ -73,6 +74,7 @@ __all__ = [
     "DecisionWithdrawn",
     "Finalized",
     "MeetingRecorded",
+    "PluginSwitched",
     "RectificationChanged",
     "Reopened",
     "Reported",
@@ -100,8 +102,10 @@ __all__ = [
     "decide",
     "decide_many",
     "delete_record",
+    "disable_plugin",
     "disable_user",
     "edit_record",
+    "enable_plugin",
     "ensure_open",
     "file_return",
     "fill_demo",

@@ -23,6 +23,7 @@ from tui.cli import (
     commands_admin,
     commands_data,
     commands_imports,
+    commands_plugins,
     commands_quarter,
     commands_report,
     commands_settings,
@@ -38,6 +39,7 @@ from tui.cli.help import (
     argument,
     option,
 )
+from tui.cli.plugin_commands import PinganRoot
 from tui.cli.session import Session
 
 Run = Callable[[Session, argparse.Namespace], int]
@@ -146,7 +148,7 @@ QUARTER_HELP = Text("季度，如 2022Q3", "quarter, such as 2022Q3")
 
 @click.group(
     "pingan",
-    cls=PinganGroup,
+    cls=PinganRoot,
     text=Text(
         "平安村创建（六好九无）工作台。不带子命令时打开界面。",
         "Safe-village campaign workbench; with no sub-command it opens the TUI.",
@@ -622,12 +624,93 @@ def grid(ctx: click.Context, quarter: Quarter | None, format_: str) -> Invocatio
     return invocation(ctx, commands_report.run_grid, quarter=quarter, format=format_)
 
 
-@cli.command("plugins", cls=PinganCommand, text=Text("插件及其状态", "plugins and their status"))
+@cli.group(
+    "plugins",
+    cls=PinganGroup,
+    text=Text("插件及其状态；停用、启用插件", "plugins and their status; turn plugins off or on"),
+    invoke_without_command=True,
+)
 @option("--json", "json_", is_flag=True, text=Text("JSON 输出", "JSON output"))
 @click.pass_context
-def plugins(ctx: click.Context, json_: bool) -> Invocation:
-    """`pingan plugins [--json]`."""
-    return invocation(ctx, commands_report.run_plugins, json=json_)
+def plugins(ctx: click.Context, json_: bool) -> Invocation | None:
+    """`pingan plugins [--json]`, or `pingan plugins disable|enable NAME`."""
+    if ctx.invoked_subcommand is None:
+        return invocation(ctx, commands_plugins.run_plugins, json=json_)
+    return None
+
+
+PLUGIN_NAME = Text(
+    "插件名（`pingan plugins` 第一列）", "the plugin's name (first column of `pingan plugins`)"
+)
+
+
+@plugins.command(
+    "disable",
+    cls=PinganCommand,
+    text=Text(
+        "在本镇停用一个插件（下次启动生效；记录保留）",
+        "turn a plugin off for this town (from the next start; its records stay)",
+    ),
+)
+@argument("name", metavar="NAME", text=PLUGIN_NAME)
+@click.pass_context
+def plugins_disable(ctx: click.Context, name: str) -> Invocation:
+    """`pingan plugins disable NAME`."""
+    return invocation(ctx, commands_plugins.run_plugins_switch, name=name, disable=True)
+
+
+@plugins.command(
+    "enable",
+    cls=PinganCommand,
+    text=Text("重新启用本镇停用的插件", "turn a plugin the town turned off on again"),
+)
+@argument("name", metavar="NAME", text=PLUGIN_NAME)
+@click.pass_context
+def plugins_enable(ctx: click.Context, name: str) -> Invocation:
+    """`pingan plugins enable NAME`."""
+    return invocation(ctx, commands_plugins.run_plugins_switch, name=name, disable=False)
+
+
+@cli.group("plugin", cls=PinganGroup, text=Text("编写插件", "write a plugin"))
+def plugin() -> None:
+    """`pingan plugin ACTION`."""
+
+
+@plugin.command(
+    "new",
+    cls=PinganCommand,
+    text=Text(
+        "新建一个可安装的单位插件包（记录类型、检查、预警、视图、报告、命令、测试）",
+        "create an installable unit plugin package (record type, check, warning, view, "
+        "report section, command, tests)",
+    ),
+)
+@argument(
+    "name",
+    metavar="NAME",
+    text=Text("单位代码，如 traffic（小写字母、数字、下划线）", "unit code, such as traffic"),
+)
+@option(
+    "--dir",
+    "directory",
+    metavar="DIR",
+    text=Text("写到此文件夹（默认 ./pingan-NAME）", "write into DIR (default ./pingan-NAME)"),
+)
+@option(
+    "--criterion",
+    default="N7",
+    show_default=True,
+    type=CriterionType(),
+    metavar="CODE",
+    values=fixed(CRITERION_CODES),
+    text=Text("示例检查判定的准则", "the criterion the example check decides"),
+)
+@click.pass_context
+def plugin_new(ctx: click.Context, name: str, directory: str | None, criterion: str) -> Invocation:
+    """`pingan plugin new NAME [--dir DIR] [--criterion CODE]`."""
+    return invocation(
+        ctx, commands_plugins.run_plugin_new, name=name, dir=directory, criterion=criterion
+    )
 
 
 FORMAT_HELP = Text(

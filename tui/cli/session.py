@@ -145,10 +145,20 @@ class Session:
         """The store, plugins and operator an action of this run works with."""
         return ActionContext(self.store(), self.host(), self.actor())
 
+    def town_off(self) -> tuple[str, ...]:
+        """The plugins the store's town turned off; none when there is no readable store yet."""
+        candidate = self.store_file()
+        if not candidate.exists():
+            return ()
+        try:
+            return candidate.settings().disabled_plugins
+        except (StoreError, OSError, ValueError):
+            return ()
+
     def host(self, *, warn_failures: bool = True) -> PluginHost:
         """The plugins, loaded once; plugins that failed are named on stderr."""
         if self._host is None:
-            self._host = PluginHost.load(plugin_dirs=self.plugin_dirs)
+            self._host = PluginHost.load(plugin_dirs=self.plugin_dirs, town_off=self.town_off())
             if warn_failures:
                 for info in self._host.failed():
                     self.warn(
