@@ -14,8 +14,8 @@ Q1, Q2, Q3 = q("2022Q1"), q("2022Q2"), q("2022Q3")
 
 
 @pytest.fixture
-def town(store: Store, host: PluginHost) -> Town:
-    made = Town(store, host)
+def town(pingan_store: Store, pingan_host: PluginHost) -> Town:
+    made = Town(pingan_store, pingan_host)
     made.file(Q1, "emergency")
     made.file(Q2, "emergency")
     made.file(Q3, "emergency")

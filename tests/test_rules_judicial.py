@@ -16,8 +16,8 @@ Q = q("2022Q3")
 
 
 @pytest.fixture
-def town(store: Store, host: PluginHost) -> Town:
-    made = Town(store, host)
+def town(pingan_store: Store, pingan_host: PluginHost) -> Town:
+    made = Town(pingan_store, pingan_host)
     made.file(Q, "judicial")
     return made
 

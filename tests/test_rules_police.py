@@ -15,8 +15,8 @@ POLICE = ("G4", "N1", "N2", "N3", "N6", "N8", "N9")
 
 
 @pytest.fixture
-def town(store: Store, host: PluginHost) -> Town:
-    made = Town(store, host)
+def town(pingan_store: Store, pingan_host: PluginHost) -> Town:
+    made = Town(pingan_store, pingan_host)
     made.file(Q, "police")
     return made
 
