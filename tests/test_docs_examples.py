@@ -6,12 +6,15 @@ import re
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from plugins.actions import ActionContext, import_records
 from plugins.api import Severity, State
 from plugins.engine import Engine
 from plugins.manager import PluginHost, Source, Status
 from plugins.warnings import warnings
 from store import NewRecord, Quarter, Record, Store, Village
+from tests.cli_support import call_pingan
 
 
 class SectionContext:
@@ -37,7 +40,9 @@ def hook_examples() -> str:
     return "\n\n".join(blocks)
 
 
-def test_the_guide_examples_make_a_working_unit(tmp_path: Path) -> None:
+def test_the_guide_examples_make_a_working_unit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "plugins"
     folder.mkdir()
     (folder / "traffic.py").write_text(hook_examples(), encoding="utf-8")
@@ -93,3 +98,18 @@ def test_the_guide_examples_make_a_working_unit(tmp_path: Path) -> None:
     with store.transaction() as tx:
         tx.file_return("traffic", quiet)
     assert Engine(store, host).cell(quiet, "V01", "N7").state is State.PASS
+
+    before = len(store.records(Quarter(2024, 1), "traffic.accident"))
+    argv = ["--db", str(store.path), "--plugins-dir", str(folder), "--lang", "en", "traffic"]
+    code, out, err = call_pingan(
+        [*argv, "accident", "--village", "V01", "--date", "2024-03-05", "--severity", "重大"],
+        capsys,
+    )
+    assert (code, err) == (0, "") and out.startswith("Recorded accident #")
+    assert len(store.records(Quarter(2024, 1), "traffic.accident")) == before + 1
+    code, _, err = call_pingan(
+        [*argv, "accident", "--village", "V09", "--date", "2024-03-05", "--severity", "major"],
+        capsys,
+    )
+    assert code == 1 and "V09" in err
+    assert len(store.records(Quarter(2024, 1), "traffic.accident")) == before + 1
