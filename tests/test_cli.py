@@ -530,7 +530,10 @@ def test_villages_list_shows_the_imported_villages(hand_made_town: Pingan) -> No
     ]
 
 
-def test_returns_file_only_for_units_that_file_them(hand_made_town: Pingan, db: Path) -> None:
+def test_returns_file_only_for_units_that_file_them(
+    hand_made_town: Pingan, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PINGAN_LOAD_PLUGINS", "")  # the built-in units, whatever is installed
     pingan = hand_made_town
     code, _, err = pingan("returns", "file", "--unit", "office", "--quarter", "2022Q3")
     assert code == 1 and "police" in err

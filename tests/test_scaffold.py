@@ -76,8 +76,17 @@ def test_the_scaffolded_package_installs_and_passes_its_own_tests(
     made = scaffold("fresh_unit", tmp_path / "pingan-fresh-unit", host)
     site = tmp_path / "site"
     installed = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site),
-         str(made.root)],  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--target",
+            str(site),
+            str(made.root),
+        ],  # fmt: skip
         capture_output=True,
         text=True,
         timeout=300,

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.metadata
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -48,6 +52,7 @@ class Bridges:
 
 
 BRIDGES = Bridges()
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -105,3 +110,21 @@ async def test_a_view_that_does_not_open_fails_with_the_reason(pingan_town: Town
         assert [r.id for r in view.widget.shown] == [case]
         await view.pilot.press("escape")
         await view.settle()
+
+
+def test_the_kit_loads_without_textual() -> None:
+    code = (
+        "import sys, plugins.testkit, plugins.scaffold, plugins.commands; "
+        "assert 'textual' not in sys.modules, sorted(m for m in sys.modules if 'textual' in m)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_pytest_finds_the_kit_through_its_entry_point() -> None:
+    [entry] = [
+        e for e in importlib.metadata.entry_points(group="pytest11") if e.value == "plugins.testkit"
+    ]
+    assert entry.name == "pingan"

@@ -57,7 +57,11 @@ def test_violations_last_quarter_warn_until_a_new_one_fails_g1(pingan_town: Town
     pingan_town.record(VIOLATION, "2024-03-01", "SC003", kind="law")
     pingan_town.record(VIOLATION, "2024-04-05", "SC003", kind="conduct")
     [warning] = pingan_town.warnings(Q, unit="organization")
-    assert (warning.village, warning.severity, warning.records) == ("SC002", Severity.LOW, (earlier,))
+    assert (warning.village, warning.severity, warning.records) == (
+        "SC002",
+        Severity.LOW,
+        (earlier,),
+    )
 
 
 def test_the_report_section_counts_violations_by_kind(pingan_town: Town) -> None:

@@ -98,7 +98,9 @@ def register_checks(register: Callable[[Check], None]) -> None:
             UNIT,
             "organization.no_cadre_violations",
             no_cadre_violations,
-            Text("有干部违纪违法记录的村 G1 不达标", "G1 fails where a cadre violation is recorded"),
+            Text(
+                "有干部违纪违法记录的村 G1 不达标", "G1 fails where a cadre violation is recorded"
+            ),
         )
     )
 
