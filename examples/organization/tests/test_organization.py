@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from pingan_organization.plugin import VIOLATION
+
 from plugins import API_VERSION, Severity, State
 from plugins.actions import Refusal, decide
 from plugins.testkit import Town

@@ -1,1 +1,1 @@
-"""The organization office (组织办) for pingan; the plugin itself is `pingan_organization.plugin`."""
+"""The organization office (组织办) for pingan; its plugin is `pingan_organization.plugin`."""
