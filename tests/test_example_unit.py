@@ -71,7 +71,7 @@ def test_its_command_and_check_reach_the_grid(tmp_path: Path, db: Path) -> None:
             "conduct",
             "--summary",
             "公款吃喝",
-        ],  # fmt: skip
+        ],
         home=home,
         db=db,
     )

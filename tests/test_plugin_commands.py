@@ -229,7 +229,7 @@ def test_plugin_commands_work_in_a_child_process_too(
             "V01",
             "--date",
             "2024-03-01",
-        ],  # fmt: skip
+        ],
         home=tmp_path / "home",
         db=db,
     )

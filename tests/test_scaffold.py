@@ -86,7 +86,7 @@ def test_the_scaffolded_package_installs_and_passes_its_own_tests(
             "--target",
             str(site),
             str(made.root),
-        ],  # fmt: skip
+        ],
         capture_output=True,
         text=True,
         timeout=300,
