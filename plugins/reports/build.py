@@ -521,7 +521,7 @@ class _Builder:
                         Text("达标", "Compliant"),
                         Text("达标率", "Rate"),
                         Text("目标", "Target"),
-                        Text("目标情况", "Target"),
+                        Text("目标情况", "Target met"),
                         Text("数据", "Data"),
                     ],
                     rows,
