@@ -12,8 +12,20 @@ from plugins.refusal import Refusal
 from plugins.reports.build import build_report
 from plugins.reports.formats import FORMATS
 from plugins.reports.model import Report
-from store import Quarter, StoreError
+from store import Quarter, Store, StoreError
 from store.storage import atomic_write
+
+
+def default_report_path(store: Store, quarter: Quarter, fmt: str) -> Path:
+    """Where a report goes unless told: `reports/` beside the store's files, made if missing.
+
+    A draft's name says so, so it never takes the place of the finalized report's file.
+    """
+    folder = store.layout.folder / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    draft = "" if store.is_locked(quarter) else "-draft"
+    suffix = FORMATS[fmt].suffix if fmt in FORMATS else f".{fmt}"
+    return folder / f"{quarter}-report{draft}{suffix}"
 
 
 def _refuse_path(path: Path) -> None:
