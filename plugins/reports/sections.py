@@ -94,9 +94,9 @@ def unit_sections(
         except PLUGIN_ERRORS as exc:
             failed.append(
                 Text(
-                    f"插件 {plugin} 的报告章节“{section.title.zh}”（{section.name}）出错，"
+                    f"插件 {plugin} 的报告章节「{section.title.zh}」（{section.name}）出错，"
                     f"未写入：{describe(exc)}",
-                    f"section “{section.title.en}” ({section.name}) of plugin {plugin} "
+                    f"section '{section.title.en}' ({section.name}) of plugin {plugin} "
                     f"failed and is left out: {describe(exc)}",
                 )
             )

@@ -30,7 +30,7 @@ TITLE = Text(
     "{quarter} 向区里上报的季度报告（{state}）", "{quarter} report to the district ({state})"
 )
 DRAFT_NOTE = Text(
-    "本季度尚未定稿：报告为草稿，每页标明“草稿”",
+    "本季度尚未定稿：报告为草稿，每页标明「草稿」",
     "Not finalized: the report is a DRAFT on every page",
 )
 FINAL_NOTE = Text("依据定稿快照生成", "Built from the finalized snapshot")
