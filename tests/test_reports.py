@@ -27,7 +27,7 @@ from plugins.quarters import quarter_grid
 from plugins.reports.formats import FORMATS, codes_in
 from plugins.reports.stamp import check_code, find_codes, stamp_of
 from plugins.reports.workbook import sheet_name
-from store import NewRecord, Quarter, Store
+from store import NewRecord, Quarter, Store, Village
 from tests.report_support import Q1, Q2, TODAY, small_town
 
 DEMO_FINAL, DEMO_DRAFT = Quarter(2023, 3), Quarter(2023, 4)
@@ -430,6 +430,20 @@ def test_bad_inputs_are_refused_and_nothing_is_written(tmp_path: Path, town: Act
     assert folder.path == out and "a folder" in str(folder)
     lang = refused(lambda: write_report(town, Q1, "md", out / "r.md", "fr"))
     assert lang.field == "lang"
+    empty = refused(lambda: write_report(town, Quarter(2020, 1), "md", out / "r.md", "zh"))
+    assert "holds nothing of 2020Q1" in str(empty)
+
+
+def test_cells_a_spreadsheet_would_run_are_escaped(tmp_path: Path, town: ActionContext) -> None:
+    with town.store.transaction() as tx:
+        tx.add_village(Village("V09", "=1+2", "@办事处"))
+        tx.file_return("police", Q2)
+    csv_path = write_report(town, Q2, "csv", tmp_path / "r.csv", "zh")
+    cells = {c for row in csv_rows(csv_path) for c in row}
+    assert "'=1+2" in cells and "'@办事处" in cells and "=1+2" not in cells
+    sheets = xlsx_values(write_report(town, Q2, "xlsx", tmp_path / "r.xlsx", "zh"))
+    values = {v for rows in sheets.values() for row in rows for v in row}
+    assert "'=1+2" in values and "'@办事处" in values and "=1+2" not in values
 
 
 def test_a_store_without_villages_is_refused(

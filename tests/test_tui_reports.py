@@ -87,3 +87,24 @@ async def test_the_palette_offers_the_report(town: Store, host: PluginHost) -> N
         entry.run()
         await settle(pilot)
         assert isinstance(app.screen, ReportsScreen)
+
+
+async def test_the_screen_reads_in_chinese_at_80_by_24_and_follows_a_switch(
+    town: Store, host: PluginHost
+) -> None:
+    app = make_app(town, host, quarter=Q3, lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        title = screen.query_one("#reports-title", Static)
+        assert str(title.content) == "2022Q3 向区里上报的季度报告（未定稿）"
+        label = screen.query_one("#reports-file-label")
+        assert str(label.render()) == "文件（Enter 写出 docx，中文）"
+        assert screen.query_one("#reports-status").region.bottom <= 23, "above the footer"
+        app.action_toggle_language()
+        await settle(pilot)
+        assert str(title.content) == "2022Q3 report to the district (open)"
+        assert str(label.render()) == "File (Enter writes docx, 中文)"

@@ -9,7 +9,7 @@ from pathlib import Path
 from plugins.actions.context import ActionContext
 from plugins.i18n import Text, check_lang
 from plugins.refusal import Refusal
-from plugins.reports.build import build_report
+from plugins.reports.build import build_report, has_data
 from plugins.reports.formats import FORMATS
 from plugins.reports.model import Report
 from store import Quarter, Store, StoreError
@@ -93,6 +93,16 @@ def write_report_file(
                 "the store has no villages yet, so there is nothing to report; import them first",
             ),
             path=path,
+        )
+    if quarter < current and not has_data(ctx.store, quarter):
+        raise Refusal(
+            Text(
+                f"库中没有 {quarter} 的任何数据（记录、报表或快照），无可报告",
+                f"the store holds nothing of {quarter} (no records, returns or snapshot); "
+                "there is nothing to report",
+            ),
+            path=path,
+            field="quarter",
         )
     path = Path(path).expanduser().absolute()
     _refuse_path(path)
