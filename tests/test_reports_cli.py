@@ -47,6 +47,8 @@ def test_report_writes_the_file_and_its_code_verifies(tmp_path: Path, town: Acti
 def test_the_format_comes_from_the_suffix_and_english_on_request(
     tmp_path: Path, town: ActionContext
 ) -> None:
+    with town.store.transaction() as tx:
+        tx.file_return("police", Q2)
     out = tmp_path / "report.html"
     args = ["report", "--quarter", "2024Q2", "-o", str(out), "--lang", "en"]
     done = run_pingan(args, home=tmp_path / "home", db=town.store.path)

@@ -69,18 +69,16 @@ def _rate(grid: QuarterGrid) -> float:
 
 
 class _Builder:
-    """Builds the sections of one report; T words a label in the report's language."""
+    """Builds the sections of one report; `t` and `w` word a label in the report's language."""
 
     def __init__(
         self, store: Store, host: PluginHost, quarter: Quarter, lang: str, today: date
     ) -> None:
-        self.store, self.host, self.quarter, self.lang, self.today = (
-            store,
-            host,
-            quarter,
-            lang,
-            today,
-        )
+        self.store = store
+        self.host = host
+        self.quarter = quarter
+        self.lang = lang
+        self.today = today
         self.grid = quarter_grid(store, host, quarter)
         self.names = {v.code: v.name for v in store.villages(active_only=False)}
 
@@ -608,7 +606,7 @@ def build_report(
             if not stamp.draft
             else b.t(
                 "本季度尚未定稿，数据可能变化。",
-                "DRAFT: the quarter is not finalized; figures may change.",
+                "The quarter is not finalized; figures may change.",
             ),
         ),
         failed=failed_words,
