@@ -13,7 +13,13 @@ from plugins.actions.quarter import finalize, reopen
 from plugins.actions.reports import write_report
 from plugins.manager import PluginHost
 from plugins.reports.stamp import stamp_of
-from tests.chromium_support import render_png, requires_chromium
+from tests.chromium_support import (
+    pdf_page_count,
+    pdf_page_sizes,
+    print_pdf,
+    render_png,
+    requires_chromium,
+)
 from tests.cli_support import run_pingan
 from tests.report_support import Q1, Q2, small_town
 
@@ -119,3 +125,14 @@ def test_the_html_report_renders_in_chromium_with_its_draft_mark(
         assert sum(counts[:60]) > 0, "black text was drawn"
         shades[quarter] = sum(counts[212:231])
     assert shades[Q2] > shades[Q1] + WATERMARK_PIXELS, shades
+
+
+A4_POINTS = (595, 842)
+
+
+@requires_chromium
+def test_the_html_report_prints_on_a4_pages(tmp_path: Path, town: ActionContext) -> None:
+    html = write_report(town, Q1, "html", tmp_path / "report.html", "zh")
+    pdf = print_pdf(html, tmp_path / "report.pdf")
+    assert pdf_page_sizes(pdf) == {A4_POINTS}
+    assert pdf_page_count(pdf) >= 2
