@@ -257,12 +257,13 @@ class WarningRule:
     description: Text = Text("", "")
 
 
-ReportCell = str | int | float
+ReportCell = str | int | float | Text
+"""A table cell: a number, plain text, or a `Text` shown in the report's language."""
 
 
 @dataclass(frozen=True, slots=True)
 class ReportTable:
-    """A table in a report section: its title, column headings and rows of plain values."""
+    """A table in a report section: its title, column headings and rows of values."""
 
     title: Text
     headers: tuple[Text, ...]

@@ -322,6 +322,31 @@ KEY_SPECS: tuple[KeySpec, ...] = (
         Text("回到主屏幕", "Back to the main screen"),
     ),
     KeySpec(
+        "reports.open",
+        "R",
+        "reports",
+        Text("报告", "Report"),
+        Text(
+            "写出本季度向区里上报的报告（Enter 即写出 docx）",
+            "Write the quarter's report to the district (Enter writes the docx)",
+        ),
+        show=False,
+    ),
+    KeySpec(
+        "reports.write",
+        "ctrl+s",
+        "write",
+        Text("写出", "Write"),
+        Text("按所选格式写出报告到文件", "Write the report in the chosen format to the file"),
+    ),
+    KeySpec(
+        "reports.back",
+        "escape",
+        "back",
+        Text("返回", "Back"),
+        Text("回到主屏幕", "Back to the main screen"),
+    ),
+    KeySpec(
         "grid.evidence",
         "enter",
         "open_evidence",
@@ -554,6 +579,7 @@ KEY_OWNERS: dict[str, tuple[str, ...]] = {
         "quarter.finalize",
         "meeting.open",
         "rectification.open",
+        "reports.open",
     ),
     "grid": ("grid.office", "grid.sort"),
     "grid_table": ("grid.evidence",),
@@ -589,6 +615,7 @@ KEY_OWNERS: dict[str, tuple[str, ...]] = {
     ),
     "import_file": ("import.confirm", "import.back", "import.batches"),
     "import_batches": ("import_batches.undo", "import_batches.back"),
+    "reports": ("reports.write", "reports.back"),
 }
 """The binding ids each screen or widget class declares, by owner name (`tui.keys.owned`)."""
 
@@ -612,6 +639,7 @@ SCREEN_OWNERS: dict[str, tuple[str, ...]] = {
             "rectification",
             "import_file",
             "import_batches",
+            "reports",
         )
     },
 }

@@ -12,20 +12,10 @@ from plugins.actions import ActionContext, import_records
 from plugins.api import Severity, State
 from plugins.engine import Engine
 from plugins.manager import PluginHost, Source, Status
+from plugins.reports.sections import SectionContext, unit_sections
 from plugins.warnings import warnings
-from store import NewRecord, Quarter, Record, Store, Village
+from store import NewRecord, Quarter, Store, Village
 from tests.cli_support import call_pingan
-
-
-class SectionContext:
-    """The least a report section reads: the quarter's records of a type."""
-
-    def __init__(self, store: Store, quarter: Quarter) -> None:
-        self.store, self.quarter, self.finalized = store, quarter, False
-
-    def records(self, record_type: str) -> list[Record]:
-        return self.store.records(self.quarter, record_type)
-
 
 GUIDE = Path(__file__).parent.parent / "docs" / "plugins.md"
 
@@ -87,10 +77,17 @@ def test_the_guide_examples_make_a_working_unit(
     )
     assert len(warned.warning.records) == 2 and not report.errors
     [section] = [s for s in host.registry.report_sections if s.unit == "traffic"]
-    body = section.function(SectionContext(store, Quarter(2024, 1)))
+    body = section.function(SectionContext(store, Quarter(2024, 1), False, {}))
     assert [p.zh for p in body.paragraphs] == ["本季度交通事故共 2 起。"]
     [table] = body.tables
     assert table.rows == (("major", 2),)
+    sections, failed = unit_sections(store, host, Quarter(2024, 1), False, "en")
+    [worded] = [s for s in sections if s.unit == "traffic"]
+    assert (worded.title, worded.paragraphs, failed) == (
+        "Traffic safety",
+        ["2 accidents this quarter."],
+        [],
+    )
     quiet = Quarter(2024, 2)
     with store.transaction() as tx:
         tx.file_return("emergency", quiet)

@@ -63,6 +63,7 @@ def palette_commands(
             PaletteCommand(tr("cmd.quarter.finalize", lang), quarter_help, main.action_finalize),
             PaletteCommand(tr("cmd.quarter.lists", lang), quarter_help, main.action_lists),
             PaletteCommand(tr("cmd.rectification", lang), "", main.action_rectification),
+            PaletteCommand(tr("cmd.quarter.report", lang), quarter_help, main.action_reports),
         ]
         if main.tabs.active == "grid" and main.grid.cursor_village() is not None:
             out.append(PaletteCommand(tr("cmd.grid.evidence", lang), "", main.grid.open_evidence))

@@ -120,6 +120,7 @@ CATALOGUE: dict[str, Text] = {
     "cmd.quarter.finalize": Text("季度：定稿", "Quarter: Finalize"),
     "cmd.quarter.lists": Text("季度：红黑榜", "Quarter: Lists"),
     "cmd.rectification": Text("整改：整改事项", "Rectification: Items"),
+    "cmd.quarter.report": Text("季度：向区里上报的报告", "Quarter: Report to the district"),
     "cmd.language": Text("语言：Switch to English", "Language: 切换到中文"),
     "cmd.records.new": Text("记录：新建记录", "Records: New record"),
     "cmd.records.list": Text("记录：本季度记录", "Records: The quarter's records"),

@@ -46,6 +46,7 @@ from plugins.actions.records import (
     delete_record,
     edit_record,
 )
+from plugins.actions.reports import WrittenReport, write_report, write_report_file
 from plugins.actions.returns import ReturnChanged, file_return, withdraw_return
 from plugins.actions.safety import backup_store, restore_store
 from plugins.actions.settings import (
@@ -68,6 +69,9 @@ from plugins.actions.villages import VillageChanged, add_village, update_village
 from plugins.refusal import Refusal
 
 __all__ = [
+    "WrittenReport",
+    "write_report",
+    "write_report_file",
     "ActionContext",
     "Actor",
     "DecisionMade",

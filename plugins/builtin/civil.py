@@ -12,6 +12,10 @@ from plugins import (
     Finding,
     Kind,
     RecordType,
+    ReportBody,
+    ReportContext,
+    ReportSection,
+    ReportTable,
     Severity,
     Text,
     UnitSpec,
@@ -20,7 +24,7 @@ from plugins import (
     WarningRule,
     hookimpl,
 )
-from plugins.builtin.rules_support import choices, plural
+from plugins.builtin.rules_support import by_choice, choices, plural
 from store import Record
 
 PETITION = "civil.petition"
@@ -224,5 +228,65 @@ def register_warnings(register: Callable[[WarningRule], None]) -> None:
             "civil.town_petitions",
             warn_town_petitions,
             Text("镇级信访", "Petitions at town level"),
+        )
+    )
+
+
+def report_people(ctx: ReportContext) -> ReportBody:
+    """The quarter's petitions by level and key populations by category: counts only."""
+    petitions = ctx.records(PETITION)
+    levels = by_choice(RECORD_TYPES[0], "level", petitions)
+    skip, collective, abnormal = (
+        sum(1 for r in petitions if r.flag(name)) for name in _PETITION_FLAGS
+    )
+    rows = ctx.records(KEY_POPULATION)
+    registered = by_choice(RECORD_TYPES[1], "category", rows, lambda r: r.number("registered"))
+    served = by_choice(RECORD_TYPES[1], "category", rows, lambda r: r.number("served"))
+    incidents = by_choice(RECORD_TYPES[1], "category", rows, lambda r: r.number("incidents"))
+    paragraph = Text(
+        f"本季度信访 {len(petitions)} 件，其中越级 {skip} 件、集访 {collective} 件、"
+        f"非访 {abnormal} 件；重点人群登记 {sum(n for _, n in registered.values())} 人，"
+        f"服务管理 {sum(n for _, n in served.values())} 人，"
+        f"肇事肇祸 {sum(n for _, n in incidents.values())} 起。",
+        f"{plural(len(petitions), 'petition', 'petitions')} this quarter: {skip} skip-level, "
+        f"{collective} collective, {abnormal} abnormal; key populations: "
+        f"{sum(n for _, n in registered.values())} registered, "
+        f"{sum(n for _, n in served.values())} served, "
+        f"{sum(n for _, n in incidents.values())} incidents.",
+    )
+    return ReportBody(
+        (paragraph,),
+        (
+            ReportTable(
+                Text("信访（按层级）", "Petitions by level"),
+                (Text("层级", "Level"), Text("件数", "Petitions")),
+                tuple((label, n) for label, n in levels.values()),
+            ),
+            ReportTable(
+                Text("重点人群（按类别）", "Key populations by category"),
+                (
+                    Text("类别", "Category"),
+                    Text("登记", "Registered"),
+                    Text("服务管理", "Served"),
+                    Text("肇事肇祸", "Incidents"),
+                ),
+                tuple(
+                    (label, n, served[value][1], incidents[value][1])
+                    for value, (label, n) in registered.items()
+                ),
+            ),
+        ),
+    )
+
+
+@hookimpl
+def register_report_sections(register: Callable[[ReportSection], None]) -> None:
+    """The civil affairs office's part of the district report: petitions, key populations."""
+    register(
+        ReportSection(
+            "civil",
+            "civil.people",
+            Text("民政办：信访与重点人群", "Civil affairs: petitions and key populations"),
+            report_people,
         )
     )

@@ -13,6 +13,10 @@ from plugins import (
     Finding,
     Kind,
     RecordType,
+    ReportBody,
+    ReportContext,
+    ReportSection,
+    ReportTable,
     Severity,
     Text,
     Threshold,
@@ -23,7 +27,7 @@ from plugins import (
     WarningRule,
     hookimpl,
 )
-from plugins.builtin.rules_support import absence, choices, plural, share_at_least
+from plugins.builtin.rules_support import absence, by_choice, choices, plural, share_at_least
 from store import Record
 
 ACCIDENT = "emergency.accident"
@@ -234,5 +238,58 @@ def register_warnings(register: Callable[[WarningRule], None]) -> None:
             "emergency.late_hazards",
             warn_late_hazards,
             Text("隐患逾期未整改", "Hazards past their deadline"),
+        )
+    )
+
+
+def report_safety(ctx: ReportContext) -> ReportBody:
+    """The quarter's accidents by category with casualties, and hazards found and rectified."""
+    accidents = ctx.records(ACCIDENT)
+    count = by_choice(RECORD_TYPES[0], "category", accidents)
+    deaths = by_choice(RECORD_TYPES[0], "category", accidents, lambda r: r.number("deaths"))
+    injuries = by_choice(RECORD_TYPES[0], "category", accidents, lambda r: r.number("injuries"))
+    hazards = ctx.records(HAZARD)
+    major = sum(1 for h in hazards if h.flag("major"))
+    due = [h for h in hazards if (d := h.day("deadline")) is not None and ctx.quarter.contains(d)]
+    on_time = sum(1 for h in due if rectified_on_time(h))
+    dead = sum(n for _, n in deaths.values())
+    hurt = sum(n for _, n in injuries.values())
+    paragraph = Text(
+        f"本季度安全事故 {len(accidents)} 起，死亡 {dead} 人，受伤 {hurt} 人；"
+        f"排查隐患 {len(hazards)} 处（重大 {major} 处），本季度到期 {len(due)} 处，"
+        f"按期整改 {on_time} 处。",
+        f"{plural(len(accidents), 'accident', 'accidents')} this quarter, {dead} dead, "
+        f"{hurt} injured; {plural(len(hazards), 'hazard', 'hazards')} found ({major} major), "
+        f"{len(due)} due this quarter, {on_time} rectified by their deadline.",
+    )
+    rows = tuple(
+        (label, n, deaths[value][1], injuries[value][1]) for value, (label, n) in count.items()
+    )
+    return ReportBody(
+        (paragraph,),
+        (
+            ReportTable(
+                Text("安全事故（按类别）", "Accidents by category"),
+                (
+                    Text("类别", "Category"),
+                    Text("起数", "Accidents"),
+                    Text("死亡", "Deaths"),
+                    Text("受伤", "Injuries"),
+                ),
+                rows,
+            ),
+        ),
+    )
+
+
+@hookimpl
+def register_report_sections(register: Callable[[ReportSection], None]) -> None:
+    """The emergency office's part of the district report: accidents and hazards."""
+    register(
+        ReportSection(
+            "emergency",
+            "emergency.safety",
+            Text("应急办：安全事故与隐患", "Emergency office: accidents and hazards"),
+            report_safety,
         )
     )

@@ -13,6 +13,10 @@ from plugins import (
     Finding,
     Kind,
     RecordType,
+    ReportBody,
+    ReportContext,
+    ReportSection,
+    ReportTable,
     Severity,
     Text,
     Threshold,
@@ -23,7 +27,14 @@ from plugins import (
     WarningRule,
     hookimpl,
 )
-from plugins.builtin.rules_support import absence, choices, plural, share_at_least
+from plugins.builtin.rules_support import (
+    absence,
+    by_choice,
+    choices,
+    percent,
+    plural,
+    share_at_least,
+)
 from store import Record
 
 DISPUTE = "judicial.dispute"
@@ -232,5 +243,51 @@ def register_warnings(register: Callable[[WarningRule], None]) -> None:
             "judicial.old_disputes",
             warn_old_disputes,
             Text("纠纷超过30天未化解", "Disputes open over 30 days"),
+        )
+    )
+
+
+def report_disputes(ctx: ReportContext) -> ReportBody:
+    """The quarter's disputes by category and how many were resolved, and lawsuits: counts."""
+    disputes = ctx.records(DISPUTE)
+    end = ctx.quarter.end
+    registered = by_choice(RECORD_TYPES[0], "category", disputes)
+    resolved = by_choice(
+        RECORD_TYPES[0], "category", disputes, lambda r: 1 if resolved_by(r, end) else 0
+    )
+    done = sum(n for _, n in resolved.values())
+    criminal = sum(1 for r in disputes if r.flag("turned_criminal"))
+    above = sum(1 for r in disputes if r.text("resolved_level") == "above")
+    lawsuits = len(ctx.records(LAWSUIT))
+    share = percent(done, len(disputes)) if disputes else "-"
+    paragraph = Text(
+        f"本季度登记矛盾纠纷 {len(disputes)} 件，季末已化解 {done} 件（化解率 {share}），"
+        f"民转刑 {criminal} 件，镇以上化解 {above} 件；诉讼 {lawsuits} 件。",
+        f"{plural(len(disputes), 'dispute', 'disputes')} registered this quarter, {done} "
+        f"resolved by its end ({share}), {criminal} turned criminal, {above} resolved above "
+        f"the town; {plural(lawsuits, 'lawsuit', 'lawsuits')}.",
+    )
+    rows = tuple((label, n, resolved[value][1]) for value, (label, n) in registered.items())
+    return ReportBody(
+        (paragraph,),
+        (
+            ReportTable(
+                Text("矛盾纠纷（按类别）", "Disputes by category"),
+                (Text("类别", "Category"), Text("登记", "Registered"), Text("已化解", "Resolved")),
+                rows,
+            ),
+        ),
+    )
+
+
+@hookimpl
+def register_report_sections(register: Callable[[ReportSection], None]) -> None:
+    """The judicial office's part of the district report: disputes and lawsuits."""
+    register(
+        ReportSection(
+            "judicial",
+            "judicial.disputes",
+            Text("司法所：矛盾纠纷化解", "Judicial office: disputes"),
+            report_disputes,
         )
     )

@@ -25,6 +25,14 @@ UNIT = UnitSpec(
             4,
             Text("连续不达标几个季度予以通报", "Quarters failing in a row before public notice"),
         ),
+        Threshold(
+            "return_due_days",
+            3,
+            Text(
+                "单位季度报表在季度结束后几天内报送为按时",
+                "Days after the quarter within which a unit's return is on time",
+            ),
+        ),
     ),
     files_returns=False,
 )

@@ -12,6 +12,10 @@ from plugins import (
     Finding,
     Kind,
     RecordType,
+    ReportBody,
+    ReportContext,
+    ReportSection,
+    ReportTable,
     Severity,
     Text,
     Threshold,
@@ -21,7 +25,7 @@ from plugins import (
     WarningRule,
     hookimpl,
 )
-from plugins.builtin.rules_support import absence, choices, number, plural
+from plugins.builtin.rules_support import absence, by_choice, choices, number, plural
 from store import Record
 
 CASE = "police.case"
@@ -265,5 +269,58 @@ def register_warnings(register: Callable[[WarningRule], None]) -> None:
             "police.rising_cases",
             warn_rising_cases,
             Text("案件较上季度上升", "Cases rising against the previous quarter"),
+        )
+    )
+
+
+def report_cases(ctx: ReportContext) -> ReportBody:
+    """The quarter's cases by kind and by tag, mass incidents and patrols: counts only."""
+    cases = ctx.records(CASE)
+    kinds = by_choice(RECORD_TYPES[0], "kind", cases)
+    tags = by_choice(RECORD_TYPES[0], "tags", cases)
+    incidents = len(ctx.records(MASS_INCIDENT))
+    patrols: dict[str, int] = {}
+    for patrol in ctx.records(PATROL):
+        patrols[patrol.village] = patrols.get(patrol.village, 0) + 1
+    minimum = ctx.threshold(MIN_PATROLS)
+    short = sum(1 for v in ctx.villages() if patrols.get(v.code, 0) < minimum)
+    criminal, security = kinds["criminal"][1], kinds["security"][1]
+    total_patrols = sum(patrols.values())
+    paragraph = Text(
+        f"本季度案件 {len(cases)} 起（刑事 {criminal} 起、治安 {security} 起），"
+        f"群体性事件 {incidents} 起，巡逻 {total_patrols} 次；"
+        f"巡逻不足 {number(minimum)} 次的村 {short} 个。",
+        f"{plural(len(cases), 'case', 'cases')} this quarter ({criminal} criminal, "
+        f"{security} public security), {plural(incidents, 'mass incident', 'mass incidents')}, "
+        f"{plural(total_patrols, 'patrol', 'patrols')}; {short} villages had fewer than "
+        f"{number(minimum)} patrols.",
+    )
+    count = Text("起数", "Cases")
+    return ReportBody(
+        (paragraph,),
+        (
+            ReportTable(
+                Text("案件（按性质）", "Cases by kind"),
+                (Text("性质", "Kind"), count),
+                tuple((label, n) for label, n in kinds.values()),
+            ),
+            ReportTable(
+                Text("案件（按标签）", "Cases by tag"),
+                (Text("标签", "Tag"), count),
+                tuple((label, n) for label, n in tags.values()),
+            ),
+        ),
+    )
+
+
+@hookimpl
+def register_report_sections(register: Callable[[ReportSection], None]) -> None:
+    """The police's part of the district report: cases by kind and tag, incidents, patrols."""
+    register(
+        ReportSection(
+            "police",
+            "police.cases",
+            Text("派出所：案件与巡逻", "Police: cases and patrols"),
+            report_cases,
         )
     )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 
 from plugins.api import Finding
 from plugins.i18n import Text
-from plugins.schema import Choice
+from plugins.schema import Choice, RecordType
 from store import Record
 
 
@@ -86,3 +86,21 @@ def absence(found: Sequence[Record], zh: str, measure: str, en_one: str, en_many
         f"{plural(len(found), en_one, en_many)} this quarter",
         evidence=found,
     )
+
+
+def by_choice(
+    record_type: RecordType,
+    name: str,
+    records: Sequence[Record],
+    measure: Callable[[Record], int] = lambda record: 1,
+) -> dict[str, tuple[Text, int]]:
+    """Per choice of an enum or multi-enum field, in the field's order: its label and the sum
+    of measure over the records carrying it (the count of them by default)."""
+    field = next(f for f in record_type.fields if f.name == name)
+    sums = {c.value: 0 for c in field.choices}
+    for record in records:
+        value = record.fields.get(name)
+        for chosen in value if isinstance(value, list) else [value]:
+            if chosen in sums:
+                sums[str(chosen)] += measure(record)
+    return {c.value: (c.label, sums[c.value]) for c in field.choices}

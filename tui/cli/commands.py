@@ -26,6 +26,7 @@ from tui.cli import (
     commands_plugins,
     commands_quarter,
     commands_report,
+    commands_reports,
     commands_settings,
     commands_setup,
 )
@@ -44,6 +45,7 @@ from tui.cli.session import Session
 
 Run = Callable[[Session, argparse.Namespace], int]
 GRID_FORMATS = ("plain", "md", "csv", "json")
+REPORT_FORMATS = ("md", "csv", "xlsx", "docx", "html")
 GLOBALS = "pingan.globals"
 CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 
@@ -1024,10 +1026,96 @@ def users_passwd(ctx: click.Context, name: str) -> Invocation:
         "check the audit chain and every file (exit 1 on a problem)",
     ),
 )
+@option(
+    "--report",
+    metavar="FILE",
+    text=Text(
+        "改为核对一份报告或展板（md、csv、xlsx、docx、html）是否与库相符",
+        "instead check a report or board file (md, csv, xlsx, docx, html) against the store",
+    ),
+)
+@option(
+    "--code",
+    metavar="CODE",
+    text=Text(
+        "改为核对纸质件上的核验码，如 2026Q3-1234-9F2C-01AB-77DE-5A10",
+        "instead check the code printed on a paper copy, such as 2026Q3-1234-9F2C-01AB-77DE-5A10",
+    ),
+)
 @click.pass_context
-def verify(ctx: click.Context) -> Invocation:
-    """`pingan verify`."""
+def verify(ctx: click.Context, report: str | None, code: str | None) -> Invocation:
+    """`pingan verify [--report FILE | --code CODE]`."""
+    if report and code:
+        raise TextUsageError(
+            Text("--report 与 --code 只能选一个", "give --report or --code, not both"), ctx
+        )
+    if report or code:
+        return invocation(ctx, commands_reports.run_check_copy, report=report, code=code)
     return invocation(ctx, commands_admin.run_verify)
+
+
+@cli.command(
+    "report",
+    cls=PinganCommand,
+    text=Text(
+        "写出向区里上报的季度报告（定稿快照；未定稿为草稿）",
+        "write the quarter's report to the district (from the finalized snapshot; else a DRAFT)",
+    ),
+)
+@option(
+    "--quarter",
+    type=QuarterType(),
+    metavar="Q",
+    text=Text("季度，如 2022Q3；默认最近有数据的季度", "quarter such as 2022Q3; default: latest"),
+)
+@option(
+    "--format",
+    "format_",
+    type=Choices(REPORT_FORMATS),
+    metavar="FORMAT",
+    values=fixed(REPORT_FORMATS),
+    text=Text(
+        "文件格式；默认按 -o 的扩展名，否则 docx",
+        "file format; default: from -o's suffix, else docx",
+    ),
+)
+@option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="FILE",
+    text=Text("写到此文件（整份写入，不留半截）", "write this file (whole or not at all)"),
+)
+@option(
+    "--lang",
+    "report_lang",
+    type=Choices(LANGS),
+    default="zh",
+    show_default=True,
+    metavar="LANG",
+    values=fixed(LANGS),
+    text=Text(
+        "报告语言：zh 中文公文格式，en 英文",
+        "the report's language: zh official Chinese, en English",
+    ),
+)
+@click.pass_context
+def report(
+    ctx: click.Context,
+    quarter: Quarter | None,
+    format_: str | None,
+    output: str,
+    report_lang: str,
+) -> Invocation:
+    """`pingan report [--quarter Q] [--format FORMAT] -o FILE [--lang en]`."""
+    return invocation(
+        ctx,
+        commands_reports.run_report,
+        quarter=quarter,
+        format=format_,
+        output=output,
+        report_lang=report_lang,
+    )
 
 
 @cli.command("audit", cls=PinganCommand, text=Text("列出审计日志", "list the audit log"))

@@ -33,6 +33,7 @@ SCREEN_NAMES: dict[str, Text] = {
     "RectificationScreen": Text("整改事项", "rectification"),
     "ImportScreen": Text("导入文件", "import a file"),
     "ImportBatchesScreen": Text("导入批次", "import batches"),
+    "ReportsScreen": Text("季度报告", "report"),
     "CommandPalette": Text("命令面板", "command palette"),
 }
 

@@ -144,6 +144,11 @@ class MainScreen(PinganAccess, Screen[None]):
 
         self.app.push_screen(RectificationScreen())
 
+    def action_reports(self) -> None:
+        from tui.screens.reports import ReportsScreen
+
+        self.app.push_screen(ReportsScreen())
+
     def action_meeting(self) -> None:
         """Hold the meeting of the quarter in view, unless it is finalized."""
         from tui.screens.meeting import MeetingScreen

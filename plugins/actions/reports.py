@@ -1,0 +1,117 @@
+"""Writing the quarter's report to the district to a file, in one of the report formats."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from plugins.actions.context import ActionContext
+from plugins.i18n import Text, check_lang
+from plugins.refusal import Refusal
+from plugins.reports.build import build_report, has_data
+from plugins.reports.formats import FORMATS
+from plugins.reports.model import Report
+from store import Quarter, Store, StoreError
+from store.storage import atomic_write
+
+
+def default_report_path(store: Store, quarter: Quarter, fmt: str) -> Path:
+    """Where a report goes unless told: `reports/` beside the store's files, made if missing.
+
+    A draft's name says so, so it never takes the place of the finalized report's file.
+    """
+    folder = store.layout.folder / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    draft = "" if store.is_locked(quarter) else "-draft"
+    suffix = FORMATS[fmt].suffix if fmt in FORMATS else f".{fmt}"
+    return folder / f"{quarter}-report{draft}{suffix}"
+
+
+def _refuse_path(path: Path) -> None:
+    """Refuse a path the report cannot be written to, before anything is built."""
+    folder = path.parent
+    if path.is_dir():
+        raise Refusal(Text("这是一个文件夹，不是文件", "this is a folder, not a file"), path=path)
+    if not folder.is_dir():
+        raise Refusal(
+            Text(f"文件夹 {folder} 不存在", f"the folder {folder} does not exist"), path=path
+        )
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise Refusal(Text("没有写入权限", "no permission to write here"), path=path)
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenReport:
+    """A report written: where, and what it said (its stamp, sections that failed)."""
+
+    path: Path
+    report: Report
+
+
+def write_report(ctx: ActionContext, quarter: Quarter, fmt: str, path: Path, lang: str) -> Path:
+    """Write the quarter's report in fmt to path, whole or not at all; the path written."""
+    return write_report_file(ctx, quarter, fmt, path, lang).path
+
+
+def write_report_file(
+    ctx: ActionContext, quarter: Quarter, fmt: str, path: Path, lang: str
+) -> WrittenReport:
+    """Write the quarter's report in fmt to path, whole or not at all.
+
+    Refused, with nothing written: an unknown format or language, a quarter not yet begun,
+    a store without villages, a path that cannot be written.
+    """
+    chosen = FORMATS.get(fmt)
+    if chosen is None:
+        raise Refusal(
+            Text(
+                f"没有报告格式 {fmt}；可选：{'、'.join(FORMATS)}",
+                f"unknown report format {fmt}; choose one of {', '.join(FORMATS)}",
+            ),
+            path=path,
+            field="format",
+        )
+    try:
+        check_lang(lang)
+    except ValueError as exc:
+        raise Refusal(Text(f"不支持的语言 {lang}", str(exc)), field="lang") from None
+    current = Quarter.of(ctx.today)
+    if quarter > current:
+        raise Refusal(
+            Text(
+                f"{quarter} 尚未开始（本季度是 {current}），无可报告",
+                f"{quarter} has not begun (this is {current}); there is nothing to report",
+            ),
+            path=path,
+            field="quarter",
+        )
+    if not ctx.store.villages(active_only=True):
+        raise Refusal(
+            Text(
+                "库中还没有村，无可报告；先导入村名单",
+                "the store has no villages yet, so there is nothing to report; import them first",
+            ),
+            path=path,
+        )
+    if quarter < current and not has_data(ctx.store, quarter):
+        raise Refusal(
+            Text(
+                f"库中没有 {quarter} 的任何数据（记录、报表或快照），无可报告",
+                f"the store holds nothing of {quarter} (no records, returns or snapshot); "
+                "there is nothing to report",
+            ),
+            path=path,
+            field="quarter",
+        )
+    path = Path(path).expanduser().absolute()
+    _refuse_path(path)
+    report = build_report(ctx.store, ctx.host, quarter, lang, ctx.today)
+    data = chosen.write(report)
+    try:
+        atomic_write(path, data)
+    except (OSError, StoreError) as exc:
+        raise Refusal(
+            Text(f"写入失败：{exc}", f"could not write the report: {exc}"), path=path
+        ) from None
+    return WrittenReport(path, report)
