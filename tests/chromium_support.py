@@ -6,6 +6,7 @@ needs it is marked `requires_chromium` and is skipped, with the reason, where it
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -95,3 +96,38 @@ def png_size(png: Path) -> tuple[int, int]:
     if header[:8] != b"\x89PNG\r\n\x1a\n":
         raise AssertionError(f"{png} is not a PNG file")
     return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+
+
+def print_pdf(html: Path, pdf: Path) -> Path:
+    """Print the HTML file to a PDF as the browser's print dialog would (its @page size), no
+    header or footer; returns pdf. Skips the calling test when Chromium is missing."""
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    pdf.unlink(missing_ok=True)
+    result = _run(
+        ["--no-pdf-header-footer", f"--print-to-pdf={pdf.resolve()}", html.resolve().as_uri()]
+    )
+    if not pdf.is_file() or pdf.stat().st_size == 0:
+        raise AssertionError(
+            f"Chromium wrote no PDF for {html} (exit {result.returncode}):\n"
+            f"{result.stdout}\n{result.stderr}"
+        )
+    return pdf
+
+
+_PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+
+
+def pdf_page_count(pdf: Path) -> int:
+    """How many pages a PDF that Chromium printed has (its page objects are not compressed)."""
+    return len(_PAGE.findall(pdf.read_bytes()))
+
+
+_MEDIA_BOX = re.compile(rb"/MediaBox\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s*\]")
+
+
+def pdf_page_sizes(pdf: Path) -> set[tuple[int, int]]:
+    """The distinct (width, height) of a Chromium-printed PDF's pages, in whole points."""
+    return {
+        (round(float(x1) - float(x0)), round(float(y1) - float(y0)))
+        for x0, y0, x1, y1 in _MEDIA_BOX.findall(pdf.read_bytes())
+    }
