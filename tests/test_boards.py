@@ -464,10 +464,11 @@ def test_cli_needs_an_output_folder(demo_db: Path, tmp_path: Path) -> None:
 
 
 @requires_chromium
+@pytest.mark.parametrize(("quarter", "lang"), [(OPEN, "zh"), (FINAL, "en")])
 def test_a_board_renders_in_headless_chromium_and_each_prints_on_one_a4_landscape_page(
-    written: dict[tuple[Quarter, str], list[Path]], tmp_path: Path
+    written: dict[tuple[Quarter, str], list[Path]], tmp_path: Path, quarter: Quarter, lang: str
 ) -> None:
-    files = written[(OPEN, "zh")]
+    files = written[(quarter, lang)]
     page = boards_only(files)[1]
     png = render_png(page, tmp_path / "board.png", width=1123, height=794)
     assert png_size(png) == (1123, 794)

@@ -247,12 +247,13 @@ WORDS: dict[str, Text] = {
         "草稿：本季度尚未定稿，结果可能变化，不作正式公示。",
         "DRAFT: this quarter is not finalized; results may still change. Not for posting.",
     ),
-    "final_note": Text("依据本季度定稿快照。", "From the quarter's finalized snapshot."),
     "legend": Text(
         "✔ 达标　✘ 不达标　? 待定　! 出错待查",
         "✔ pass　✘ fail　? pending　! error, being checked",
     ),
     "made": Text("制作日期", "Made on"),
+    "check_code": Text("核验码：", "Check code:"),
+    "verify_with": Text("核验此件：", "To check this copy:"),
     "index_title": Text("展板索引", "Display boards"),
     "all_boards": Text("全部展板（一次打印）", "All boards (print at once)"),
     "board": Text("展板", "Board"),
@@ -366,6 +367,7 @@ def _page(
         "draft": not finalized,
         "stamp_code": stamp.code,
         "stamp_lines": stamp.lines(lang),
+        "stamp_details": [line for line in stamp.lines(lang) if stamp.code not in line],
         "made": today.isoformat(),
     }
 
