@@ -106,7 +106,7 @@ def written(
 
 
 def personal_texts(store: Store, host: PluginHost) -> set[str]:
-    """Every free-text value of every record, meeting attendee, decision reason and note."""
+    """Every record's free text, meeting attendee, decision reason, note and village secretary."""
     text_fields = {
         name: {f.name for f in rtype.fields if f.kind is Kind.TEXT}
         for name, rtype in host.registry.record_types.items()
@@ -123,6 +123,7 @@ def personal_texts(store: Store, host: PluginHost) -> set[str]:
         found.update(d.reason.strip() for d in store.decisions(quarter) if d.reason.strip())
     for item in store.rectification_items().values():
         found.update(str(note["text"]) for note in item.get("notes", []))
+    found.update(v.secretary for v in store.villages(active_only=False) if v.secretary)
     return found
 
 
