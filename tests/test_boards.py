@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from plugins import actions
+from plugins import UnitSpec, actions, hookimpl
 from plugins.actions import ActionContext, Actor, Refusal
 from plugins.actions.boards import write_boards
 from plugins.api import STATE_NAMES, State
@@ -27,7 +27,7 @@ from plugins.rectification import items
 from plugins.reports.boards import ALL_FILE, INDEX_FILE, SYMBOLS, board_file_names
 from plugins.reports.stamp import check_code
 from plugins.schema import Kind
-from store import Decision, NewRecord, Quarter, Store
+from store import Decision, NewRecord, Quarter, Store, Village
 from tests.chromium_support import (
     pdf_page_count,
     pdf_page_sizes,
@@ -240,7 +240,7 @@ def test_each_criterion_shows_the_grids_result_in_symbol_and_word(
         overall = overall_text(page)
         if row.complies:
             assert overall == "✔ 达标"
-        elif row.having(State.FAIL):
+        elif row.having(State.FAIL) or quarter == FINAL:
             assert overall == "✘ 不达标"
         else:
             assert overall.split()[0] in ("?", "!")
@@ -476,3 +476,40 @@ def test_a_board_renders_in_headless_chromium_and_each_prints_on_one_a4_landscap
     pdf = print_pdf(files[1], tmp_path / "all.pdf")
     assert pdf_page_count(pdf) == len(boards_only(files))
     assert pdf_page_sizes(pdf) == {(842, 595)}
+
+
+# a quarter finalized with cells still open
+
+
+class _Office:
+    @hookimpl
+    def register_units(self, register: Callable[[UnitSpec], None]) -> None:
+        from plugins.builtin.office import UNIT
+
+        register(UNIT)
+
+
+def test_a_village_finalized_with_open_cells_reads_not_compliant_and_says_why(
+    tmp_path: Path,
+) -> None:
+    """Only the office unit: every cell follows the meeting, so one undecided cell stays open."""
+    bare = PluginHost.load(builtins=False, entry_points=False, extra=[("office", _Office())])
+    store = Store(tmp_path / "town.json")
+    store.init("桑村镇")
+    with store.transaction() as tx:
+        tx.add_village(Village("V01", "东村", "东办"))
+    store.open()
+    quarter = Quarter(2022, 1)
+    with store.transaction() as tx:
+        for criterion in CRITERION_CODES[:-1]:
+            tx.decide(Decision(quarter, "V01", criterion, True, "", "t", "2022-03-30"))
+    ctx = ActionContext(store, bare, Actor("tester"), TODAY)
+    (draft,) = boards_only(write_boards(ctx, quarter, tmp_path / "draft"))
+    assert overall_text(draft) == "? 待定"
+    assert "按不达标计" not in draft.read_text("utf-8")
+    actions.finalize(ctx, quarter, allow_pending=True, reason="民政办未报送")
+    (final,) = boards_only(write_boards(ctx, quarter, tmp_path / "final"))
+    assert overall_text(final) == "✘ 不达标"
+    assert "定稿时仍有未定的项目，按不达标计。" in final.read_text("utf-8")
+    n9 = next(row for row in tables(final)["results"] if row and row[0] == "N9")
+    assert n9[2:] == ["?", "待定"]

@@ -54,8 +54,8 @@ def _check(ctx: ActionContext, quarter: Quarter, out_dir: Path, lang: str) -> No
         )
         raise Refusal(
             Text(
-                f"{quarter} 没有任何数据（记录、报表或快照）；{have.zh}",
-                f"{quarter} has no data (records, returns or a snapshot); {have.en}",
+                f"{quarter} 没有任何数据（记录、报表、决定或快照）；{have.zh}",
+                f"{quarter} has no data (records, returns, decisions or a snapshot); {have.en}",
             ),
             field="quarter",
         )

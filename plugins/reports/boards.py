@@ -95,11 +95,17 @@ class Board:
         return sum(1 for r in self.results if r.state is state)
 
 
-def overall_state(states: dict[str, State]) -> State:
-    """PASS when every criterion passes, else FAIL if any fails, ERROR if any errs, else PENDING."""
+def overall_state(states: dict[str, State], *, finalized: bool) -> State:
+    """PASS when every criterion passes; else FAIL, or while open ERROR or PENDING if none fails.
+
+    A finalized quarter's village complies or does not: cells it froze PENDING or ERROR
+    count as not complying, as the quarter's lists and report count them.
+    """
     values = [states.get(c.code, State.PENDING) for c in CRITERIA]
     if all(s is State.PASS for s in values):
         return State.PASS
+    if finalized:
+        return State.FAIL
     for state in (State.FAIL, State.ERROR):
         if state in values:
             return state
@@ -107,8 +113,10 @@ def overall_state(states: dict[str, State]) -> State:
 
 
 def known_quarters(store: Store) -> list[Quarter]:
-    """Quarters the store holds anything for (records, returns or a snapshot), oldest first."""
-    found = set(store.record_quarters()) | {r.quarter for r in store.main().returns}
+    """Quarters the store holds anything for (records, returns, decisions, a snapshot)."""
+    main = store.main()
+    found = set(store.record_quarters()) | {r.quarter for r in main.returns}
+    found |= {d.quarter for d in main.decisions}
     for path in store.layout.snapshots_dir.glob("*.json"):
         try:
             found.add(Quarter.parse(path.stem))
@@ -131,13 +139,13 @@ def _trend(
         quarters.insert(0, quarters[0].previous())
     for q in quarters:
         if q == quarter:
-            states = {row.code: overall_state(row.states) for row in grid.rows}
             finalized = grid.finalized
+            states = {row.code: overall_state(row.states, finalized=finalized) for row in grid.rows}
         else:
             snap = store.snapshot(q)
             finalized = bool(snap and snap.get("locked") and isinstance(snap.get("grid"), dict))
             rows = rows_of_snapshot(snap["grid"]) if snap and finalized else []
-            states = {row.code: overall_state(row.states) for row in rows}
+            states = {row.code: overall_state(row.states, finalized=True) for row in rows}
         for code, trend in points.items():
             trend.append(TrendPoint(q, states.get(code), finalized))
     return points
@@ -197,7 +205,7 @@ def build_boards(
                 CriterionResult(c.code, c.name, row.states.get(c.code, State.PENDING))
                 for c in CRITERIA
             ),
-            overall_state(row.states),
+            overall_state(row.states, finalized=grid.finalized),
             tuple(trend.get(row.code, [])),
             tuple(commitments.get(row.code, [])),
         )
@@ -252,6 +260,10 @@ WORDS: dict[str, Text] = {
         "✔ pass　✘ fail　? pending　! error, being checked",
     ),
     "made": Text("制作日期", "Made on"),
+    "unsettled": Text(
+        "定稿时仍有未定的项目，按不达标计。",
+        "Items still open when the quarter was finalized count as not compliant.",
+    ),
     "check_code": Text("核验码：", "Check code:"),
     "verify_with": Text("核验此件：", "To check this copy:"),
     "index_title": Text("展板索引", "Display boards"),
@@ -340,7 +352,11 @@ def _board_view(board: Board, lang: str) -> dict[str, Any]:
         }
         for c in board.commitments
     ]
+    unsettled = board.finalized and any(
+        r.state in (State.PENDING, State.ERROR) for r in board.results
+    )
     return {
+        "unsettled": unsettled,
         "code": board.code,
         "name": board.name,
         "office": board.office,
