@@ -21,6 +21,7 @@ from plugins.i18n import LANGS, Text
 from store import Quarter
 from tui.cli import (
     commands_admin,
+    commands_boards,
     commands_data,
     commands_imports,
     commands_plugins,
@@ -1180,3 +1181,87 @@ def backup(ctx: click.Context, output: str | None) -> Invocation:
 def restore(ctx: click.Context, file: str) -> Invocation:
     """`pingan restore FILE`."""
     return invocation(ctx, commands_admin.run_restore, file=file)
+
+
+@cli.command(
+    "board",
+    cls=PinganCommand,
+    text=Text(
+        "各村公示展板：每村一页可打印的网页（A4 横向）加索引页，不含任何个人信息",
+        "the villages' display boards: one printable page each (A4 landscape) and an index, "
+        "with no personal data",
+    ),
+)
+@option("--quarter", required=True, type=QuarterType(), metavar="Q", text=QUARTER_HELP)
+@option(
+    "--village",
+    metavar="CODE",
+    text=Text(
+        "只写此村的展板（不动索引页）", "only this village's board (the index is left as it is)"
+    ),
+)
+@option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="DIR",
+    text=Text("写到此文件夹（没有就新建）", "write into this folder (created if missing)"),
+)
+@option(
+    "--lang",
+    "board_lang",
+    type=Choices(LANGS),
+    metavar="LANG",
+    values=fixed(LANGS),
+    text=Text("展板的语言（默认：界面语言）", "the boards' language (default: the UI's)"),
+)
+@click.pass_context
+def board(
+    ctx: click.Context,
+    quarter: Quarter,
+    village: str | None,
+    output: str,
+    board_lang: str | None,
+) -> Invocation:
+    """`pingan board --quarter Q [--village CODE] -o DIR [--lang LANG]`."""
+    return invocation(
+        ctx,
+        commands_boards.run_board,
+        quarter=quarter,
+        village=village,
+        output=output,
+        board_lang=board_lang,
+    )
+
+
+@cli.command(
+    "serve",
+    cls=PinganCommand,
+    text=Text(
+        "在浏览器里显示界面（会议室投影、第二块屏幕）；默认只在本机监听",
+        "show the TUI in a browser (the meeting room's projector, a second screen); "
+        "listens on this computer only unless told otherwise",
+    ),
+)
+@option(
+    "--host",
+    default="localhost",
+    show_default=True,
+    metavar="HOST",
+    text=Text(
+        "监听的地址；不是本机地址时网络上的人都能打开",
+        "the address to listen on; anything but a local one lets the network in",
+    ),
+)
+@option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=commands_boards.DEFAULT_PORT,
+    show_default=True,
+    metavar="PORT",
+    text=Text("端口", "the port"),
+)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> Invocation:
+    """`pingan serve [--host HOST] [--port PORT]`."""
+    return invocation(ctx, commands_boards.run_serve, host=host, port=port)
