@@ -150,11 +150,18 @@ SETTLE_ROUNDS = 20
 
 
 def footer_caught_up(app: App[Any]) -> bool:
-    """Whether the footer of the screen on top, if it has one, shows every key its bindings show."""
+    """Whether the footer of the screen on top, if it has one, has laid out every key it shows.
+
+    A key mounted but not yet laid out has an empty region and is not drawn in a screenshot.
+    """
     footers = app.screen.query(Footer)
     if not footers:
         return True
-    shown = {getattr(key, "description", None) for key in footers.first().query("FooterKey")}
+    shown = {
+        getattr(key, "description", None)
+        for key in footers.first().query("FooterKey")
+        if key.region.width > 0
+    }
     wanted = {
         binding.description
         for _node, binding, _enabled, _tooltip in app.screen.active_bindings.values()
