@@ -15,7 +15,7 @@ swept.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import orjson
@@ -25,19 +25,25 @@ from store.storage import atomic_write, fsync_dir, new_token, replace, write_tem
 TEMP_MARK = ".tmp-"
 
 
-def commit(journal: Path, files: dict[Path, bytes], token: str) -> None:
-    """Write every file's new content so that either all land or none do; the first goes first."""
+def commit(journal: Path, files: Mapping[Path, bytes | None], token: str) -> None:
+    """Write every file's new content so that either all land or none do; the first goes first.
+
+    A file given None is deleted, in the same all-or-nothing commit (after the renames).
+    """
     if not files:
         return
-    if len(files) == 1:
+    if len(files) == 1 and None not in files.values():
         [(path, data)] = files.items()
+        assert data is not None
         atomic_write(path, data)
         return
     temps: list[tuple[Path, Path]] = []
     try:
         for path, data in files.items():
-            temps.append((write_temp(path, data, token), path))
+            if data is not None:
+                temps.append((write_temp(path, data, token), path))
         plan = [[str(temp), str(path)] for temp, path in temps]
+        plan += [["", str(path)] for path, data in files.items() if data is None]
         atomic_write(journal, orjson.dumps({"renames": plan, "token": token}))
     except BaseException:
         for temp, _ in temps:
@@ -90,9 +96,12 @@ def recover(
 def _apply(journal: Path, plan: list[list[str]]) -> None:
     touched: set[Path] = set()
     for temp_name, final_name in plan:
-        temp, final = Path(temp_name), Path(final_name)
-        if temp.exists():
-            replace(temp, final)
+        final = Path(final_name)
+        if not temp_name:
+            with contextlib.suppress(FileNotFoundError):
+                final.unlink()
+        elif Path(temp_name).exists():
+            replace(Path(temp_name), final)
         touched.add(final.parent)
     for folder in touched:
         fsync_dir(folder)

@@ -112,6 +112,7 @@ class Store:
         self._partitions = FileCache(Partition.build)
         self._snapshots = FileCache(_snapshot_doc)
         self._max_ids = FileCache(_max_id)
+        self._merged: dict[Quarter, tuple[tuple[Partition, ...], Partition]] = {}
 
     @property
     def path(self) -> Path:
@@ -309,8 +310,19 @@ class Store:
         return next((v for v in self.main().villages if v.code == code), None)
 
     def partition(self, quarter: Quarter) -> Partition:
+        """The quarter's records: its blocks, each parsed once per version on disk, merged."""
         with self._naming_backup():
-            return self._partitions.get(self.layout.records(quarter))
+            parts = tuple(self._partitions.get(p) for p in self.layout.quarter_blocks(quarter))
+        cached = self._merged.get(quarter)
+        if (
+            cached is not None
+            and len(cached[0]) == len(parts)
+            and all(a is b for a, b in zip(cached[0], parts, strict=True))
+        ):
+            return cached[1]
+        merged = Partition.merge(parts) if parts else Partition()
+        self._merged[quarter] = (parts, merged)
+        return merged
 
     def records(self, quarter: Quarter, record_type: str | None = None) -> list[Record]:
         part = self.partition(quarter)
@@ -333,7 +345,7 @@ class Store:
         """
         return [
             q
-            for q, _ in self.layout.record_partitions()
+            for q in self.layout.record_quarter_dirs()
             if (until is None or q <= until) and self.partition(q).by_id
         ]
 
@@ -342,21 +354,31 @@ class Store:
         return None if quarter is None else self.partition(quarter).by_id.get(record_id)
 
     def _max_record_id(self, skip: frozenset[Path] = frozenset()) -> int:
-        """The largest record id in the partitions on disk but those in skip (0 if none)."""
+        """The largest record id in the blocks on disk but those in skip (0 if none).
+
+        Only the highest-numbered blocks holding any record are read: ids in a lower
+        block are all smaller.
+        """
+        by_block: dict[str, list[Path]] = {}
+        for _, path in self.layout.record_partitions():
+            if path not in skip:
+                by_block.setdefault(path.stem, []).append(path)
         with self._naming_backup():
-            return max(
-                (
-                    self._max_ids.get(path)
-                    for _, path in self.layout.record_partitions()
-                    if path not in skip
-                ),
-                default=0,
-            )
+            for stem in sorted(by_block, key=int, reverse=True):
+                found = max(self._max_ids.get(path) for path in by_block[stem])
+                if found:
+                    return found
+        return 0
 
     def _locate(self, record_id: int) -> Quarter | None:
-        for quarter, _ in reversed(self.layout.record_partitions()):
-            if record_id in self.partition(quarter).by_id:
-                return quarter
+        """The quarter holding record_id: only its block of each quarter is looked at."""
+        for quarter in reversed(self.layout.record_quarter_dirs()):
+            path = self.layout.block(quarter, record_id)
+            if not path.exists():
+                continue
+            with self._naming_backup():
+                if record_id in self._partitions.get(path).by_id:
+                    return quarter
         return None
 
     def returns(self, quarter: Quarter) -> list[Return]:

@@ -20,7 +20,7 @@ from tinydb.table import Document, Table
 
 from store import audit, journal
 from store.errors import Conflict, Message, NotFound, Refused, StoreError, StoreFull
-from store.layout import Layout
+from store.layout import Layout, block_name, block_number
 from store.models import Decision, ImportBatch, NewRecord, Record, Village
 from store.quarter import Quarter
 from store.settings import Settings
@@ -75,6 +75,7 @@ class Transaction:
         self.clock: str | None = None
         """When set, the time audit entries are stamped with (a demo's own timeline), else now."""
         self._audit: list[dict[str, Any]] = []
+        self._removed: set[Path] = set()
 
     def db(self, path: Path) -> TinyDB:
         """A fresh TinyDB over path's in-memory copy for this transaction."""
@@ -90,8 +91,16 @@ class Transaction:
         """A table of the main file."""
         return self.db(self.layout.main).table(name)
 
-    def records_table(self, quarter: Quarter) -> Table:
-        return self.db(self.layout.records(quarter)).table("records")
+    def records_table(self, quarter: Quarter, record_id: int) -> Table:
+        """The records table of the block that holds record_id of quarter."""
+        return self.db(self.layout.block(quarter, record_id)).table("records")
+
+    def remove_file(self, path: Path) -> None:
+        """Delete a store file when the transaction commits (after the files it writes)."""
+        self._removed.add(path)
+
+    def _is_block(self, path: Path) -> bool:
+        return path.parent.parent == self.layout.records_dir
 
     # meta and settings
 
@@ -247,19 +256,13 @@ class Transaction:
 
     # records
 
-    def _next_record_ids(self, count: int, quarters: Iterable[Quarter]) -> list[int]:
+    def _next_record_ids(self, count: int) -> list[int]:
         """Fresh ids past the counter and every stored id, so none repeats across quarters.
 
         The partitions this transaction holds are read from its own copies; the others
         through the store's cache, so a writer does not re-read the partition it just saved.
         """
-        for quarter in quarters:
-            self.records_table(quarter)
-        held = {
-            path: buffer
-            for path, buffer in self._buffers.items()
-            if path.parent == self.layout.records_dir
-        }
+        held = {path: buffer for path, buffer in self._buffers.items() if self._is_block(path)}
         in_tx = max(
             (
                 int(key)
@@ -301,9 +304,9 @@ class Transaction:
         for new in batch:
             if new.village not in known:
                 raise Refused(f"unknown village code {new.village}")
-        ids = self._next_record_ids(len(batch), {Quarter.of(new.date) for new in batch})
+        ids = self._next_record_ids(len(batch))
         stamp = at or now_text()
-        by_quarter: dict[Quarter, list[Document]] = {}
+        by_block: dict[tuple[Quarter, int], list[Document]] = {}
         for record_id, new in zip(ids, batch, strict=True):
             record = Record(
                 id=record_id,
@@ -317,14 +320,15 @@ class Transaction:
                 updated=stamp,
                 batch=batch_id,
             )
-            by_quarter.setdefault(record.quarter, []).append(
+            by_block.setdefault((record.quarter, block_number(record_id)), []).append(
                 Document(record.to_doc(), doc_id=record_id)
             )
-        for quarter, docs in by_quarter.items():
+        for quarter in {quarter for quarter, _ in by_block}:
             self._ensure_open(quarter)
-            self.records_table(quarter).insert_multiple(docs)
+        for (quarter, _), docs in by_block.items():
+            self.records_table(quarter, docs[0].doc_id).insert_multiple(docs)
         if len(batch) == 1:
-            [[only]] = by_quarter.values()
+            [[only]] = by_block.values()
             self.audit("record.add", f"record:{ids[0]}", None, dict(only))
         else:
             villages = sorted({new.village for new in batch})
@@ -343,7 +347,11 @@ class Transaction:
         read, Refused if its quarter is finalized.
         """
         quarter = self._locate(record_id)
-        doc = None if quarter is None else self.records_table(quarter).get(doc_id=record_id)
+        doc = (
+            None
+            if quarter is None
+            else self.records_table(quarter, record_id).get(doc_id=record_id)
+        )
         if quarter is None or not isinstance(doc, dict):
             raise NotFound(f"no record {record_id}")
         old = Record.from_doc(record_id, dict(doc))
@@ -372,17 +380,19 @@ class Transaction:
         )
         self._ensure_open(updated.quarter)
         if updated.quarter == quarter:
-            self.records_table(quarter).update(updated.to_doc(), doc_ids=[record_id])
+            self.records_table(quarter, record_id).update(updated.to_doc(), doc_ids=[record_id])
         else:
-            self.records_table(quarter).remove(doc_ids=[record_id])
-            self.records_table(updated.quarter).insert(Document(updated.to_doc(), doc_id=record_id))
+            self.records_table(quarter, record_id).remove(doc_ids=[record_id])
+            self.records_table(updated.quarter, record_id).insert(
+                Document(updated.to_doc(), doc_id=record_id)
+            )
         self.audit("record.update", f"record:{record_id}", old.to_doc(), updated.to_doc())
         return updated
 
     def delete_record(self, record_id: int, *, expected_rev: int, reason: str = "") -> None:
         """Remove a record, audited with its content and the reason; refused as update_record."""
         quarter, old = self._changeable_record(record_id, expected_rev)
-        self.records_table(quarter).remove(doc_ids=[record_id])
+        self.records_table(quarter, record_id).remove(doc_ids=[record_id])
         self.audit("record.delete", f"record:{record_id}", old.to_doc(), {"reason": reason})
 
     # import batches
@@ -424,8 +434,8 @@ class Transaction:
             if quarter is None:
                 continue
             self._ensure_open(quarter)
-            current = self.records_table(quarter).get(doc_id=record_id)
-            self.records_table(quarter).remove(doc_ids=[record_id])
+            current = self.records_table(quarter, record_id).get(doc_id=record_id)
+            self.records_table(quarter, record_id).remove(doc_ids=[record_id])
             removed.append({"id": record_id, **(dict(current) if current else {})})
         replaced: list[dict[str, Any]] = []
         for record_id, before in batch.replaced.items():
@@ -434,13 +444,15 @@ class Transaction:
             rev = old.rev
             if quarter is not None:
                 self._ensure_open(quarter)
-                current = self.records_table(quarter).get(doc_id=record_id)
+                current = self.records_table(quarter, record_id).get(doc_id=record_id)
                 rev = max(rev, int(current.get("rev", 1)) if current else rev)
                 replaced.append({"id": record_id, **(dict(current) if current else {})})
-                self.records_table(quarter).remove(doc_ids=[record_id])
+                self.records_table(quarter, record_id).remove(doc_ids=[record_id])
             self._ensure_open(old.quarter)
             restored = replace(old, rev=rev + 1, updated=now_text())
-            self.records_table(old.quarter).insert(Document(restored.to_doc(), doc_id=record_id))
+            self.records_table(old.quarter, record_id).insert(
+                Document(restored.to_doc(), doc_id=record_id)
+            )
         undone = {"at": now_text(), "actor": self.actor, "reason": reason}
         self.table("imports").update({"undone": undone}, doc_ids=[batch_id])
         self.audit(
@@ -701,13 +713,15 @@ class Transaction:
     def _vouch_for_partitions(self, files: dict[Path, bytes]) -> None:
         """Keep the sha256 of each record partition written in the meta, for verify to check."""
         written = {
-            path.stem: hashlib.sha256(data).hexdigest()
+            block_name(path): hashlib.sha256(data).hexdigest()
             for path, data in files.items()
-            if path.parent == self.layout.records_dir
+            if self._is_block(path)
         }
-        if written:
+        gone = {block_name(path) for path in self._removed if self._is_block(path)}
+        if written or gone:
             hashes = dict(self.meta().get("partition_sha256") or {})
-            self.set_meta(partition_sha256={**hashes, **written})
+            kept = {key: value for key, value in hashes.items() if key not in gone}
+            self.set_meta(partition_sha256={**kept, **written})
 
     def _landed(self, token: str) -> bool:
         """Whether the main file on disk is the one this commit (by its token) wrote."""
@@ -748,7 +762,8 @@ class Transaction:
             b.path: dumps(b.data or {}) for b in self._buffers.values() if b is not main and b.dirty
         }
         self._vouch_for_partitions(others)
-        files = {main.path: dumps(main.data or {}), **others}
+        files: dict[Path, bytes | None] = {main.path: dumps(main.data or {}), **others}
+        files.update({path: None for path in sorted(self._removed) if path not in files})
         try:
             if log_path is not None:
                 audit.append(log_path, offset, lines)
