@@ -30,6 +30,7 @@ from plugins.demo.writer import RawRecord, RecordWriter  # noqa: E402
 from plugins.importing import new_record  # noqa: E402
 from plugins.manager import PluginHost  # noqa: E402
 from store import NewRecord, Quarter, Store, Village, quarter_range  # noqa: E402
+from store.layout import BLOCK_RECORDS  # noqa: E402
 from store.migrations import CURRENT_SCHEMA  # noqa: E402
 
 BUILD_VERSION = "1"
@@ -129,7 +130,7 @@ def build(path: Path, villages_count: int) -> None:
 def cache_key(quick: bool) -> str:
     """The cached store's folder name: what was built, by which builder, for which schema."""
     size = QUICK_VILLAGES if quick else FULL_VILLAGES
-    return f"county-{size}-v{BUILD_VERSION}-s{CURRENT_SCHEMA}"
+    return f"county-{size}-v{BUILD_VERSION}-s{CURRENT_SCHEMA}-b{BLOCK_RECORDS}"
 
 
 def cached_store(quick: bool, *, rebuild: bool = False) -> Path:

@@ -15,6 +15,8 @@ swept.
 from __future__ import annotations
 
 import contextlib
+import fnmatch
+import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -73,9 +75,7 @@ def recover(
             finished = True
         else:
             replace(journal, journal.with_name(f"{journal.name}.damaged-{new_token()}"))
-    orphans = [
-        orphan for folder, pattern in sweep if folder.is_dir() for orphan in folder.glob(pattern)
-    ]
+    orphans = [orphan for folder, pattern in sweep for orphan in matching(folder, pattern)]
     if orphans:
         token = landed_token()
         if token is None:
@@ -91,6 +91,28 @@ def recover(
                 with contextlib.suppress(OSError):
                     orphan.unlink()
     return finished
+
+
+def matching(folder: Path, pattern: str) -> list[Path]:
+    """The paths under folder matching a glob of one or more `/`-separated parts.
+
+    os.scandir with fnmatch: every commit sweeps a county store's hundreds of record
+    blocks, where pathlib's glob cost milliseconds each time.
+    """
+    head, _, rest = pattern.partition("/")
+    try:
+        entries = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    found: list[Path] = []
+    for entry in entries:
+        if not fnmatch.fnmatchcase(entry.name, head):
+            continue
+        if not rest:
+            found.append(folder / entry.name)
+        elif entry.is_dir():
+            found.extend(matching(folder / entry.name, rest))
+    return found
 
 
 def _apply(journal: Path, plan: list[list[str]]) -> None:

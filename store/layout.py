@@ -3,7 +3,7 @@
 Records are kept in blocks: `records/<quarter>/<block>.json` holds the records of one
 quarter whose ids fall in one run of BLOCK_RECORDS ids (block = id // BLOCK_RECORDS). A
 record's file follows from its quarter and id alone, and a save rewrites one block of at
-most BLOCK_RECORDS records (about a hundred kilobytes), not the whole quarter.
+most BLOCK_RECORDS records (a few hundred kilobytes), not the whole quarter.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from store.quarter import Quarter
 
-BLOCK_RECORDS = 500
+BLOCK_RECORDS = 1000
 """How many record ids share one block file."""
 
 
@@ -75,6 +75,15 @@ class Layout:
     def quarter_blocks(self, quarter: Quarter) -> list[Path]:
         """The block files of one quarter, in block order."""
         return _blocks_in(self.quarter_dir(quarter))
+
+    def blocks_by_number(self) -> dict[int, list[Path]]:
+        """Every block file by its block number (the same number in several quarters)."""
+        found: dict[int, list[Path]] = {}
+        for quarter in self.record_quarter_dirs():
+            folder = self.quarter_dir(quarter)
+            for name in _block_names(folder):
+                found.setdefault(int(name[:-5]), []).append(folder / name)
+        return found
 
     def record_quarter_dirs(self) -> list[Quarter]:
         """The quarters that have a folder of blocks, oldest first."""
@@ -161,11 +170,16 @@ class Layout:
         ]
 
 
-def _blocks_in(folder: Path) -> list[Path]:
-    """The block files (`<digits>.json`) of a quarter folder, in block order."""
+def _block_names(folder: Path) -> list[str]:
+    """The names of the block files (`<digits>.json`) of a quarter folder, in block order."""
     try:
         names = [e.name for e in os.scandir(folder)]
     except FileNotFoundError:
         return []
     blocks = [n for n in names if n.endswith(".json") and n[:-5].isdigit()]
-    return [folder / n for n in sorted(blocks, key=lambda n: int(n[:-5]))]
+    return sorted(blocks, key=lambda n: int(n[:-5]))
+
+
+def _blocks_in(folder: Path) -> list[Path]:
+    """The block files of a quarter folder, in block order."""
+    return [folder / name for name in _block_names(folder)]

@@ -21,7 +21,7 @@ from tinydb.table import Document, Table
 from store import audit, journal
 from store.errors import Conflict, Message, NotFound, Refused, StoreError, StoreFull
 from store.layout import Layout, block_name, block_number
-from store.models import Decision, ImportBatch, NewRecord, Record, Village
+from store.models import Decision, ImportBatch, NewRecord, Record, Village, id_runs
 from store.quarter import Quarter
 from store.settings import Settings
 from store.shape import check_main
@@ -94,6 +94,30 @@ class Transaction:
     def records_table(self, quarter: Quarter, record_id: int) -> Table:
         """The records table of the block that holds record_id of quarter."""
         return self.db(self.layout.block(quarter, record_id)).table("records")
+
+    def _raw_docs(self, name: str) -> list[dict[str, Any]]:
+        """The documents of a main-file table as stored, read-only, without TinyDB's copies."""
+        self.db(self.layout.main)
+        data = self._buffers[self.layout.main].data or {}
+        return list((data.get(name) or {}).values())
+
+    def _insert_records(self, path: Path, docs: dict[str, dict[str, Any]]) -> None:
+        """Add documents under new ids to a block's copy, as TinyDB would store them.
+
+        TinyDB re-keys its whole table on every insert; a bulk import fills hundreds of
+        blocks, so the copy is extended directly. Refused if an id is in the block already.
+        """
+        self.db(path)
+        buffer = self._buffers[path]
+        data = dict(buffer.data or {})
+        table = dict(data.get("records") or {})
+        taken = table.keys() & docs.keys()
+        if taken:
+            raise StoreError(f"{path}: record id {min(taken)} is stored already")
+        table.update(docs)
+        data["records"] = table
+        buffer.data = data
+        buffer.dirty = True
 
     def remove_file(self, path: Path) -> None:
         """Delete a store file when the transaction commits (after the files it writes)."""
@@ -282,7 +306,7 @@ class Transaction:
             raise Refused(f"quarter {quarter} is finalized; reopen it before changing its data")
 
     def _ensure_village(self, code: str) -> None:
-        if not self.table("villages").contains(Query().code == code):
+        if not any(doc.get("code") == code for doc in self._raw_docs("villages")):
             raise Refused(f"unknown village code {code}")
 
     def add_records(
@@ -300,35 +324,44 @@ class Transaction:
         batch = list(records)
         if not batch:
             return []
-        known = {doc["code"] for doc in self.table("villages").all()}
+        known = {doc["code"] for doc in self._raw_docs("villages")}
         for new in batch:
             if new.village not in known:
                 raise Refused(f"unknown village code {new.village}")
         ids = self._next_record_ids(len(batch))
         stamp = at or now_text()
-        by_block: dict[tuple[Quarter, int], list[Document]] = {}
+        quarters: dict[tuple[int, int], Quarter] = {}
+        by_block: dict[tuple[int, int, int], dict[str, dict[str, Any]]] = {}
         for record_id, new in zip(ids, batch, strict=True):
-            record = Record(
-                id=record_id,
-                type=new.type,
-                village=new.village,
-                date=new.date,
-                fields=new.fields,
-                unit=new.unit,
-                author=self.actor,
-                created=stamp,
-                updated=stamp,
-                batch=batch_id,
-            )
-            by_block.setdefault((record.quarter, block_number(record_id)), []).append(
-                Document(record.to_doc(), doc_id=record_id)
-            )
-        for quarter in {quarter for quarter, _ in by_block}:
+            day = new.date
+            key = (day.year, (day.month - 1) // 3 + 1)
+            if key not in quarters:
+                quarters[key] = Quarter.of(day)
+            # the document Record.to_doc gives, built directly: an import makes 500,000
+            doc = {
+                "type": new.type,
+                "village": new.village,
+                "date": new.date.isoformat(),
+                "fields": new.fields,
+                "unit": new.unit,
+                "author": self.actor,
+                "created": stamp,
+                "updated": stamp,
+                "rev": 1,
+            }
+            if batch_id is not None:
+                doc["batch"] = batch_id
+            block = (*key, block_number(record_id))
+            if block not in by_block:
+                by_block[block] = {}
+            by_block[block][str(record_id)] = doc
+        for quarter in quarters.values():
             self._ensure_open(quarter)
-        for (quarter, _), docs in by_block.items():
-            self.records_table(quarter, docs[0].doc_id).insert_multiple(docs)
+        for (year, number, _), docs in by_block.items():
+            path = self.layout.block(quarters[year, number], int(next(iter(docs))))
+            self._insert_records(path, docs)
         if len(batch) == 1:
-            [[only]] = by_block.values()
+            [[only]] = (docs.values() for docs in by_block.values())
             self.audit("record.add", f"record:{ids[0]}", None, dict(only))
         else:
             villages = sorted({new.village for new in batch})
@@ -410,7 +443,7 @@ class Transaction:
     ) -> None:
         """Note the records a batch added and the stored documents it replaced."""
         self.table("imports").update(
-            {"added": list(added), "replaced": {str(k): v for k, v in replaced.items()}},
+            {"added": id_runs(added), "replaced": {str(k): v for k, v in replaced.items()}},
             doc_ids=[batch_id],
         )
         doc = self.table("imports").get(doc_id=batch_id)

@@ -115,3 +115,26 @@ def test_verify_names_a_record_moved_into_another_block(tmp_path: Path) -> None:
     atomic_write(second, dumps(data))
     kinds = {(p.kind, p.path) for p in verify(store).problems}
     assert ("records", first) in kinds
+
+
+def test_a_record_read_back_has_every_field_it_was_stored_with(tmp_path: Path) -> None:
+    from dataclasses import fields
+
+    from store import Record
+
+    record = Record(7, "t.x", "V001", date(2022, 8, 1), {"a": 1}, "u", "me", "c", "d", 3, 9)
+    again = Record.from_doc(7, record.to_doc())
+    assert again == record
+    assert {f.name for f in fields(Record)} == {
+        "id",
+        "type",
+        "village",
+        "date",
+        "fields",
+        "unit",
+        "author",
+        "created",
+        "updated",
+        "rev",
+        "batch",
+    }, "a new Record field must be set in Record.from_doc too"

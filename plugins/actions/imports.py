@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,14 +143,15 @@ def _plan(
     earlier = earlier_batch(ctx, table.digest)
     villages = VillageNames(ctx.store.villages(active_only=False))
     try:
-        rows = parse_rows(path, table, rtype, villages, ctx.store.is_locked, progress)
+        is_locked = functools.cache(ctx.store.is_locked)
+        rows = parse_rows(path, table, rtype, villages, is_locked, progress)
         keyed = match_natural_keys(
             path,
             rtype,
             rows,
             _stored_of_type(ctx, rtype),
             update=update,
-            is_locked=ctx.store.is_locked,
+            is_locked=is_locked,
         )
     except ImportRefused as exc:
         extra = [already_imported(path, earlier)] if earlier and not again else []
@@ -256,9 +258,12 @@ def import_records(
     )
     with writing(), ctx.store.transaction(ctx.actor.name) as tx:
         batch_id = tx.add_batch(batch)
-        ids = tx.add_records(
-            [r for _, r in keyed.new], note=f"import {path.name}", batch_id=batch_id
+        # each quarter's rows get one run of ids, so they fill a few record blocks, not one
+        # block per quarter per run of ids
+        by_quarter = sorted(
+            (r for _, r in keyed.new), key=lambda r: (r.date.year, (r.date.month - 1) // 3)
         )
+        ids = tx.add_records(by_quarter, note=f"import {path.name}", batch_id=batch_id)
         replaced: dict[int, dict[str, Any]] = {}
         for _, new, old in keyed.replacing:
             replaced[old.id] = old.to_doc()
