@@ -2,6 +2,7 @@
 
     python bench/county.py            # 2,000 villages, ~300,000 records (a few minutes)
     python bench/county.py --quick    # 200 villages, ~30,000 records (under a minute)
+    python bench/county.py --demo     # the demo town (40 villages): open, RSS and saves only
 
 The store comes from bench/county_build.py (built once, cached under bench/.cache/); each
 run works on fresh copies of it. Every timer includes reading the store from disk where a
@@ -320,10 +321,37 @@ def sibling_figures(module: str, function: str, quick: bool) -> dict[str, Any] |
         shutil.rmtree(path.parent.parent, ignore_errors=True)
 
 
+def demo_figures() -> dict[str, Any]:
+    """The open, RSS, naive and save figures on a freshly built demo town."""
+    from plugins.demo import build_demo
+    from plugins.manager import PluginHost
+    from store import Store
+
+    started = time.perf_counter()
+    figures: dict[str, Any] = {"store": "demo"}
+    with tempfile.TemporaryDirectory(prefix="pingan-demo-") as tmp:
+        main_path = Path(tmp) / "town.json"
+        store = Store(main_path)
+        store.init("")
+        store.open()
+        build_demo(store, PluginHost.load(entry_points=False))
+        figures.update(cold_open(main_path, runs=3))
+        figures.update(naive_baseline(main_path, 10, figures["floor_s"]))
+        saves = timed_saves(main_path, SAVES)
+    figures["save_p50_ms"] = round(statistics.median(saves) * 1000, 1)
+    figures["save_p95_ms"] = round(percentile(saves, 0.95) * 1000, 1)
+    figures["total_s"] = round(time.perf_counter() - started, 1)
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="the 200-village store")
+    parser.add_argument("--demo", action="store_true", help="the demo town: open and saves")
     args = parser.parse_args(argv)
+    if args.demo:
+        print(json.dumps(demo_figures(), ensure_ascii=False))
+        return 0
     quick = args.quick
     started = time.perf_counter()
     figures: dict[str, Any] = {"store": "county-quick" if quick else "county"}

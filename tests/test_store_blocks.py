@@ -138,3 +138,31 @@ def test_a_record_read_back_has_every_field_it_was_stored_with(tmp_path: Path) -
         "rev",
         "batch",
     }, "a new Record field must be set in Record.from_doc too"
+
+
+def test_a_commit_of_many_files_that_fails_midway_leaves_none_of_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from store import journal, storage
+
+    files = {tmp_path / f"f{i:02d}.json": b'{"n": %d}' % i for i in range(40)}
+    for path in files:
+        path.write_bytes(b"{}")
+    real = storage.write_temp
+
+    def failing(path: Path, data: bytes, token: str = "") -> Path:
+        if path.name == "f17.json":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, data, token)
+
+    monkeypatch.setattr(journal, "write_temp", failing)
+    with pytest.raises(OSError, match="No space"):
+        journal.commit(tmp_path / "j.journal", files, "tok")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in files)
+    assert all(path.read_bytes() == b"{}" for path in files)
+    monkeypatch.setattr(journal, "write_temp", real)
+    journal.commit(tmp_path / "j.journal", files, "tok2")
+    assert all(path.read_bytes() == data for path, data in files.items())
+    assert not (tmp_path / "j.journal").exists()
