@@ -8,7 +8,7 @@ exception nothing is written.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -277,6 +277,42 @@ class Transaction:
         else:
             table.insert(village.to_doc())
             self.audit("village.add", village.code, None, village.to_doc())
+
+    def put_villages(self, villages: Iterable[Village]) -> None:
+        """put_village for many, with one look at the table: a county's list is thousands.
+
+        Each village added or changed is audited as put_village does; a later one of the
+        same code wins.
+        """
+        table = self.table("villages")
+        by_code = {doc["code"]: doc for doc in table.all()}
+        new_docs: dict[str, dict[str, Any]] = {}
+        changed: dict[str, dict[str, Any]] = {}
+        for village in villages:
+            doc = village.to_doc()
+            existing = by_code.get(village.code)
+            if isinstance(existing, Document):
+                before = changed.get(village.code, dict(existing))
+                if before != doc:
+                    self.audit("village.update", village.code, before, doc)
+                    changed[village.code] = doc
+            elif village.code in new_docs:
+                if new_docs[village.code] != doc:
+                    self.audit("village.update", village.code, new_docs[village.code], doc)
+                new_docs[village.code] = doc
+            else:
+                new_docs[village.code] = doc
+                self.audit("village.add", village.code, None, doc)
+        if changed:
+
+            def replace_doc(doc: MutableMapping[str, Any]) -> None:
+                new = changed[doc["code"]]
+                doc.clear()
+                doc.update(new)
+
+            table.update(replace_doc, doc_ids=[by_code[code].doc_id for code in changed])
+        if new_docs:
+            table.insert_multiple(list(new_docs.values()))
 
     # records
 

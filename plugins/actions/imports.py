@@ -94,8 +94,7 @@ def import_villages(ctx: ActionContext, path: Path) -> VillageImport:
     existing = {v.code: v for v in ctx.store.villages(active_only=False)}
     villages = parse_villages(path, table, existing)
     with writing(), ctx.store.transaction(ctx.actor.name) as tx:
-        for village in villages:
-            tx.put_village(village)
+        tx.put_villages(villages)
     added = sum(1 for v in villages if v.code not in existing)
     return VillageImport(added, len(villages) - added)
 
