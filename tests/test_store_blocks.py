@@ -10,6 +10,7 @@ import orjson
 import pytest
 
 from store import Quarter, Store, StoreCorrupt
+from store.cache import Partition
 from store.layout import BLOCK_RECORDS
 from store.migrations import CURRENT_SCHEMA
 from store.storage import atomic_write, dumps
@@ -38,7 +39,8 @@ def test_a_save_rewrites_only_the_block_of_its_record(tmp_path: Path) -> None:
         tx.update_record(ids[-2], note("V002", date(2022, 8, 2)), expected_rev=1)
     assert first.read_bytes() == untouched
     assert len(store.records(Q3)) == BLOCK_RECORDS + 10
-    assert store.record(ids[-2]) is not None and store.record(ids[-2]).village == "V002"  # type: ignore[union-attr]
+    moved = store.record(ids[-2])
+    assert moved is not None and moved.village == "V002"
     assert verify(store).ok
 
 
@@ -166,3 +168,22 @@ def test_a_commit_of_many_files_that_fails_midway_leaves_none_of_them(
     journal.commit(tmp_path / "j.journal", files, "tok2")
     assert all(path.read_bytes() == data for path, data in files.items())
     assert not (tmp_path / "j.journal").exists()
+
+
+def test_a_quarter_read_after_saves_is_what_a_fresh_read_gives(tmp_path: Path) -> None:
+    store, ids = _two_blocks(tmp_path / "town.json")
+    store.partition(Q3)
+    with store.transaction() as tx:
+        tx.update_record(ids[-2], note("V002", date(2022, 8, 2)), expected_rev=1)
+        tx.delete_record(ids[0], expected_rev=1)
+        tx.add_records([note("V002", date(2022, 9, 9))])
+
+    def shape(part: Partition) -> tuple[object, ...]:
+        return (
+            sorted(part.by_id),
+            {k: [r.id for r in v] for k, v in part.by_village_type.items() if v},
+            {k: [r.id for r in v] for k, v in part.by_type.items() if v},
+        )
+
+    assert shape(store.partition(Q3)) == shape(Store(store.path).open().partition(Q3))
+    assert ids[0] not in store.partition(Q3).by_id

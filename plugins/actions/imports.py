@@ -229,6 +229,7 @@ def import_records(
     table = read_table_for(ctx.host.registry, path, rtype.all_fields(), options)
     keyed, _ = _plan(ctx, path, rtype, table, again=again, update=update, progress=progress)
     report = table.report
+    table.clear()  # every row is parsed into keyed: free the raw cells before storing
     counts: dict[Quarter, int] = {}
     for _, record in keyed.new:
         quarter = Quarter.of(record.date)
