@@ -28,6 +28,7 @@ from plugins.importing import (
 from plugins.refusal import Refusal, finalized
 from plugins.schema import RecordType
 from store import ImportBatch, Quarter, Record, now_text
+from store.cache import no_cyclic_gc
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +227,20 @@ def import_records(
     rtype = record_type(ctx.host.registry, type_name)
     ctx.require(rtype.unit, Text(f"导入 {rtype.name} 记录", f"import {rtype.name} records"))
     options = ReadOptions(encoding, sheet)
+    with no_cyclic_gc():
+        return _import_records(ctx, path, rtype, options, again, update, progress)
+
+
+def _import_records(
+    ctx: ActionContext,
+    path: Path,
+    rtype: RecordType,
+    options: ReadOptions,
+    again: bool,
+    update: bool,
+    progress: Progress | None,
+) -> RecordImport:
+    """What import_records does, once the permission is checked."""
     table = read_table_for(ctx.host.registry, path, rtype.all_fields(), options)
     keyed, _ = _plan(ctx, path, rtype, table, again=again, update=update, progress=progress)
     report = table.report
