@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, MutableMapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,50 @@ class _BufferStorage(Storage):
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         self._buffer.data = data
         self._buffer.dirty = True
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedRecords:
+    """New records as the documents they will be stored as, ids not yet given.
+
+    Built before the lock is taken (prepare_records), so a big import holds the lock
+    only to number, check and write them.
+    """
+
+    docs: list[tuple[tuple[int, int], dict[str, Any]]]
+    """(year, quarter number) and the document of each record, in order."""
+    quarters: dict[tuple[int, int], Quarter]
+    villages: frozenset[str]
+
+
+def prepare_records(
+    records: Iterable[NewRecord], actor: str, at: str | None = None
+) -> PreparedRecords:
+    """The documents of new records by actor, stamped at (default now), to add_prepared."""
+    stamp = at or now_text()
+    quarters: dict[tuple[int, int], Quarter] = {}
+    docs: list[tuple[tuple[int, int], dict[str, Any]]] = []
+    villages: set[str] = set()
+    for new in records:
+        day = new.date
+        key = (day.year, (day.month - 1) // 3 + 1)
+        if key not in quarters:
+            quarters[key] = Quarter.of(day)
+        villages.add(new.village)
+        # the document Record.to_doc gives, built directly: an import makes 500,000
+        doc = {
+            "type": new.type,
+            "village": new.village,
+            "date": day.isoformat(),
+            "fields": new.fields,
+            "unit": new.unit,
+            "author": actor,
+            "created": stamp,
+            "updated": stamp,
+            "rev": 1,
+        }
+        docs.append((key, doc))
+    return PreparedRecords(docs, quarters, frozenset(villages))
 
 
 class Transaction:
@@ -357,55 +401,47 @@ class Transaction:
 
         Returns their ids; one audit entry covers them all.
         """
-        batch = list(records)
-        if not batch:
+        return self.add_prepared(
+            prepare_records(records, self.actor, at), note=note, batch_id=batch_id
+        )
+
+    def add_prepared(
+        self, prepared: PreparedRecords, *, note: str = "", batch_id: int | None = None
+    ) -> list[int]:
+        """Store records prepared by prepare_records, each with a fresh id; returns the ids.
+
+        Their villages and quarters are checked again here, under the lock: a village
+        removed or a quarter finalized since they were prepared refuses them all.
+        """
+        docs = prepared.docs
+        if not docs:
             return []
         known = {doc["code"] for doc in self._raw_docs("villages")}
-        for new in batch:
-            if new.village not in known:
-                raise Refused(f"unknown village code {new.village}")
-        ids = self._next_record_ids(len(batch))
-        stamp = at or now_text()
-        quarters: dict[tuple[int, int], Quarter] = {}
+        if not prepared.villages <= known:
+            first = next(d["village"] for _, d in docs if d["village"] not in known)
+            raise Refused(f"unknown village code {first}")
+        for quarter in prepared.quarters.values():
+            self._ensure_open(quarter)
+        ids = self._next_record_ids(len(docs))
         by_block: dict[tuple[int, int, int], dict[str, dict[str, Any]]] = {}
-        for record_id, new in zip(ids, batch, strict=True):
-            day = new.date
-            key = (day.year, (day.month - 1) // 3 + 1)
-            if key not in quarters:
-                quarters[key] = Quarter.of(day)
-            # the document Record.to_doc gives, built directly: an import makes 500,000
-            doc = {
-                "type": new.type,
-                "village": new.village,
-                "date": new.date.isoformat(),
-                "fields": new.fields,
-                "unit": new.unit,
-                "author": self.actor,
-                "created": stamp,
-                "updated": stamp,
-                "rev": 1,
-            }
+        for record_id, (key, doc) in zip(ids, docs, strict=True):
             if batch_id is not None:
                 doc["batch"] = batch_id
             block = (*key, block_number(record_id))
             if block not in by_block:
                 by_block[block] = {}
             by_block[block][str(record_id)] = doc
-        for quarter in quarters.values():
-            self._ensure_open(quarter)
-        for (year, number, _), docs in by_block.items():
-            path = self.layout.block(quarters[year, number], int(next(iter(docs))))
-            self._insert_records(path, docs)
-        if len(batch) == 1:
-            [[only]] = (docs.values() for docs in by_block.values())
-            self.audit("record.add", f"record:{ids[0]}", None, dict(only))
+        for (year, number, _), block_docs in by_block.items():
+            path = self.layout.block(prepared.quarters[year, number], int(next(iter(block_docs))))
+            self._insert_records(path, block_docs)
+        if len(docs) == 1:
+            self.audit("record.add", f"record:{ids[0]}", None, dict(docs[0][1]))
         else:
-            villages = sorted({new.village for new in batch})
             self.audit(
                 "records.import",
                 f"records:{ids[0]}-{ids[-1]}",
                 None,
-                {"count": len(batch), "note": note, "villages": villages},
+                {"count": len(docs), "note": note, "villages": sorted(prepared.villages)},
             )
         return ids
 

@@ -29,6 +29,7 @@ from plugins.refusal import Refusal, finalized
 from plugins.schema import RecordType
 from store import ImportBatch, Quarter, Record, now_text
 from store.cache import no_cyclic_gc
+from store.transaction import prepare_records
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,14 +272,15 @@ def _import_records(
         encoding=report.encoding,
         sheet=report.sheet,
     )
+    # each quarter's rows get one run of ids, so they fill a few record blocks, not one
+    # block per quarter per run of ids; the documents are made before the lock is taken
+    by_quarter = sorted(
+        (r for _, r in keyed.new), key=lambda r: (r.date.year, (r.date.month - 1) // 3)
+    )
+    prepared = prepare_records(by_quarter, ctx.actor.name)
     with writing(), ctx.store.transaction(ctx.actor.name) as tx:
         batch_id = tx.add_batch(batch)
-        # each quarter's rows get one run of ids, so they fill a few record blocks, not one
-        # block per quarter per run of ids
-        by_quarter = sorted(
-            (r for _, r in keyed.new), key=lambda r: (r.date.year, (r.date.month - 1) // 3)
-        )
-        ids = tx.add_records(by_quarter, note=f"import {path.name}", batch_id=batch_id)
+        ids = tx.add_prepared(prepared, note=f"import {path.name}", batch_id=batch_id)
         replaced: dict[int, dict[str, Any]] = {}
         for _, new, old in keyed.replacing:
             replaced[old.id] = old.to_doc()
