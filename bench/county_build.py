@@ -30,8 +30,12 @@ from plugins.demo.writer import RawRecord, RecordWriter  # noqa: E402
 from plugins.importing import new_record  # noqa: E402
 from plugins.manager import PluginHost  # noqa: E402
 from store import NewRecord, Quarter, Store, Village, quarter_range  # noqa: E402
-from store.layout import BLOCK_RECORDS  # noqa: E402
 from store.migrations import CURRENT_SCHEMA  # noqa: E402
+
+try:
+    from store.layout import BLOCK_RECORDS
+except ImportError:  # a store of one partition file per quarter (before schema 3)
+    BLOCK_RECORDS = 0
 
 BUILD_VERSION = "1"
 """Bump when what the builder stores changes, so cached stores are built again."""
@@ -115,7 +119,11 @@ def build(path: Path, villages_count: int) -> None:
     store.init("示范县")
     store.open()
     with store.transaction(ACTOR) as tx:
-        tx.add_villages(villages, note="county bench")
+        if hasattr(tx, "add_villages"):
+            tx.add_villages(villages, note="county bench")
+        else:  # a store without the bulk add: one village at a time
+            for village in villages:
+                tx.add_village(village)
     by_quarter: dict[Quarter, list[NewRecord]] = {}
     for record in records:
         by_quarter.setdefault(Quarter.of(record.date), []).append(record)
