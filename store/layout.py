@@ -1,11 +1,31 @@
-"""Where a store's files live: one main file plus folders of partitions beside it."""
+"""Where a store's files live: one main file plus folders of partitions beside it.
+
+Records are kept in blocks: `records/<quarter>/<block>.json` holds the records of one
+quarter whose ids fall in one run of BLOCK_RECORDS ids (block = id // BLOCK_RECORDS). A
+record's file follows from its quarter and id alone, and a save rewrites one block of at
+most BLOCK_RECORDS records (a few hundred kilobytes), not the whole quarter.
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from store.quarter import Quarter
+
+BLOCK_RECORDS = 1000
+"""How many record ids share one block file."""
+
+
+def block_number(record_id: int) -> int:
+    """The block a record id belongs to."""
+    return record_id // BLOCK_RECORDS
+
+
+def block_name(path: Path) -> str:
+    """A block's name as the meta keeps its hash: `2023Q4/00012`."""
+    return f"{path.parent.name}/{path.stem}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +60,45 @@ class Layout:
     def journal(self) -> Path:
         return self.main.with_name(self.main.name + ".journal")
 
-    def records(self, quarter: Quarter) -> Path:
+    def legacy_records(self, quarter: Quarter) -> Path:
+        """The one partition file per quarter of schema 2 and earlier."""
         return self.records_dir / f"{quarter}.json"
+
+    def quarter_dir(self, quarter: Quarter) -> Path:
+        """The folder of a quarter's record blocks."""
+        return self.records_dir / str(quarter)
+
+    def block(self, quarter: Quarter, record_id: int) -> Path:
+        """The block file that holds (or would hold) record_id of quarter."""
+        return self.quarter_dir(quarter) / f"{block_number(record_id):05d}.json"
+
+    def quarter_blocks(self, quarter: Quarter) -> list[Path]:
+        """The block files of one quarter, in block order."""
+        return _blocks_in(self.quarter_dir(quarter))
+
+    def blocks_by_number(self) -> dict[int, list[Path]]:
+        """Every block file by its block number (the same number in several quarters)."""
+        found: dict[int, list[Path]] = {}
+        for quarter in self.record_quarter_dirs():
+            folder = self.quarter_dir(quarter)
+            for name in _block_names(folder):
+                found.setdefault(int(name[:-5]), []).append(folder / name)
+        return found
+
+    def record_quarter_dirs(self) -> list[Quarter]:
+        """The quarters that have a folder of blocks, oldest first."""
+        found: list[Quarter] = []
+        try:
+            entries = list(os.scandir(self.records_dir))
+        except FileNotFoundError:
+            return []
+        for entry in entries:
+            if entry.is_dir():
+                try:
+                    found.append(Quarter.parse(entry.name))
+                except ValueError:
+                    continue
+        return sorted(found)
 
     @property
     def snapshots_dir(self) -> Path:
@@ -67,7 +124,11 @@ class Layout:
         return self.snapshots_dir / f"{quarter}.json"
 
     def record_partitions(self) -> list[tuple[Quarter, Path]]:
-        """Every records partition on disk, oldest first."""
+        """Every record block on disk, oldest quarter first, each quarter's in block order."""
+        return [(q, path) for q in self.record_quarter_dirs() for path in self.quarter_blocks(q)]
+
+    def legacy_partitions(self) -> list[tuple[Quarter, Path]]:
+        """The one-file-per-quarter partitions of schema 2 and earlier, oldest first."""
         found: list[tuple[Quarter, Path]] = []
         if self.records_dir.is_dir():
             for path in self.records_dir.glob("*.json"):
@@ -102,7 +163,23 @@ class Layout:
             (self.main.parent, f"{self.main.name}.tmp-*"),
             (self.main.parent, f"{self.journal.name}.tmp-*"),
             (self.records_dir, "*.json.tmp-*"),
+            (self.records_dir, "*/*.json.tmp-*"),
             (self.audit_dir, "*.json.tmp-*"),
             (self.snapshots_dir, "*.json.tmp-*"),
             (self.backups_dir, "*.tmp-*"),
         ]
+
+
+def _block_names(folder: Path) -> list[str]:
+    """The names of the block files (`<digits>.json`) of a quarter folder, in block order."""
+    try:
+        names = [e.name for e in os.scandir(folder)]
+    except FileNotFoundError:
+        return []
+    blocks = [n for n in names if n.endswith(".json") and n[:-5].isdigit()]
+    return sorted(blocks, key=lambda n: int(n[:-5]))
+
+
+def _blocks_in(folder: Path) -> list[Path]:
+    """The block files of a quarter folder, in block order."""
+    return [folder / name for name in _block_names(folder)]

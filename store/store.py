@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -36,13 +37,19 @@ from store.window import QuarterWindow
 class MainView:
     """Typed access to one parsed version of the main file."""
 
-    def __init__(self, path: Path, data: dict[str, Any]) -> None:
+    def __init__(self, path: Path, data: dict[str, Any], previous: MainView | None = None) -> None:
         self.data = check_main(path, data)
         try:
             self.meta: dict[str, Any] = dict(_table(data, "meta").get("1", {}))
             self.settings = Settings.from_doc(_table(data, "settings").get("1"))
-            villages = [Village.from_doc(doc) for doc in _docs(data, "villages")]
-            self.villages = sorted(villages, key=lambda v: v.code)
+            self.villages: list[Village]
+            if previous is not None and _table(previous.data, "villages") == _table(
+                data, "villages"
+            ):
+                self.villages = previous.villages
+            else:
+                villages = [Village.from_doc(doc) for doc in _docs(data, "villages")]
+                self.villages = sorted(villages, key=lambda v: v.code)
             self.returns = [
                 Return(
                     d["unit"],
@@ -64,13 +71,21 @@ class MainView:
                 )
                 for d in _docs(data, "decisions")
             ]
-            self.batches = sorted(
-                (ImportBatch.from_doc(int(k), d) for k, d in _table(data, "imports").items()),
-                key=lambda b: b.id,
-            )
             self.users = [dict(d) for d in _docs(data, "users")]
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreCorrupt(path, f"bad document: {exc!r}") from None
+        self._path = path
+
+    @functools.cached_property
+    def batches(self) -> list[ImportBatch]:
+        """The import batches, oldest first: parsed when first asked, not on every save."""
+        try:
+            return sorted(
+                (ImportBatch.from_doc(int(k), d) for k, d in _table(self.data, "imports").items()),
+                key=lambda b: b.id,
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StoreCorrupt(self._path, f"bad document: {exc!r}") from None
 
 
 def _snapshot_doc(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
@@ -108,14 +123,26 @@ class Store:
         self.layout = Layout(Path(path).expanduser().absolute())
         self.lock_timeout = lock_timeout
         self._lock = filelock.FileLock(str(self.layout.lock), timeout=lock_timeout)
-        self._main = FileCache(MainView)
+        self._main_view: MainView | None = None
+        self._meta = FileCache(main_meta)
+        self._main = FileCache(self._build_main)
         self._partitions = FileCache(Partition.build)
         self._snapshots = FileCache(_snapshot_doc)
         self._max_ids = FileCache(_max_id)
+        self._merged: dict[Quarter, tuple[tuple[Path, ...], tuple[Partition, ...], Partition]] = {}
 
     @property
     def path(self) -> Path:
         return self.layout.main
+
+    def _build_main(self, path: Path, data: dict[str, Any]) -> MainView:
+        """Parse a version of the main file, reusing the last one's villages if unchanged.
+
+        Every save rewrites the main file; a county's two thousand villages rarely change.
+        """
+        view = MainView(path, data, self._main_view)
+        self._main_view = view
+        return view
 
     def exists(self) -> bool:
         """Whether a store, or what remains of one (its folder without the main file), is here."""
@@ -167,7 +194,7 @@ class Store:
 
         journal.recover(layout.journal, layout.sweep_patterns(), landed_token)
         try:
-            meta = main_meta(layout.main, read_object(layout.main))
+            meta = self._meta.get(layout.main)
         except StoreCorrupt:
             return
         if meta:
@@ -234,9 +261,7 @@ class Store:
         """Whether a crashed commit left something: a journal, staged files, unvouched log bytes."""
         layout = self.layout
         if layout.journal.exists() or any(
-            next(folder.glob(pattern), None) is not None
-            for folder, pattern in layout.sweep_patterns()
-            if folder.is_dir()
+            journal.matching(folder, pattern) for folder, pattern in layout.sweep_patterns()
         ):
             return True
         meta = self.main().meta
@@ -309,8 +334,19 @@ class Store:
         return next((v for v in self.main().villages if v.code == code), None)
 
     def partition(self, quarter: Quarter) -> Partition:
+        """The quarter's records: its blocks, each parsed once per version on disk, merged."""
+        paths = tuple(self.layout.quarter_blocks(quarter))
         with self._naming_backup():
-            return self._partitions.get(self.layout.records(quarter))
+            parts = tuple(self._partitions.get(p) for p in paths)
+        cached = self._merged.get(quarter)
+        if cached is not None and cached[0] == paths:
+            if all(a is b for a, b in zip(cached[1], parts, strict=True)):
+                return cached[2]
+            merged = Partition.merge_changed(cached[2], cached[1], parts)
+        else:
+            merged = Partition.merge(parts) if parts else Partition()
+        self._merged[quarter] = (paths, parts, merged)
+        return merged
 
     def records(self, quarter: Quarter, record_type: str | None = None) -> list[Record]:
         part = self.partition(quarter)
@@ -333,30 +369,43 @@ class Store:
         """
         return [
             q
-            for q, _ in self.layout.record_partitions()
+            for q in self.layout.record_quarter_dirs()
             if (until is None or q <= until) and self.partition(q).by_id
         ]
 
     def record(self, record_id: int) -> Record | None:
+        """The stored record of that id: read from its block alone."""
         quarter = self._locate(record_id)
-        return None if quarter is None else self.partition(quarter).by_id.get(record_id)
+        if quarter is None:
+            return None
+        with self._naming_backup():
+            block = self._partitions.get(self.layout.block(quarter, record_id))
+        return block.by_id.get(record_id)
 
     def _max_record_id(self, skip: frozenset[Path] = frozenset()) -> int:
-        """The largest record id in the partitions on disk but those in skip (0 if none)."""
+        """The largest record id in the blocks on disk but those in skip (0 if none).
+
+        Only the highest-numbered blocks holding any record are read: ids in a lower
+        block are all smaller.
+        """
+        by_block = self.layout.blocks_by_number()
         with self._naming_backup():
-            return max(
-                (
-                    self._max_ids.get(path)
-                    for _, path in self.layout.record_partitions()
-                    if path not in skip
-                ),
-                default=0,
-            )
+            for number in sorted(by_block, reverse=True):
+                paths = [path for path in by_block[number] if path not in skip]
+                found = max((self._max_ids.get(path) for path in paths), default=0)
+                if found:
+                    return found
+        return 0
 
     def _locate(self, record_id: int) -> Quarter | None:
-        for quarter, _ in reversed(self.layout.record_partitions()):
-            if record_id in self.partition(quarter).by_id:
-                return quarter
+        """The quarter holding record_id: only its block of each quarter is looked at."""
+        for quarter in reversed(self.layout.record_quarter_dirs()):
+            path = self.layout.block(quarter, record_id)
+            if not path.exists():
+                continue
+            with self._naming_backup():
+                if record_id in self._partitions.get(path).by_id:
+                    return quarter
         return None
 
     def returns(self, quarter: Quarter) -> list[Return]:

@@ -8,8 +8,8 @@ exception nothing is written.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable, MutableMapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,8 +20,8 @@ from tinydb.table import Document, Table
 
 from store import audit, journal
 from store.errors import Conflict, Message, NotFound, Refused, StoreError, StoreFull
-from store.layout import Layout
-from store.models import Decision, ImportBatch, NewRecord, Record, Village
+from store.layout import Layout, block_name, block_number
+from store.models import Decision, ImportBatch, NewRecord, Record, Village, id_runs
 from store.quarter import Quarter
 from store.settings import Settings
 from store.shape import check_main
@@ -56,6 +56,50 @@ class _BufferStorage(Storage):
         self._buffer.dirty = True
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedRecords:
+    """New records as the documents they will be stored as, ids not yet given.
+
+    Built before the lock is taken (prepare_records), so a big import holds the lock
+    only to number, check and write them.
+    """
+
+    docs: list[tuple[tuple[int, int], dict[str, Any]]]
+    """(year, quarter number) and the document of each record, in order."""
+    quarters: dict[tuple[int, int], Quarter]
+    villages: frozenset[str]
+
+
+def prepare_records(
+    records: Iterable[NewRecord], actor: str, at: str | None = None
+) -> PreparedRecords:
+    """The documents of new records by actor, stamped at (default now), to add_prepared."""
+    stamp = at or now_text()
+    quarters: dict[tuple[int, int], Quarter] = {}
+    docs: list[tuple[tuple[int, int], dict[str, Any]]] = []
+    villages: set[str] = set()
+    for new in records:
+        day = new.date
+        key = (day.year, (day.month - 1) // 3 + 1)
+        if key not in quarters:
+            quarters[key] = Quarter.of(day)
+        villages.add(new.village)
+        # the document Record.to_doc gives, built directly: an import makes 500,000
+        doc = {
+            "type": new.type,
+            "village": new.village,
+            "date": day.isoformat(),
+            "fields": new.fields,
+            "unit": new.unit,
+            "author": actor,
+            "created": stamp,
+            "updated": stamp,
+            "rev": 1,
+        }
+        docs.append((key, doc))
+    return PreparedRecords(docs, quarters, frozenset(villages))
+
+
 class Transaction:
     """The write API of the store; obtain one from `Store.transaction()`."""
 
@@ -75,6 +119,7 @@ class Transaction:
         self.clock: str | None = None
         """When set, the time audit entries are stamped with (a demo's own timeline), else now."""
         self._audit: list[dict[str, Any]] = []
+        self._removed: set[Path] = set()
 
     def db(self, path: Path) -> TinyDB:
         """A fresh TinyDB over path's in-memory copy for this transaction."""
@@ -90,8 +135,40 @@ class Transaction:
         """A table of the main file."""
         return self.db(self.layout.main).table(name)
 
-    def records_table(self, quarter: Quarter) -> Table:
-        return self.db(self.layout.records(quarter)).table("records")
+    def records_table(self, quarter: Quarter, record_id: int) -> Table:
+        """The records table of the block that holds record_id of quarter."""
+        return self.db(self.layout.block(quarter, record_id)).table("records")
+
+    def _raw_docs(self, name: str) -> list[dict[str, Any]]:
+        """The documents of a main-file table as stored, read-only, without TinyDB's copies."""
+        self.db(self.layout.main)
+        data = self._buffers[self.layout.main].data or {}
+        return list((data.get(name) or {}).values())
+
+    def _insert_records(self, path: Path, docs: dict[str, dict[str, Any]]) -> None:
+        """Add documents under new ids to a block's copy, as TinyDB would store them.
+
+        TinyDB re-keys its whole table on every insert; a bulk import fills hundreds of
+        blocks, so the copy is extended directly. Refused if an id is in the block already.
+        """
+        self.db(path)
+        buffer = self._buffers[path]
+        data = dict(buffer.data or {})
+        table = dict(data.get("records") or {})
+        taken = table.keys() & docs.keys()
+        if taken:
+            raise StoreError(f"{path}: record id {min(taken)} is stored already")
+        table.update(docs)
+        data["records"] = table
+        buffer.data = data
+        buffer.dirty = True
+
+    def remove_file(self, path: Path) -> None:
+        """Delete a store file when the transaction commits (after the files it writes)."""
+        self._removed.add(path)
+
+    def _is_block(self, path: Path) -> bool:
+        return path.parent.parent == self.layout.records_dir
 
     # meta and settings
 
@@ -210,6 +287,29 @@ class Transaction:
         table.insert(village.to_doc())
         self.audit("village.add", village.code, None, village.to_doc())
 
+    def add_villages(self, villages: Iterable[Village], *, note: str = "") -> int:
+        """Add many new villages with one look at the table and one audit entry; how many.
+
+        Refused before anything is stored if a code repeats or is taken; a county's two
+        thousand villages would otherwise cost one table scan each.
+        """
+        batch = list(villages)
+        table = self.table("villages")
+        taken = {doc["code"] for doc in table.all()}
+        for village in batch:
+            if village.code in taken:
+                raise Refused(f"village code {village.code} already exists")
+            taken.add(village.code)
+        if not batch:
+            return 0
+        table.insert_multiple([v.to_doc() for v in batch])
+        if len(batch) == 1:
+            self.audit("village.add", batch[0].code, None, batch[0].to_doc())
+        else:
+            codes = [v.code for v in batch]
+            self.audit("villages.add", "villages", None, {"villages": codes, "note": note})
+        return len(batch)
+
     def put_village(self, village: Village) -> None:
         """Insert the village or replace the one with its code."""
         table = self.table("villages")
@@ -222,21 +322,51 @@ class Transaction:
             table.insert(village.to_doc())
             self.audit("village.add", village.code, None, village.to_doc())
 
+    def put_villages(self, villages: Iterable[Village]) -> None:
+        """put_village for many, with one look at the table: a county's list is thousands.
+
+        Each village added or changed is audited as put_village does; a later one of the
+        same code wins.
+        """
+        table = self.table("villages")
+        by_code = {doc["code"]: doc for doc in table.all()}
+        new_docs: dict[str, dict[str, Any]] = {}
+        changed: dict[str, dict[str, Any]] = {}
+        for village in villages:
+            doc = village.to_doc()
+            existing = by_code.get(village.code)
+            if isinstance(existing, Document):
+                before = changed.get(village.code, dict(existing))
+                if before != doc:
+                    self.audit("village.update", village.code, before, doc)
+                    changed[village.code] = doc
+            elif village.code in new_docs:
+                if new_docs[village.code] != doc:
+                    self.audit("village.update", village.code, new_docs[village.code], doc)
+                new_docs[village.code] = doc
+            else:
+                new_docs[village.code] = doc
+                self.audit("village.add", village.code, None, doc)
+        if changed:
+
+            def replace_doc(doc: MutableMapping[str, Any]) -> None:
+                new = changed[doc["code"]]
+                doc.clear()
+                doc.update(new)
+
+            table.update(replace_doc, doc_ids=[by_code[code].doc_id for code in changed])
+        if new_docs:
+            table.insert_multiple(list(new_docs.values()))
+
     # records
 
-    def _next_record_ids(self, count: int, quarters: Iterable[Quarter]) -> list[int]:
+    def _next_record_ids(self, count: int) -> list[int]:
         """Fresh ids past the counter and every stored id, so none repeats across quarters.
 
         The partitions this transaction holds are read from its own copies; the others
         through the store's cache, so a writer does not re-read the partition it just saved.
         """
-        for quarter in quarters:
-            self.records_table(quarter)
-        held = {
-            path: buffer
-            for path, buffer in self._buffers.items()
-            if path.parent == self.layout.records_dir
-        }
+        held = {path: buffer for path, buffer in self._buffers.items() if self._is_block(path)}
         in_tx = max(
             (
                 int(key)
@@ -256,7 +386,7 @@ class Transaction:
             raise Refused(f"quarter {quarter} is finalized; reopen it before changing its data")
 
     def _ensure_village(self, code: str) -> None:
-        if not self.table("villages").contains(Query().code == code):
+        if not any(doc.get("code") == code for doc in self._raw_docs("villages")):
             raise Refused(f"unknown village code {code}")
 
     def add_records(
@@ -271,45 +401,47 @@ class Transaction:
 
         Returns their ids; one audit entry covers them all.
         """
-        batch = list(records)
-        if not batch:
+        return self.add_prepared(
+            prepare_records(records, self.actor, at), note=note, batch_id=batch_id
+        )
+
+    def add_prepared(
+        self, prepared: PreparedRecords, *, note: str = "", batch_id: int | None = None
+    ) -> list[int]:
+        """Store records prepared by prepare_records, each with a fresh id; returns the ids.
+
+        Their villages and quarters are checked again here, under the lock: a village
+        removed or a quarter finalized since they were prepared refuses them all.
+        """
+        docs = prepared.docs
+        if not docs:
             return []
-        known = {doc["code"] for doc in self.table("villages").all()}
-        for new in batch:
-            if new.village not in known:
-                raise Refused(f"unknown village code {new.village}")
-        ids = self._next_record_ids(len(batch), {Quarter.of(new.date) for new in batch})
-        stamp = at or now_text()
-        by_quarter: dict[Quarter, list[Document]] = {}
-        for record_id, new in zip(ids, batch, strict=True):
-            record = Record(
-                id=record_id,
-                type=new.type,
-                village=new.village,
-                date=new.date,
-                fields=new.fields,
-                unit=new.unit,
-                author=self.actor,
-                created=stamp,
-                updated=stamp,
-                batch=batch_id,
-            )
-            by_quarter.setdefault(record.quarter, []).append(
-                Document(record.to_doc(), doc_id=record_id)
-            )
-        for quarter, docs in by_quarter.items():
+        known = {doc["code"] for doc in self._raw_docs("villages")}
+        if not prepared.villages <= known:
+            first = next(d["village"] for _, d in docs if d["village"] not in known)
+            raise Refused(f"unknown village code {first}")
+        for quarter in prepared.quarters.values():
             self._ensure_open(quarter)
-            self.records_table(quarter).insert_multiple(docs)
-        if len(batch) == 1:
-            [[only]] = by_quarter.values()
-            self.audit("record.add", f"record:{ids[0]}", None, dict(only))
+        ids = self._next_record_ids(len(docs))
+        by_block: dict[tuple[int, int, int], dict[str, dict[str, Any]]] = {}
+        for record_id, (key, doc) in zip(ids, docs, strict=True):
+            if batch_id is not None:
+                doc["batch"] = batch_id
+            block = (*key, block_number(record_id))
+            if block not in by_block:
+                by_block[block] = {}
+            by_block[block][str(record_id)] = doc
+        for (year, number, _), block_docs in by_block.items():
+            path = self.layout.block(prepared.quarters[year, number], int(next(iter(block_docs))))
+            self._insert_records(path, block_docs)
+        if len(docs) == 1:
+            self.audit("record.add", f"record:{ids[0]}", None, dict(docs[0][1]))
         else:
-            villages = sorted({new.village for new in batch})
             self.audit(
                 "records.import",
                 f"records:{ids[0]}-{ids[-1]}",
                 None,
-                {"count": len(batch), "note": note, "villages": villages},
+                {"count": len(docs), "note": note, "villages": sorted(prepared.villages)},
             )
         return ids
 
@@ -320,7 +452,11 @@ class Transaction:
         read, Refused if its quarter is finalized.
         """
         quarter = self._locate(record_id)
-        doc = None if quarter is None else self.records_table(quarter).get(doc_id=record_id)
+        doc = (
+            None
+            if quarter is None
+            else self.records_table(quarter, record_id).get(doc_id=record_id)
+        )
         if quarter is None or not isinstance(doc, dict):
             raise NotFound(f"no record {record_id}")
         old = Record.from_doc(record_id, dict(doc))
@@ -349,17 +485,19 @@ class Transaction:
         )
         self._ensure_open(updated.quarter)
         if updated.quarter == quarter:
-            self.records_table(quarter).update(updated.to_doc(), doc_ids=[record_id])
+            self.records_table(quarter, record_id).update(updated.to_doc(), doc_ids=[record_id])
         else:
-            self.records_table(quarter).remove(doc_ids=[record_id])
-            self.records_table(updated.quarter).insert(Document(updated.to_doc(), doc_id=record_id))
+            self.records_table(quarter, record_id).remove(doc_ids=[record_id])
+            self.records_table(updated.quarter, record_id).insert(
+                Document(updated.to_doc(), doc_id=record_id)
+            )
         self.audit("record.update", f"record:{record_id}", old.to_doc(), updated.to_doc())
         return updated
 
     def delete_record(self, record_id: int, *, expected_rev: int, reason: str = "") -> None:
         """Remove a record, audited with its content and the reason; refused as update_record."""
         quarter, old = self._changeable_record(record_id, expected_rev)
-        self.records_table(quarter).remove(doc_ids=[record_id])
+        self.records_table(quarter, record_id).remove(doc_ids=[record_id])
         self.audit("record.delete", f"record:{record_id}", old.to_doc(), {"reason": reason})
 
     # import batches
@@ -377,7 +515,7 @@ class Transaction:
     ) -> None:
         """Note the records a batch added and the stored documents it replaced."""
         self.table("imports").update(
-            {"added": list(added), "replaced": {str(k): v for k, v in replaced.items()}},
+            {"added": id_runs(added), "replaced": {str(k): v for k, v in replaced.items()}},
             doc_ids=[batch_id],
         )
         doc = self.table("imports").get(doc_id=batch_id)
@@ -401,8 +539,8 @@ class Transaction:
             if quarter is None:
                 continue
             self._ensure_open(quarter)
-            current = self.records_table(quarter).get(doc_id=record_id)
-            self.records_table(quarter).remove(doc_ids=[record_id])
+            current = self.records_table(quarter, record_id).get(doc_id=record_id)
+            self.records_table(quarter, record_id).remove(doc_ids=[record_id])
             removed.append({"id": record_id, **(dict(current) if current else {})})
         replaced: list[dict[str, Any]] = []
         for record_id, before in batch.replaced.items():
@@ -411,13 +549,15 @@ class Transaction:
             rev = old.rev
             if quarter is not None:
                 self._ensure_open(quarter)
-                current = self.records_table(quarter).get(doc_id=record_id)
+                current = self.records_table(quarter, record_id).get(doc_id=record_id)
                 rev = max(rev, int(current.get("rev", 1)) if current else rev)
                 replaced.append({"id": record_id, **(dict(current) if current else {})})
-                self.records_table(quarter).remove(doc_ids=[record_id])
+                self.records_table(quarter, record_id).remove(doc_ids=[record_id])
             self._ensure_open(old.quarter)
             restored = replace(old, rev=rev + 1, updated=now_text())
-            self.records_table(old.quarter).insert(Document(restored.to_doc(), doc_id=record_id))
+            self.records_table(old.quarter, record_id).insert(
+                Document(restored.to_doc(), doc_id=record_id)
+            )
         undone = {"at": now_text(), "actor": self.actor, "reason": reason}
         self.table("imports").update({"undone": undone}, doc_ids=[batch_id])
         self.audit(
@@ -678,13 +818,15 @@ class Transaction:
     def _vouch_for_partitions(self, files: dict[Path, bytes]) -> None:
         """Keep the sha256 of each record partition written in the meta, for verify to check."""
         written = {
-            path.stem: hashlib.sha256(data).hexdigest()
+            block_name(path): hashlib.sha256(data).hexdigest()
             for path, data in files.items()
-            if path.parent == self.layout.records_dir
+            if self._is_block(path)
         }
-        if written:
+        gone = {block_name(path) for path in self._removed if self._is_block(path)}
+        if written or gone:
             hashes = dict(self.meta().get("partition_sha256") or {})
-            self.set_meta(partition_sha256={**hashes, **written})
+            kept = {key: value for key, value in hashes.items() if key not in gone}
+            self.set_meta(partition_sha256={**kept, **written})
 
     def _landed(self, token: str) -> bool:
         """Whether the main file on disk is the one this commit (by its token) wrote."""
@@ -725,7 +867,8 @@ class Transaction:
             b.path: dumps(b.data or {}) for b in self._buffers.values() if b is not main and b.dirty
         }
         self._vouch_for_partitions(others)
-        files = {main.path: dumps(main.data or {}), **others}
+        files: dict[Path, bytes | None] = {main.path: dumps(main.data or {}), **others}
+        files.update({path: None for path in sorted(self._removed) if path not in files})
         try:
             if log_path is not None:
                 audit.append(log_path, offset, lines)

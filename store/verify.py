@@ -17,6 +17,7 @@ from store import audit
 from store.cache import Partition
 from store.errors import Message, StoreCorrupt
 from store.journal import TEMP_MARK
+from store.layout import block_name, block_number
 from store.migrations import CURRENT_SCHEMA
 from store.shape import check_main
 from store.storage import read_object
@@ -274,6 +275,11 @@ def _check_legacy_chain(store: Store, meta: dict[str, Any], report: VerifyReport
         )
 
 
+def block_number_of(path: Path) -> int | None:
+    """The block number a block file's name says, None if it says none."""
+    return int(path.stem) if path.stem.isdigit() else None
+
+
 def _check_records(store: Store, meta: dict[str, Any], report: VerifyReport) -> None:
     owner: dict[int, Path] = {}
     expected: dict[str, str] = dict(meta.get("partition_sha256") or {})
@@ -285,7 +291,18 @@ def _check_records(store: Store, meta: dict[str, Any], report: VerifyReport) -> 
             report.add("file", path, f"无法读取（{exc.detail}）", f"unreadable ({exc.detail})")
             continue
         report.files += 1
-        want = expected.pop(path.stem, None)
+        want = expected.pop(block_name(path), None)
+        number = block_number_of(path)
+        if number is None or any(
+            block_number(r.id) != number or str(r.quarter) != path.parent.name
+            for r in part.by_id.values()
+        ):
+            report.add(
+                "records",
+                path,
+                "有记录不属于这个分块（编号或季度不符）",
+                "holds records that do not belong in this block (id or quarter)",
+            )
         if want is None:
             if "partition_sha256" in meta:
                 report.add(
@@ -303,8 +320,8 @@ def _check_records(store: Store, meta: dict[str, Any], report: VerifyReport) -> 
                 report.add(
                     "records",
                     path,
-                    f"记录编号 {record_id} 在 {owner[record_id].name} 中也有",
-                    f"record id {record_id} also appears in {owner[record_id].name}",
+                    f"记录编号 {record_id} 在 {block_name(owner[record_id])}.json 中也有",
+                    f"record id {record_id} also appears in {block_name(owner[record_id])}.json",
                 )
             owner[record_id] = path
         report.records += len(part.by_id)

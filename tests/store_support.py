@@ -103,7 +103,7 @@ def leftovers(layout: Layout) -> list[Path]:
     found = [p for p in layout.main.parent.glob("*.tmp-*")]
     for folder in (layout.records_dir, layout.audit_dir, layout.snapshots_dir):
         if folder.is_dir():
-            found.extend(folder.glob("*.tmp-*"))
+            found.extend(folder.rglob("*.tmp-*"))
     if layout.journal.exists():
         found.append(layout.journal)
     return sorted(found)

@@ -62,7 +62,7 @@ def town(store: Store) -> Store:
 
 def stored_ids(store: Store, quarter: Quarter) -> list[int]:
     """The record ids in a quarter's partition file, read from disk."""
-    data = orjson.loads(store.layout.records(quarter).read_bytes())
+    data = orjson.loads(store.layout.block(quarter, 1).read_bytes())
     return sorted(int(key) for key in data["records"])
 
 
@@ -110,7 +110,7 @@ def test_files_are_plain_tinydb_json(town: Store) -> None:
     finally:
         db.close()
     assert villages == {"V001": "张庄", "V002": "李寨"}
-    part = TinyDB(town.layout.records(Q3), access_mode="r", encoding="utf-8")
+    part = TinyDB(town.layout.block(Q3, 1), access_mode="r", encoding="utf-8")
     try:
         doc = part.table("records").get(doc_id=record_id)
     finally:
@@ -159,12 +159,16 @@ def test_records_go_to_the_partition_of_their_quarter(town: Store, tmp_path: Pat
                 note("V001", date(2023, 1, 1)),
             ]
         )
-    assert town.layout.records(Q3) == tmp_path / "town.json.d" / "records" / "2022Q3.json"
+    assert (
+        town.layout.block(Q3, 1) == tmp_path / "town.json.d" / "records" / "2022Q3" / "00000.json"
+    )
     assert stored_ids(town, Q3) == [ids[0], ids[1]]
     assert stored_ids(town, Q2) == [ids[2]]
     assert stored_ids(town, Q5) == [ids[3]]
-    names = sorted(p.name for p in town.layout.records_dir.glob("*.json"))
-    assert names == ["2022Q2.json", "2022Q3.json", "2023Q1.json"]
+    names = sorted(
+        str(p.relative_to(town.layout.records_dir)) for p in town.layout.records_dir.rglob("*.json")
+    )
+    assert names == ["2022Q2/00000.json", "2022Q3/00000.json", "2023Q1/00000.json"]
     assert town.record_quarters() == [Q2, Q3, Q5]
     assert [r.id for r in town.village_records(Q3, "V002", "test.note")] == [ids[1]]
 
@@ -172,7 +176,7 @@ def test_records_go_to_the_partition_of_their_quarter(town: Store, tmp_path: Pat
 def test_quarters_up_to_one_are_found_without_reading_later_partitions(town: Store) -> None:
     with town.transaction() as tx:
         tx.add_records([note("V001", date(2022, 5, 1)), note("V001", date(2023, 1, 1))])
-    town.layout.records(Q5).write_bytes(b"{not json")
+    town.layout.block(Q5, 1).write_bytes(b"{not json")
     reader = Store(town.path).open()
     assert reader.record_quarters(until=Q4) == [Q2]
     with pytest.raises(StoreCorrupt):
@@ -183,14 +187,14 @@ def test_saving_one_quarter_leaves_the_other_partitions_untouched(town: Store) -
     with town.transaction() as tx:
         tx.add_records([note("V001", date(2022, d // 100, d % 100)) for d in (515, 815, 1115)])
         tx.add_records([note("V001", date(2023, 2, 1))])
-    others = {q: fingerprint(town.layout.records(q)) for q in (Q2, Q4, Q5)}
-    q3_before = fingerprint(town.layout.records(Q3))
+    others = {q: fingerprint(town.layout.block(q, 1)) for q in (Q2, Q4, Q5)}
+    q3_before = fingerprint(town.layout.block(Q3, 1))
     with town.transaction() as tx:
         [added] = tx.add_records([note("V002", date(2022, 8, 20))])
     with town.transaction() as tx:
         tx.update_record(added, note("V002", date(2022, 9, 1), x=1), expected_rev=1)
-    assert {q: fingerprint(town.layout.records(q)) for q in (Q2, Q4, Q5)} == others
-    assert fingerprint(town.layout.records(Q3)) != q3_before
+    assert {q: fingerprint(town.layout.block(q, 1)) for q in (Q2, Q4, Q5)} == others
+    assert fingerprint(town.layout.block(Q3, 1)) != q3_before
     assert added in stored_ids(town, Q3)
 
 
@@ -265,7 +269,7 @@ def test_a_finalized_quarter_refuses_changes(town: Store) -> None:
         tx.update_record(in_q4, note("V001", date(2022, 9, 1)), expected_rev=1)
     with pytest.raises(Refused, match="2022Q3"), town.transaction() as tx:
         tx.file_return("police", Q3)
-    assert not town.layout.records(Q3).exists()
+    assert not town.layout.block(Q3, 1).exists()
 
 
 def test_snapshots_and_audit_days_live_in_their_own_files(town: Store) -> None:

@@ -127,7 +127,7 @@ def test_an_unreadable_partition_is_refused_and_never_written(
     town: Store, damage: str, has_backup: bool
 ) -> None:
     backup = with_backup(town) if has_backup else without_backups(town)
-    part = town.layout.records(Q3)
+    part = town.layout.block(Q3, 1)
     q2_record = town.records(Q2)[0]
     part.write_bytes(DAMAGE[damage](part.read_bytes()))
     before = store_files(town)
@@ -215,7 +215,7 @@ def test_a_commit_cut_after_its_journal_landed_is_finished(
     crash(store, stage)
     plan = orjson.loads(store.layout.journal.read_bytes())["renames"]
     targets = [Path(final) for _, final in plan]
-    assert targets == [store.path, store.layout.records(Q3)], "the main file goes first"
+    assert targets == [store.path, store.layout.block(Q3, 1)], "the main file goes first"
     changed = [t for t in targets if before.get(t) != (t.read_bytes() if t.exists() else None)]
     assert changed == ([] if stage == "after-journal" else [store.path])
 

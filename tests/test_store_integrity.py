@@ -181,7 +181,7 @@ def test_a_truncated_or_deleted_log_is_detected_and_refuses_writes(town: Store, 
 
 
 def test_one_byte_changed_in_a_record_partition_is_detected(town: Store) -> None:
-    part = town.layout.records(Q4)
+    part = town.layout.block(Q4, 1)
     part.write_bytes(part.read_bytes().replace(b'"n":3', b'"n":4', 1))
     assert problems(town) == [("records", part.name, None)]
 
@@ -196,13 +196,13 @@ def test_one_byte_changed_in_a_finalized_snapshot_is_detected(town: Store) -> No
 
 
 def test_repeated_record_ids_are_named_and_never_handed_out_again(town: Store) -> None:
-    q3 = orjson.loads(town.layout.records(Q3).read_bytes())
-    q4 = orjson.loads(town.layout.records(Q4).read_bytes())
+    q3 = orjson.loads(town.layout.block(Q3, 1).read_bytes())
+    q4 = orjson.loads(town.layout.block(Q4, 1).read_bytes())
     q4["records"]["1"] = q3["records"]["1"]
     q4["records"]["90"] = q3["records"]["1"]
-    atomic_write(town.layout.records(Q4), dumps(q4))
+    atomic_write(town.layout.block(Q4, 1), dumps(q4))
     kinds = [(p.kind, p.message.en) for p in verify(town).problems]
-    assert any("record id 1 also appears in 2022Q3.json" in text for _, text in kinds)
+    assert any("record id 1 also appears in 2022Q3/00000.json" in text for _, text in kinds)
     assert any("next_record_id" in text for _, text in kinds)
     with town.transaction() as tx:
         [fresh] = tx.add_records([note("V001", date(2023, 1, 5))])
@@ -222,7 +222,7 @@ def test_the_first_write_of_a_day_backs_up_and_backups_rotate(town: Store) -> No
     assert town.layout.backups() == made[-3:]
     with zipfile.ZipFile(made[-1]) as archive:
         names = set(archive.namelist())
-    assert {"town.json", "pingan-backup.json", "town.json.d/records/2022Q3.json"} <= names
+    assert {"town.json", "pingan-backup.json", "town.json.d/records/2022Q3/00000.json"} <= names
     assert not any(".lock" in n or ".backups" in n or ".tmp-" in n for n in names)
     with pytest.raises(ValueError), town.transaction() as tx:
         tx.update_settings(backups_kept=0)

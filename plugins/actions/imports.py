@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ from plugins.importing import (
 from plugins.refusal import Refusal, finalized
 from plugins.schema import RecordType
 from store import ImportBatch, Quarter, Record, now_text
+from store.cache import no_cyclic_gc
+from store.transaction import prepare_records
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +96,7 @@ def import_villages(ctx: ActionContext, path: Path) -> VillageImport:
     existing = {v.code: v for v in ctx.store.villages(active_only=False)}
     villages = parse_villages(path, table, existing)
     with writing(), ctx.store.transaction(ctx.actor.name) as tx:
-        for village in villages:
-            tx.put_village(village)
+        tx.put_villages(villages)
     added = sum(1 for v in villages if v.code not in existing)
     return VillageImport(added, len(villages) - added)
 
@@ -142,14 +144,15 @@ def _plan(
     earlier = earlier_batch(ctx, table.digest)
     villages = VillageNames(ctx.store.villages(active_only=False))
     try:
-        rows = parse_rows(path, table, rtype, villages, ctx.store.is_locked, progress)
+        is_locked = functools.cache(ctx.store.is_locked)
+        rows = parse_rows(path, table, rtype, villages, is_locked, progress)
         keyed = match_natural_keys(
             path,
             rtype,
             rows,
             _stored_of_type(ctx, rtype),
             update=update,
-            is_locked=ctx.store.is_locked,
+            is_locked=is_locked,
         )
     except ImportRefused as exc:
         extra = [already_imported(path, earlier)] if earlier and not again else []
@@ -225,9 +228,24 @@ def import_records(
     rtype = record_type(ctx.host.registry, type_name)
     ctx.require(rtype.unit, Text(f"导入 {rtype.name} 记录", f"import {rtype.name} records"))
     options = ReadOptions(encoding, sheet)
+    with no_cyclic_gc():
+        return _import_records(ctx, path, rtype, options, again, update, progress)
+
+
+def _import_records(
+    ctx: ActionContext,
+    path: Path,
+    rtype: RecordType,
+    options: ReadOptions,
+    again: bool,
+    update: bool,
+    progress: Progress | None,
+) -> RecordImport:
+    """What import_records does, once the permission is checked."""
     table = read_table_for(ctx.host.registry, path, rtype.all_fields(), options)
     keyed, _ = _plan(ctx, path, rtype, table, again=again, update=update, progress=progress)
     report = table.report
+    table.clear()  # every row is parsed into keyed: free the raw cells before storing
     counts: dict[Quarter, int] = {}
     for _, record in keyed.new:
         quarter = Quarter.of(record.date)
@@ -254,11 +272,15 @@ def import_records(
         encoding=report.encoding,
         sheet=report.sheet,
     )
+    # each quarter's rows get one run of ids, so they fill a few record blocks, not one
+    # block per quarter per run of ids; the documents are made before the lock is taken
+    by_quarter = sorted(
+        (r for _, r in keyed.new), key=lambda r: (r.date.year, (r.date.month - 1) // 3)
+    )
+    prepared = prepare_records(by_quarter, ctx.actor.name)
     with writing(), ctx.store.transaction(ctx.actor.name) as tx:
         batch_id = tx.add_batch(batch)
-        ids = tx.add_records(
-            [r for _, r in keyed.new], note=f"import {path.name}", batch_id=batch_id
-        )
+        ids = tx.add_prepared(prepared, note=f"import {path.name}", batch_id=batch_id)
         replaced: dict[int, dict[str, Any]] = {}
         for _, new, old in keyed.replacing:
             replaced[old.id] = old.to_doc()
