@@ -113,7 +113,7 @@ class ResultCache:
             cached = self._results.get(quarter)
         if cached is not None:
             return cached
-        result = QuarterResult.of(engine.grid(quarter))
+        result = QuarterResult.of(engine.shown_grid(quarter))
         with self._lock:
             if generation == self._generation:
                 self._results[quarter] = result
@@ -137,7 +137,8 @@ def compute(
     store: Store, host: PluginHost, engine: Engine, quarter: Quarter, cache: ResultCache
 ) -> QuarterSummary:
     """The summary of quarter: its grid, every quarter with records, its returns."""
-    quarters = sorted(set(store.record_quarters()) | {quarter})
+    with engine.reading():
+        quarters = sorted(set(store.record_quarters()) | {quarter})
     history = tuple(cache.get(engine, q) for q in quarters)
     current = next(r for r in history if r.quarter == quarter)
     filed = {r.unit: r.filed_at for r in store.returns(quarter)}

@@ -6,6 +6,7 @@ message handlers change what is on screen, so the UI never waits on the disk.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
@@ -94,6 +95,8 @@ class PinganApp(FencedApp):
         self.grid: Grid | None = None
         """The latest computed grid of `quarter`, None until the first one arrives."""
         self._grid_requests = 0
+        self._full_request = 0
+        """The latest request that recomputes the whole grid."""
         self._grid_applied = 0
         self._quarter_pending = True
         self._changed_pending: list[Quarter | None] = []
@@ -152,15 +155,25 @@ class PinganApp(FencedApp):
 
     # the grid
 
-    def notify_data_changed(self, quarter: Quarter | None = None) -> None:
+    def notify_data_changed(
+        self, quarter: Quarter | None = None, villages: Iterable[str] | None = None
+    ) -> None:
         """Call on the UI thread after any write: recompute the grid, then post DataChanged.
 
         From a worker thread use `app.call_from_thread(app.notify_data_changed, quarter)`.
         quarter is the earliest quarter the write touched, None when unknown (another
         process wrote); the grid on screen is recomputed either way, since checks read history.
+        villages, when the write touched only those villages' records or decisions, lets the
+        grid on screen recompute their rows alone (a check reads one village's data).
         """
         self._changed_pending.append(quarter)
-        self._request_grid()
+        grid = self.grid
+        full_pending = self._full_request > self._grid_applied
+        if villages is None or grid is None or grid.quarter != self.quarter or full_pending:
+            self._request_grid()
+            return
+        self._grid_requests += 1
+        self._update_rows(grid, tuple(villages), self._grid_requests, self._grid_revision)
 
     def watch_quarter(self, quarter: Quarter) -> None:
         self._quarter_pending = True
@@ -168,17 +181,36 @@ class PinganApp(FencedApp):
 
     def _request_grid(self) -> None:
         self._grid_requests += 1
+        self._full_request = self._grid_requests
         self._compute_grid(self.quarter, self._grid_requests)
 
     @work(thread=True, group="grid", exit_on_error=False)
     def _compute_grid(self, quarter: Quarter, request: int) -> None:
         try:
-            revision = self.store.revision()
-            grid = self.engine.grid(quarter)
+            with self.engine.reading():
+                revision = self.store.revision()
+            grid = self.engine.shown_grid(quarter)
         except Exception as exc:  # noqa: BLE001 - shown as a message; the app stays up
             self.post_message(GridFailed(quarter, request, describe(exc)))
             return
         self.post_message(GridReady(grid, request, revision))
+
+    @work(thread=True, group="grid", exit_on_error=False)
+    def _update_rows(self, grid: Grid, villages: tuple[str, ...], request: int, seen: int) -> None:
+        """Recompute the rows of villages in grid after a save that touched only them.
+
+        The grid reads as current to the store's watcher only when exactly one commit (the
+        save) came after the grid's revision; otherwise another desk also wrote, and the
+        watcher recomputes the whole grid.
+        """
+        try:
+            with self.engine.reading():
+                revision = self.store.revision()
+            updated = self.engine.update_rows(grid, villages)
+        except Exception as exc:  # noqa: BLE001 - shown as a message; the app stays up
+            self.post_message(GridFailed(grid.quarter, request, describe(exc)))
+            return
+        self.post_message(GridReady(updated, request, revision if revision == seen + 1 else seen))
 
     def check_store(self) -> None:
         """Look, off the UI thread, for changes another process made; recompute if there are."""

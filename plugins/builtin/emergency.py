@@ -135,7 +135,7 @@ def check_hazards(ctx: CheckContext) -> Finding:
     quarter's last day is not overdue at quarter end. None due: PASS.
     """
     hazards = ctx.history(HAZARD)
-    end = ctx.quarter.end
+    start, end = ctx.quarter.start, ctx.quarter.end
     major_overdue = [h for h in hazards if h.flag("major") and overdue_at(h, end)]
     if major_overdue:
         return Finding.failed(
@@ -143,7 +143,7 @@ def check_hazards(ctx: CheckContext) -> Finding:
             f"{plural(len(major_overdue), 'major hazard', 'major hazards')} overdue at quarter end",
             evidence=major_overdue,
         )
-    due = [h for h in hazards if (d := h.day("deadline")) is not None and ctx.quarter.contains(d)]
+    due = [h for h in hazards if (d := h.day("deadline")) is not None and start <= d <= end]
     if not due:
         return Finding.passed("本季度无到期隐患", "No hazards due this quarter")
     late = [h for h in due if not rectified_on_time(h)]

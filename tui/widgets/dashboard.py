@@ -133,10 +133,15 @@ class Dashboard(PinganAccess, Widget):
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", self._relabel, init=False)
-        self.refresh_data()
+        if self.pingan.grid is not None:
+            self.refresh_data()
 
     def refresh_data(self) -> None:
-        """Show the app's quarter, computing what the cache lacks in a worker (`Computed`)."""
+        """Show the app's quarter, computing what the cache lacks in a worker (`Computed`).
+
+        The main screen calls this once the app's grid of the quarter is in, so the grid on
+        screen is computed first and its result is reused here rather than computed twice.
+        """
         self._serial += 1
         app = self.pingan
         if app.grid is not None and app.grid.quarter == app.quarter:

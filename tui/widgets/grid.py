@@ -136,13 +136,13 @@ class ComplianceGrid(PinganAccess, Vertical):
 
     def show(self, grid: Grid) -> None:
         """Show grid: update changed cells in place when the rows are the same, else rebuild."""
-        self.grid = grid
+        before, self.grid = self.grid, grid
         if self.office is not None and self.office not in self.offices():
             self.office = None
         rows = [v.code for v in self.shown_villages()]
         columns = [str(column.value) for column in self.table.columns]
         if rows == self._row_keys and columns == list(self.columns_shown.columns()):
-            self._update_in_place()
+            self._update_in_place(before)
         else:
             self._rebuild()
         self._update_bars()
@@ -199,14 +199,23 @@ class ComplianceGrid(PinganAccess, Vertical):
         self.rebuilds += 1
         self._move_to(village, column)
 
-    def _update_in_place(self) -> None:
+    def _update_in_place(self, before: Grid | None) -> None:
+        """Update the cells that changed since before; a row whose cells are the very same
+        objects (a save recomputes only its village's row) is not looked at again.
+        """
         assert self.grid is not None
-        table = self.table
+        grid, table = self.grid, self.table
+        columns = self.columns_shown.columns()
         for village in self.shown_villages():
-            for column, value in zip(self.columns_shown.columns(), self._row(village), strict=True):
-                old = table.get_cell(village.code, column)
+            code = village.code
+            if before is not None and all(
+                before.cells.get((code, c)) is grid.cells[(code, c)] for c in grid.criteria
+            ):
+                continue
+            for column, value in zip(columns, self._row(village), strict=True):
+                old = table.get_cell(code, column)
                 if old.plain != value.plain or old.style != value.style:
-                    table.update_cell(village.code, column, value)
+                    table.update_cell(code, column, value)
         self._update_cursor_line()
 
     def _move_to(self, village: str | None, column: str | None) -> None:
