@@ -294,11 +294,20 @@ class Engine:
             return self.grid(grid.quarter)
         cells = dict(grid.cells)
         shown = {v.code: v for v in inputs.basis.villages}
+        errors = bool(grid.errors)
         for code in dict.fromkeys(villages):
             village = shown.get(code)
             if village is not None:
                 self._row(inputs, village, cells)
-        return self._grid(inputs, cells)
+                errors = errors or any(
+                    f.state is State.ERROR
+                    for c in CRITERION_CODES
+                    for f in cells[(code, c)].findings
+                )
+        if errors:
+            return self._grid(inputs, cells)
+        basis = inputs.basis
+        return Grid(inputs.quarter, list(basis.villages), cells, basis.target, basis=basis)
 
     def _grid(self, inputs: _Inputs, cells: dict[tuple[str, str], Cell]) -> Grid:
         basis = inputs.basis

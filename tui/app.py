@@ -101,6 +101,8 @@ class PinganApp(FencedApp):
         self._quarter_pending = True
         self._changed_pending: list[Quarter | None] = []
         self._grid_revision = -1
+        self._grids: dict[Quarter, tuple[int, Grid]] = {}
+        """Recent grids of the quarter on screen and its neighbours, by the revision read."""
         self.set_reactive(PinganApp.lang, check_lang(lang or user_lang() or settings.lang))
         self.set_reactive(PinganApp.quarter, quarter or store.latest_quarter())
         self.theme = THEME
@@ -184,12 +186,23 @@ class PinganApp(FencedApp):
         self._full_request = self._grid_requests
         self._compute_grid(self.quarter, self._grid_requests)
 
+    def keep_grid(self, grid: Grid, revision: int) -> None:
+        """Keep a grid read at revision for a later step to its quarter (the neighbours only)."""
+        near = (self.quarter.previous(), self.quarter, self.quarter.next())
+        self._grids = {q: kept for q, kept in self._grids.items() if q in near}
+        if grid.quarter in near:
+            self._grids[grid.quarter] = (revision, grid)
+
     @work(thread=True, group="grid", exit_on_error=False)
     def _compute_grid(self, quarter: Quarter, request: int) -> None:
         try:
             with self.engine.reading():
                 revision = self.store.revision()
-            grid = self.engine.shown_grid(quarter)
+            kept = self._grids.get(quarter)
+            if kept is not None and kept[0] == revision:
+                grid = kept[1]
+            else:
+                grid = self.engine.shown_grid(quarter)
         except Exception as exc:  # noqa: BLE001 - shown as a message; the app stays up
             self.post_message(GridFailed(quarter, request, describe(exc)))
             return
@@ -239,6 +252,7 @@ class PinganApp(FencedApp):
         self._grid_applied = message.request
         self._grid_revision = max(self._grid_revision, message.revision)
         self.grid = message.grid
+        self.keep_grid(message.grid, message.revision)
         quarter_changed, self._quarter_pending = self._quarter_pending, False
         changed, self._changed_pending = self._changed_pending, []
         for screen in self.screen_stack:

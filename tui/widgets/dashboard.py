@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Label, Static
 from textual_plotext import PlotextPlot
 
 from plugins.criteria import BY_CODE, CRITERION_CODES
-from plugins.engine import Engine
+from plugins.engine import Engine, Grid
 from plugins.i18n import Text
 from plugins.manager import PluginHost
 from plugins.summary import QuarterSummary, ResultCache, compute
@@ -158,12 +158,16 @@ class Dashboard(PinganAccess, Widget):
         self, store: Store, host: PluginHost, engine: Engine, quarter: Quarter, serial: int
     ) -> None:
         try:
-            data = compute(store, host, engine, quarter, self._cache)
+            data = compute(store, host, engine, quarter, self._cache, self._keep)
             report = warnings(store, host, quarter, date.today())
         except Exception as exc:  # noqa: BLE001 - shown on the dashboard instead of ending the app
             self.post_message(self.Failed(f"{type(exc).__name__}: {exc}", serial))
         else:
             self.post_message(self.Computed(data, report, serial))
+
+    def _keep(self, grid: Grid, revision: int) -> None:
+        """Hand a grid the worker computed to the app, for a quarter step to it (worker side)."""
+        self.app.call_from_thread(self.pingan.keep_grid, grid, revision)
 
     @on(Computed)
     def _computed(self, message: Computed) -> None:

@@ -81,7 +81,7 @@ class ComplianceGrid(PinganAccess, Vertical):
     DEFAULT_CSS = """
     ComplianceGrid { height: 1fr; }
     ComplianceGrid > GridTable { height: 1fr; }
-    ComplianceGrid > Static { height: 1; }
+    ComplianceGrid > Static { height: 1; width: 1fr; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
@@ -95,6 +95,7 @@ class ComplianceGrid(PinganAccess, Vertical):
         self.rebuilds = 0
         """How many times the table was rebuilt rather than updated in place."""
         self._row_keys: list[str] = []
+        self._villages: dict[str, Village] = {}
 
     @property
     def lang(self) -> str:
@@ -137,6 +138,7 @@ class ComplianceGrid(PinganAccess, Vertical):
     def show(self, grid: Grid) -> None:
         """Show grid: update changed cells in place when the rows are the same, else rebuild."""
         before, self.grid = self.grid, grid
+        self._villages = {v.code: v for v in grid.villages}
         if self.office is not None and self.office not in self.offices():
             self.office = None
         rows = [v.code for v in self.shown_villages()]
@@ -200,22 +202,29 @@ class ComplianceGrid(PinganAccess, Vertical):
         self._move_to(village, column)
 
     def _update_in_place(self, before: Grid | None) -> None:
-        """Update the cells that changed since before; a row whose cells are the very same
-        objects (a save recomputes only its village's row) is not looked at again.
+        """Update the cells whose state changed since before; a row whose cells are the very
+        same objects (a save recomputes only its village's row) is not looked at again.
         """
         assert self.grid is not None
         grid, table = self.grid, self.table
         columns = self.columns_shown.columns()
+        criteria = [c for c in columns if c in BY_CODE]
+        was = {v.code: v for v in before.villages} if before is not None else {}
         for village in self.shown_villages():
             code = village.code
-            if before is not None and all(
-                before.cells.get((code, c)) is grid.cells[(code, c)] for c in grid.criteria
-            ):
-                continue
-            for column, value in zip(columns, self._row(village), strict=True):
-                old = table.get_cell(code, column)
-                if old.plain != value.plain or old.style != value.style:
-                    table.update_cell(code, column, value)
+            changed = before is None
+            for criterion in criteria:
+                cell = grid.cells[(code, criterion)]
+                old = before.cells.get((code, criterion)) if before is not None else None
+                if old is not cell and (old is None or old.state is not cell.state):
+                    table.update_cell(code, criterion, cell_text(cell.state))
+                    changed = True
+            if changed:
+                table.update_cell(code, "complies", complies_text(grid, code))
+            if was.get(code) != village:
+                for column, value in zip(columns, self._row(village), strict=True):
+                    if column not in BY_CODE and column != "complies":
+                        table.update_cell(code, column, value)
         self._update_cursor_line()
 
     def _move_to(self, village: str | None, column: str | None) -> None:
@@ -362,13 +371,16 @@ class ComplianceGrid(PinganAccess, Vertical):
         return line
 
     def _update_cursor_line(self) -> None:
-        label = self.query_one("#grid-cell", Static)
+        """Show the cursor line: one row of fixed width, so a cursor move needs no layout."""
+        self.query_one("#grid-cell", Static).update(self._cursor_line(), layout=False)
+
+    def _cursor_line(self) -> RichText | str:
+        """What the cursor line says of the cell (or village) under the cursor."""
         village_code = self.cursor_village()
         if self.grid is None or village_code is None:
-            label.update("")
-            return
+            return ""
         lang = self.lang
-        village = next(v for v in self.grid.villages if v.code == village_code)
+        village = self._villages[village_code]
         line = RichText(f"{village.name} {village.code}  ")
         cell = self.cursor_cell()
         if cell is None:
@@ -380,8 +392,7 @@ class ComplianceGrid(PinganAccess, Vertical):
                 line.append(" " + tr("complies.no", lang, count=failures))
             else:
                 line.append(" " + tr("complies.pending", lang))
-            label.update(line)
-            return
+            return line
         line.append(f"{cell.criterion} {tr(BY_CODE[cell.criterion].name, lang)}  ")
         line.append(STATE_SYMBOLS[cell.state], style=STATE_STYLES[cell.state].cell)
         line.append(f" {state_name(cell.state, lang)}")
@@ -390,4 +401,4 @@ class ComplianceGrid(PinganAccess, Vertical):
             line.append(f"  {tr('evidence.decision', lang)} {cell.decision.reason}".rstrip())
         elif reason is not None:
             line.append(f"  {tr(reason.message, lang)}")
-        label.update(line)
+        return line
