@@ -20,6 +20,13 @@ from plugins.i18n import Text
 from plugins.manager import PLUGIN_ERRORS, PluginHost, describe
 from store import Decision, Quarter, QuarterWindow, Record, Store, Village
 
+PARSED_OBJECTS = 50_000
+"""Objects allocated by one store read from which it counts as a parse worth freezing.
+
+Freezing only after a parse, not after every cached read, keeps what the collector never
+sees again to the parsed records and little else.
+"""
+
 
 @dataclass(frozen=True, slots=True)
 class CellFinding:
@@ -211,13 +218,15 @@ class Engine:
         """
         with self._reading:
             enabled = gc.isenabled()
+            allocated = gc.get_count()[0]
             gc.disable()
             try:
                 yield
             finally:
                 if enabled:
                     gc.enable()
-                gc.freeze()
+                if gc.get_count()[0] - allocated >= PARSED_OBJECTS:
+                    gc.freeze()
 
     def _thresholds(self) -> dict[str, dict[str, float]]:
         settings = self.store.settings()

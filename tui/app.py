@@ -265,6 +265,9 @@ class PinganApp(FencedApp):
     def _grid_failed(self, message: GridFailed) -> None:
         if message.request >= self._grid_applied:
             self._grid_applied = message.request
+            if self.grid is None:
+                for screen in self.screen_stack:
+                    screen.post_message(QuarterChanged(message.quarter))
             self.notify(
                 tr("grid.failed", self.lang, reason=message.reason), severity="error", markup=False
             )
