@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.events import Resize
 from textual.widgets import DataTable, Static
+from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
 
 from plugins.api import State
 from plugins.criteria import BY_CODE, CRITERION_CODES
@@ -72,6 +73,25 @@ class GridTable(DataTable[RichText]):
 
     def action_open_evidence(self) -> None:
         self.action_select_cursor()
+
+    def update_cells(self, changes: list[tuple[str, str, RichText]]) -> None:
+        """Put new values in many cells (row key, column key, value) with one refresh.
+
+        `update_cell` refreshes the table once per cell, which at thousands of changed cells
+        (a quarter step at county scale) costs more than the repaint; this writes the cells
+        as `update_cell` does (Textual is pinned) and refreshes once.
+        """
+        if not changes:
+            return
+        for row, column, _ in changes:
+            if row not in self._data or column not in self._data[RowKey(row)]:
+                raise CellDoesNotExist(
+                    f"No cell exists for row_key={row!r}, column_key={column!r}."
+                )
+        for row, column, value in changes:
+            self._data[RowKey(row)][ColumnKey(column)] = value
+        self._update_count += 1
+        self.refresh()
 
 
 class ComplianceGrid(PinganAccess, Vertical):
@@ -206,10 +226,11 @@ class ComplianceGrid(PinganAccess, Vertical):
         same objects (a save recomputes only its village's row) is not looked at again.
         """
         assert self.grid is not None
-        grid, table = self.grid, self.table
+        grid = self.grid
         columns = self.columns_shown.columns()
         criteria = [c for c in columns if c in BY_CODE]
         was = {v.code: v for v in before.villages} if before is not None else {}
+        changes: list[tuple[str, str, RichText]] = []
         for village in self.shown_villages():
             code = village.code
             changed = before is None
@@ -217,14 +238,15 @@ class ComplianceGrid(PinganAccess, Vertical):
                 cell = grid.cells[(code, criterion)]
                 old = before.cells.get((code, criterion)) if before is not None else None
                 if old is not cell and (old is None or old.state is not cell.state):
-                    table.update_cell(code, criterion, cell_text(cell.state))
+                    changes.append((code, criterion, cell_text(cell.state)))
                     changed = True
             if changed:
-                table.update_cell(code, "complies", complies_text(grid, code))
+                changes.append((code, "complies", complies_text(grid, code)))
             if was.get(code) != village:
                 for column, value in zip(columns, self._row(village), strict=True):
                     if column not in BY_CODE and column != "complies":
-                        table.update_cell(code, column, value)
+                        changes.append((code, column, value))
+        self.table.update_cells(changes)
         self._update_cursor_line()
 
     def _move_to(self, village: str | None, column: str | None) -> None:
