@@ -115,6 +115,9 @@ class Dashboard(PinganAccess, Widget):
         self.report: WarningReport | None = None
         self._cache = ResultCache()
         self._serial = 0
+        self._on_screen = False
+        self._drawn = True
+        """Whether the widgets show `data` (False while data arrived with the tab hidden)."""
 
     def compose(self) -> ComposeResult:
         yield Static(tr(LOADING, self.pingan.lang), id="dash-summary")
@@ -175,7 +178,7 @@ class Dashboard(PinganAccess, Widget):
             return
         self.data = message.data
         self.report = message.report
-        self._show()
+        self._draw()
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
@@ -186,7 +189,27 @@ class Dashboard(PinganAccess, Widget):
 
     def _relabel(self) -> None:
         if self.data is not None:
+            self._draw()
+
+    def _draw(self) -> None:
+        """Draw the data now if the dashboard is on screen, else when it is shown next.
+
+        Its tables may hold thousands of warnings at county scale; filling them while the
+        grid tab is in front would cost every quarter step and save for nothing.
+        """
+        self._drawn = False
+        if self._on_screen:
+            self._drawn = True
             self._show()
+
+    def on_show(self) -> None:
+        self._on_screen = True
+        if not self._drawn:
+            self._drawn = True
+            self._show()
+
+    def on_hide(self) -> None:
+        self._on_screen = False
 
     # drawing
 
