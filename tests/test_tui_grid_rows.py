@@ -98,3 +98,21 @@ async def test_another_desk_writing_after_a_save_still_reaches_the_grid(
         app.check_store()
         await settle(pilot)
         assert app.grid.cell("V001", "N7").state is State.FAIL
+
+
+async def test_two_saves_before_the_grid_catches_up_both_reach_it(
+    town: Store, host: PluginHost
+) -> None:
+    app = make_app(town, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        ctx = app.action_context()
+        for village in ("V002", "V003"):
+            fields = {"village": village, "date": date(2022, 5, 2), "category": "fire"}
+            actions.add_record(ctx, "emergency.accident", fields)
+            app.notify_data_changed(QUARTER, villages=(village,))
+        await settle(pilot)
+        assert app.grid is not None
+        assert app.grid.cell("V002", "N7").state is State.FAIL
+        assert app.grid.cell("V003", "N7").state is State.FAIL
+        assert app.grid.cell("V001", "N7").state is State.PASS

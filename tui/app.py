@@ -101,6 +101,9 @@ class PinganApp(FencedApp):
         self._quarter_pending = True
         self._changed_pending: list[Quarter | None] = []
         self._grid_revision = -1
+        self._row_requests: dict[int, tuple[str, ...]] = {}
+        """The villages of row updates not yet applied: a later one recomputes them too, since
+        it starts from the grid before them."""
         self._grids: dict[Quarter, tuple[int, Grid]] = {}
         """Recent grids of the quarter on screen and its neighbours, by the revision read."""
         self.set_reactive(PinganApp.lang, check_lang(lang or user_lang() or settings.lang))
@@ -175,7 +178,11 @@ class PinganApp(FencedApp):
             self._request_grid()
             return
         self._grid_requests += 1
-        self._update_rows(grid, tuple(villages), self._grid_requests, self._grid_revision)
+        in_flight = {r: v for r, v in self._row_requests.items() if r > self._grid_applied}
+        touched = tuple(dict.fromkeys([*(c for v in in_flight.values() for c in v), *villages]))
+        in_flight[self._grid_requests] = touched
+        self._row_requests = in_flight
+        self._update_rows(grid, touched, self._grid_requests, self._grid_revision)
 
     def watch_quarter(self, quarter: Quarter) -> None:
         self._quarter_pending = True
