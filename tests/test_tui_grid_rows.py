@@ -22,6 +22,7 @@ from tests.tui_forms_support import (
     new_record,
     settle,
 )
+from tui.app import PinganApp
 from tui.screens.record_form import RecordFormScreen
 from tui.screens.record_type_picker import RecordTypePicker
 from tui.widgets.grid import ComplianceGrid, cell_text
@@ -44,8 +45,11 @@ async def pick_village(pilot: Pilot[Any], picker: VillagePicker, query: str) -> 
 
 
 async def test_a_saved_case_updates_its_village_row_and_leaves_the_others_as_computed(
-    town: Store, host: PluginHost
+    town: Store, host: PluginHost, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The store's watcher may see the save's commit before the form reports it and then
+    # recompute the whole grid, rightly; it is tested on its own, so here it stays idle.
+    monkeypatch.setattr(PinganApp, "check_store", lambda self: None)
     app = make_app(town, host)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
