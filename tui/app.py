@@ -107,7 +107,12 @@ class PinganApp(FencedApp):
         self._grids: dict[Quarter, tuple[int, Grid]] = {}
         """Recent grids of the quarter on screen and its neighbours, by the revision read."""
         self.set_reactive(PinganApp.lang, check_lang(lang or user_lang() or settings.lang))
-        self.set_reactive(PinganApp.quarter, quarter or store.latest_quarter())
+        if quarter is None:
+            # Finding the latest quarter reads every partition: read them as the grid will,
+            # once and without the cyclic collector, so the grid's worker finds them parsed.
+            with self.engine.reading():
+                quarter = store.latest_quarter()
+        self.set_reactive(PinganApp.quarter, quarter)
         self.theme = THEME
 
     def on_mount(self) -> None:
