@@ -199,6 +199,22 @@ class _Inputs:
     criteria: tuple[_Criterion, ...]
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Keep the cyclic garbage collector out of a grid's computation.
+
+    A grid makes tens of thousands of small objects without cycles; collections the
+    allocations would trigger find nothing to free and cost about a fifth of the time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class Engine:
     """Computes grids and single cells from a store and the loaded plugins."""
 
@@ -277,8 +293,9 @@ class Engine:
         """The quarter's grid computed from the live data, whether or not it is finalized."""
         inputs = self._inputs(quarter)
         cells: dict[tuple[str, str], Cell] = {}
-        for village in inputs.basis.villages:
-            self._row(inputs, village, cells)
+        with _collector_paused():
+            for village in inputs.basis.villages:
+                self._row(inputs, village, cells)
         return self._grid(inputs, cells)
 
     def shown_grid(self, quarter: Quarter) -> Grid:
