@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from plugins.api import State
@@ -15,6 +16,9 @@ from plugins.engine import Engine, Grid
 from plugins.i18n import Text
 from plugins.manager import PluginHost
 from store import Quarter, Store
+
+GridKeeper = Callable[[Grid, int], None]
+"""Receives a grid computed for a summary and the store revision read before computing it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,13 +111,21 @@ class ResultCache:
         self._generation = 0
         self._results: dict[Quarter, QuarterResult] = {}
 
-    def get(self, engine: Engine, quarter: Quarter) -> QuarterResult:
+    def get(
+        self, engine: Engine, quarter: Quarter, keep: GridKeeper | None = None
+    ) -> QuarterResult:
+        """The quarter's result, computed if not cached; keep receives a grid computed here."""
         with self._lock:
             generation = self._generation
             cached = self._results.get(quarter)
         if cached is not None:
             return cached
-        result = QuarterResult.of(engine.grid(quarter))
+        with engine.reading():
+            revision = engine.store.revision()
+        grid = engine.shown_grid(quarter)
+        if keep is not None:
+            keep(grid, revision)
+        result = QuarterResult.of(grid)
         with self._lock:
             if generation == self._generation:
                 self._results[quarter] = result
@@ -134,11 +146,20 @@ class ResultCache:
 
 
 def compute(
-    store: Store, host: PluginHost, engine: Engine, quarter: Quarter, cache: ResultCache
+    store: Store,
+    host: PluginHost,
+    engine: Engine,
+    quarter: Quarter,
+    cache: ResultCache,
+    keep: GridKeeper | None = None,
 ) -> QuarterSummary:
-    """The summary of quarter: its grid, every quarter with records, its returns."""
-    quarters = sorted(set(store.record_quarters()) | {quarter})
-    history = tuple(cache.get(engine, q) for q in quarters)
+    """The summary of quarter: its grid, every quarter with records, its returns.
+
+    keep receives each grid computed on the way with the store revision read before it.
+    """
+    with engine.reading():
+        quarters = sorted(set(store.record_quarters()) | {quarter})
+    history = tuple(cache.get(engine, q, keep) for q in quarters)
     current = next(r for r in history if r.quarter == quarter)
     filed = {r.unit: r.filed_at for r in store.returns(quarter)}
     returns = tuple(

@@ -6,6 +6,7 @@ message handlers change what is on screen, so the UI never waits on the disk.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
@@ -94,12 +95,24 @@ class PinganApp(FencedApp):
         self.grid: Grid | None = None
         """The latest computed grid of `quarter`, None until the first one arrives."""
         self._grid_requests = 0
+        self._full_request = 0
+        """The latest request that recomputes the whole grid."""
         self._grid_applied = 0
         self._quarter_pending = True
         self._changed_pending: list[Quarter | None] = []
         self._grid_revision = -1
+        self._row_requests: dict[int, tuple[str, ...]] = {}
+        """The villages of row updates not yet applied: a later one recomputes them too, since
+        it starts from the grid before them."""
+        self._grids: dict[Quarter, tuple[int, Grid]] = {}
+        """Recent grids of the quarter on screen and its neighbours, by the revision read."""
         self.set_reactive(PinganApp.lang, check_lang(lang or user_lang() or settings.lang))
-        self.set_reactive(PinganApp.quarter, quarter or store.latest_quarter())
+        if quarter is None:
+            # Finding the latest quarter reads every partition: read them as the grid will,
+            # once and without the cyclic collector, so the grid's worker finds them parsed.
+            with self.engine.reading():
+                quarter = store.latest_quarter()
+        self.set_reactive(PinganApp.quarter, quarter)
         self.theme = THEME
 
     def on_mount(self) -> None:
@@ -152,15 +165,29 @@ class PinganApp(FencedApp):
 
     # the grid
 
-    def notify_data_changed(self, quarter: Quarter | None = None) -> None:
+    def notify_data_changed(
+        self, quarter: Quarter | None = None, villages: Iterable[str] | None = None
+    ) -> None:
         """Call on the UI thread after any write: recompute the grid, then post DataChanged.
 
         From a worker thread use `app.call_from_thread(app.notify_data_changed, quarter)`.
         quarter is the earliest quarter the write touched, None when unknown (another
         process wrote); the grid on screen is recomputed either way, since checks read history.
+        villages, when the write touched only those villages' records or decisions, lets the
+        grid on screen recompute their rows alone (a check reads one village's data).
         """
         self._changed_pending.append(quarter)
-        self._request_grid()
+        grid = self.grid
+        full_pending = self._full_request > self._grid_applied
+        if villages is None or grid is None or grid.quarter != self.quarter or full_pending:
+            self._request_grid()
+            return
+        self._grid_requests += 1
+        in_flight = {r: v for r, v in self._row_requests.items() if r > self._grid_applied}
+        touched = tuple(dict.fromkeys([*(c for v in in_flight.values() for c in v), *villages]))
+        in_flight[self._grid_requests] = touched
+        self._row_requests = in_flight
+        self._update_rows(grid, touched, self._grid_requests, self._grid_revision)
 
     def watch_quarter(self, quarter: Quarter) -> None:
         self._quarter_pending = True
@@ -168,17 +195,47 @@ class PinganApp(FencedApp):
 
     def _request_grid(self) -> None:
         self._grid_requests += 1
+        self._full_request = self._grid_requests
         self._compute_grid(self.quarter, self._grid_requests)
+
+    def keep_grid(self, grid: Grid, revision: int) -> None:
+        """Keep a grid read at revision for a later step to its quarter (the neighbours only)."""
+        near = (self.quarter.previous(), self.quarter, self.quarter.next())
+        self._grids = {q: kept for q, kept in self._grids.items() if q in near}
+        if grid.quarter in near:
+            self._grids[grid.quarter] = (revision, grid)
 
     @work(thread=True, group="grid", exit_on_error=False)
     def _compute_grid(self, quarter: Quarter, request: int) -> None:
         try:
-            revision = self.store.revision()
-            grid = self.engine.grid(quarter)
+            with self.engine.reading():
+                revision = self.store.revision()
+            kept = self._grids.get(quarter)
+            if kept is not None and kept[0] == revision:
+                grid = kept[1]
+            else:
+                grid = self.engine.shown_grid(quarter)
         except Exception as exc:  # noqa: BLE001 - shown as a message; the app stays up
             self.post_message(GridFailed(quarter, request, describe(exc)))
             return
         self.post_message(GridReady(grid, request, revision))
+
+    @work(thread=True, group="grid", exit_on_error=False)
+    def _update_rows(self, grid: Grid, villages: tuple[str, ...], request: int, seen: int) -> None:
+        """Recompute the rows of villages in grid after a save that touched only them.
+
+        The grid reads as current to the store's watcher only when exactly one commit (the
+        save) came after the grid's revision; otherwise another desk also wrote, and the
+        watcher recomputes the whole grid.
+        """
+        try:
+            with self.engine.reading():
+                revision = self.store.revision()
+            updated = self.engine.update_rows(grid, villages)
+        except Exception as exc:  # noqa: BLE001 - shown as a message; the app stays up
+            self.post_message(GridFailed(grid.quarter, request, describe(exc)))
+            return
+        self.post_message(GridReady(updated, request, revision if revision == seen + 1 else seen))
 
     def check_store(self) -> None:
         """Look, off the UI thread, for changes another process made; recompute if there are."""
@@ -207,6 +264,7 @@ class PinganApp(FencedApp):
         self._grid_applied = message.request
         self._grid_revision = max(self._grid_revision, message.revision)
         self.grid = message.grid
+        self.keep_grid(message.grid, message.revision)
         quarter_changed, self._quarter_pending = self._quarter_pending, False
         changed, self._changed_pending = self._changed_pending, []
         for screen in self.screen_stack:
@@ -219,6 +277,9 @@ class PinganApp(FencedApp):
     def _grid_failed(self, message: GridFailed) -> None:
         if message.request >= self._grid_applied:
             self._grid_applied = message.request
+            if self.grid is None:
+                for screen in self.screen_stack:
+                    screen.post_message(QuarterChanged(message.quarter))
             self.notify(
                 tr("grid.failed", self.lang, reason=message.reason), severity="error", markup=False
             )

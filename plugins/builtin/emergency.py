@@ -138,16 +138,23 @@ def check_hazards(ctx: CheckContext) -> Finding:
     Overdue on day D means deadline < D and not rectified on or before D, so a deadline on the
     quarter's last day is not overdue at quarter end. None due: PASS.
     """
-    hazards = ctx.history(HAZARD)
-    end = ctx.quarter.end
-    major_overdue = [h for h in hazards if h.flag("major") and overdue_at(h, end)]
+    start, end = ctx.quarter.start, ctx.quarter.end
+    major_overdue: list[Record] = []
+    due: list[Record] = []
+    for hazard in ctx.history(HAZARD):
+        deadline = hazard.day("deadline")
+        if deadline is None:
+            continue
+        if deadline < end and hazard.flag("major") and overdue_at(hazard, end):
+            major_overdue.append(hazard)
+        if start <= deadline <= end:
+            due.append(hazard)
     if major_overdue:
         return Finding.failed(
             f"季末有逾期未整改的重大隐患 {len(major_overdue)} 处",
             f"{plural(len(major_overdue), 'major hazard', 'major hazards')} overdue at quarter end",
             evidence=major_overdue,
         )
-    due = [h for h in hazards if (d := h.day("deadline")) is not None and ctx.quarter.contains(d)]
     if not due:
         return Finding.passed("本季度无到期隐患", "No hazards due this quarter")
     late = [h for h in due if not rectified_on_time(h)]

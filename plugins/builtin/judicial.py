@@ -156,7 +156,8 @@ def check_disputes(ctx: CheckContext) -> Finding:
             f"{len(above)} resolved above the town",
             evidence=criminal + above,
         )
-    unresolved = [r for r in disputes if not resolved_by(r, ctx.quarter.end)]
+    end = ctx.quarter.end
+    unresolved = [r for r in disputes if not resolved_by(r, end)]
     return share_at_least(
         len(disputes) - len(unresolved),
         len(disputes),

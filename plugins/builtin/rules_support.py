@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import math
+import functools
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
@@ -17,14 +17,21 @@ def choices(*items: tuple[str, str, str]) -> tuple[Choice, ...]:
     return tuple(Choice(value, Text(zh, en)) for value, zh, en in items)
 
 
+@functools.lru_cache(maxsize=256)
 def _exact(value: float) -> Fraction:
     """A threshold as the decimal it was written as, so 0.9 means exactly nine tenths."""
     return Fraction(repr(float(value)))
 
 
 def ratio_below(part: int, whole: int, minimum: float) -> bool:
-    """Whether part/whole is strictly below minimum, computed exactly (9/10 is not below 0.9)."""
-    return Fraction(part, whole) < _exact(minimum)
+    """Whether part/whole is strictly below minimum, computed exactly (9/10 is not below 0.9).
+
+    Whole-number arithmetic on the threshold's exact fraction: no Fraction per call.
+    """
+    exact = _exact(minimum)
+    if whole < 0:
+        part, whole = -part, -whole
+    return part * exact.denominator < exact.numerator * whole
 
 
 def percent(part: int, whole: int) -> str:
@@ -32,7 +39,9 @@ def percent(part: int, whole: int) -> str:
 
     Rounding down keeps a ratio just under a threshold from printing as the threshold itself.
     """
-    tenths = math.floor(Fraction(part, whole) * 1000)
+    if whole < 0:
+        part, whole = -part, -whole
+    tenths = (part * 1000) // whole
     whole_part, decimal = divmod(tenths, 10)
     return f"{whole_part}%" if decimal == 0 else f"{whole_part}.{decimal}%"
 

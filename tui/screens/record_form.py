@@ -60,10 +60,14 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
     class Saved(Message):
         """The worker stored the record; quarters are those whose data changed."""
 
-        def __init__(self, record_id: int, quarters: tuple[Quarter, ...]) -> None:
+        def __init__(
+            self, record_id: int, quarters: tuple[Quarter, ...], villages: tuple[str, ...] = ()
+        ) -> None:
             super().__init__()
             self.record_id = record_id
             self.quarters = quarters
+            self.villages = villages
+            """The villages whose data changed: the record's, and its former one on an edit."""
 
     class SaveFailed(Message):
         """The worker could not store the record; reason is for the user."""
@@ -349,12 +353,13 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
         except StoreError as exc:
             self.post_message(self.SaveFailed(not_saved(exc)))
         else:
-            self.post_message(self.Saved(saved.record.id, saved.quarters))
+            villages = (saved.record.village, *((old.village,) if old is not None else ()))
+            self.post_message(self.Saved(saved.record.id, saved.quarters, villages))
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
         for quarter in message.quarters:
-            self.pingan.notify_data_changed(quarter)
+            self.pingan.notify_data_changed(quarter, villages=message.villages)
         where = message.quarters[-1]
         self.pingan.notify(tr(SAVED_TO, self.lang, id=message.record_id, quarter=where))
         self.dismiss(message.record_id)

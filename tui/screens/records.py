@@ -298,7 +298,8 @@ class RecordsScreen(PinganAccess, Screen[None]):
             self.notify(message.reason, severity="error")
         else:
             self.notify(tr(DELETED, lang, id=message.record.id))
-            self.pingan.notify_data_changed(message.record.quarter)
+            record = message.record
+            self.pingan.notify_data_changed(record.quarter, villages=(record.village,))
         self.reload()
 
     def action_focus_filter(self) -> None:

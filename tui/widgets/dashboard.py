@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Label, Static
 from textual_plotext import PlotextPlot
 
 from plugins.criteria import BY_CODE, CRITERION_CODES
-from plugins.engine import Engine
+from plugins.engine import Engine, Grid
 from plugins.i18n import Text
 from plugins.manager import PluginHost
 from plugins.summary import QuarterSummary, ResultCache, compute
@@ -115,6 +115,9 @@ class Dashboard(PinganAccess, Widget):
         self.report: WarningReport | None = None
         self._cache = ResultCache()
         self._serial = 0
+        self._on_screen = False
+        self._drawn = True
+        """Whether the widgets show `data` (False while data arrived with the tab hidden)."""
 
     def compose(self) -> ComposeResult:
         yield Static(tr(LOADING, self.pingan.lang), id="dash-summary")
@@ -133,10 +136,15 @@ class Dashboard(PinganAccess, Widget):
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", self._relabel, init=False)
-        self.refresh_data()
+        if self.pingan.grid is not None:
+            self.refresh_data()
 
     def refresh_data(self) -> None:
-        """Show the app's quarter, computing what the cache lacks in a worker (`Computed`)."""
+        """Show the app's quarter, computing what the cache lacks in a worker (`Computed`).
+
+        The main screen calls this once the app's grid of the quarter is in, so the grid on
+        screen is computed first and its result is reused here rather than computed twice.
+        """
         self._serial += 1
         app = self.pingan
         if app.grid is not None and app.grid.quarter == app.quarter:
@@ -153,12 +161,16 @@ class Dashboard(PinganAccess, Widget):
         self, store: Store, host: PluginHost, engine: Engine, quarter: Quarter, serial: int
     ) -> None:
         try:
-            data = compute(store, host, engine, quarter, self._cache)
+            data = compute(store, host, engine, quarter, self._cache, self._keep)
             report = warnings(store, host, quarter, date.today())
         except Exception as exc:  # noqa: BLE001 - shown on the dashboard instead of ending the app
             self.post_message(self.Failed(f"{type(exc).__name__}: {exc}", serial))
         else:
             self.post_message(self.Computed(data, report, serial))
+
+    def _keep(self, grid: Grid, revision: int) -> None:
+        """Hand a grid the worker computed to the app, for a quarter step to it (worker side)."""
+        self.app.call_from_thread(self.pingan.keep_grid, grid, revision)
 
     @on(Computed)
     def _computed(self, message: Computed) -> None:
@@ -166,7 +178,7 @@ class Dashboard(PinganAccess, Widget):
             return
         self.data = message.data
         self.report = message.report
-        self._show()
+        self._draw()
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
@@ -177,7 +189,27 @@ class Dashboard(PinganAccess, Widget):
 
     def _relabel(self) -> None:
         if self.data is not None:
+            self._draw()
+
+    def _draw(self) -> None:
+        """Draw the data now if the dashboard is on screen, else when it is shown next.
+
+        Its tables may hold thousands of warnings at county scale; filling them while the
+        grid tab is in front would cost every quarter step and save for nothing.
+        """
+        self._drawn = False
+        if self._on_screen:
+            self._drawn = True
             self._show()
+
+    def on_show(self) -> None:
+        self._on_screen = True
+        if not self._drawn:
+            self._drawn = True
+            self._show()
+
+    def on_hide(self) -> None:
+        self._on_screen = False
 
     # drawing
 

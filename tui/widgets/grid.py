@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.events import Resize
 from textual.widgets import DataTable, Static
+from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
 
 from plugins.api import State
 from plugins.criteria import BY_CODE, CRITERION_CODES
@@ -73,6 +74,25 @@ class GridTable(DataTable[RichText]):
     def action_open_evidence(self) -> None:
         self.action_select_cursor()
 
+    def update_cells(self, changes: list[tuple[str, str, RichText]]) -> None:
+        """Put new values in many cells (row key, column key, value) with one refresh.
+
+        `update_cell` refreshes the table once per cell, which at thousands of changed cells
+        (a quarter step at county scale) costs more than the repaint; this writes the cells
+        as `update_cell` does (Textual is pinned) and refreshes once.
+        """
+        if not changes:
+            return
+        for row, column, _ in changes:
+            if row not in self._data or column not in self._data[RowKey(row)]:
+                raise CellDoesNotExist(
+                    f"No cell exists for row_key={row!r}, column_key={column!r}."
+                )
+        for row, column, value in changes:
+            self._data[RowKey(row)][ColumnKey(column)] = value
+        self._update_count += 1
+        self.refresh()
+
 
 class ComplianceGrid(PinganAccess, Vertical):
     """The grid tab: a bar with the filter and sort, the table, the cursor cell and a legend."""
@@ -81,7 +101,7 @@ class ComplianceGrid(PinganAccess, Vertical):
     DEFAULT_CSS = """
     ComplianceGrid { height: 1fr; }
     ComplianceGrid > GridTable { height: 1fr; }
-    ComplianceGrid > Static { height: 1; }
+    ComplianceGrid > Static { height: 1; width: 1fr; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
@@ -95,6 +115,7 @@ class ComplianceGrid(PinganAccess, Vertical):
         self.rebuilds = 0
         """How many times the table was rebuilt rather than updated in place."""
         self._row_keys: list[str] = []
+        self._villages: dict[str, Village] = {}
 
     @property
     def lang(self) -> str:
@@ -136,13 +157,14 @@ class ComplianceGrid(PinganAccess, Vertical):
 
     def show(self, grid: Grid) -> None:
         """Show grid: update changed cells in place when the rows are the same, else rebuild."""
-        self.grid = grid
+        before, self.grid = self.grid, grid
+        self._villages = {v.code: v for v in grid.villages}
         if self.office is not None and self.office not in self.offices():
             self.office = None
         rows = [v.code for v in self.shown_villages()]
         columns = [str(column.value) for column in self.table.columns]
         if rows == self._row_keys and columns == list(self.columns_shown.columns()):
-            self._update_in_place()
+            self._update_in_place(before)
         else:
             self._rebuild()
         self._update_bars()
@@ -199,14 +221,32 @@ class ComplianceGrid(PinganAccess, Vertical):
         self.rebuilds += 1
         self._move_to(village, column)
 
-    def _update_in_place(self) -> None:
+    def _update_in_place(self, before: Grid | None) -> None:
+        """Update the cells whose state changed since before; a row whose cells are the very
+        same objects (a save recomputes only its village's row) is not looked at again.
+        """
         assert self.grid is not None
-        table = self.table
+        grid = self.grid
+        columns = self.columns_shown.columns()
+        criteria = [c for c in columns if c in BY_CODE]
+        was = {v.code: v for v in before.villages} if before is not None else {}
+        changes: list[tuple[str, str, RichText]] = []
         for village in self.shown_villages():
-            for column, value in zip(self.columns_shown.columns(), self._row(village), strict=True):
-                old = table.get_cell(village.code, column)
-                if old.plain != value.plain or old.style != value.style:
-                    table.update_cell(village.code, column, value)
+            code = village.code
+            changed = before is None
+            for criterion in criteria:
+                cell = grid.cells[(code, criterion)]
+                old = before.cells.get((code, criterion)) if before is not None else None
+                if old is not cell and (old is None or old.state is not cell.state):
+                    changes.append((code, criterion, cell_text(cell.state)))
+                    changed = True
+            if changed:
+                changes.append((code, "complies", complies_text(grid, code)))
+            if was.get(code) != village:
+                for column, value in zip(columns, self._row(village), strict=True):
+                    if column not in BY_CODE and column != "complies":
+                        changes.append((code, column, value))
+        self.table.update_cells(changes)
         self._update_cursor_line()
 
     def _move_to(self, village: str | None, column: str | None) -> None:
@@ -353,13 +393,16 @@ class ComplianceGrid(PinganAccess, Vertical):
         return line
 
     def _update_cursor_line(self) -> None:
-        label = self.query_one("#grid-cell", Static)
+        """Show the cursor line: one row of fixed width, so a cursor move needs no layout."""
+        self.query_one("#grid-cell", Static).update(self._cursor_line(), layout=False)
+
+    def _cursor_line(self) -> RichText | str:
+        """What the cursor line says of the cell (or village) under the cursor."""
         village_code = self.cursor_village()
         if self.grid is None or village_code is None:
-            label.update("")
-            return
+            return ""
         lang = self.lang
-        village = next(v for v in self.grid.villages if v.code == village_code)
+        village = self._villages[village_code]
         line = RichText(f"{village.name} {village.code}  ")
         cell = self.cursor_cell()
         if cell is None:
@@ -371,8 +414,7 @@ class ComplianceGrid(PinganAccess, Vertical):
                 line.append(" " + tr("complies.no", lang, count=failures))
             else:
                 line.append(" " + tr("complies.pending", lang))
-            label.update(line)
-            return
+            return line
         line.append(f"{cell.criterion} {tr(BY_CODE[cell.criterion].name, lang)}  ")
         line.append(STATE_SYMBOLS[cell.state], style=STATE_STYLES[cell.state].cell)
         line.append(f" {state_name(cell.state, lang)}")
@@ -381,4 +423,4 @@ class ComplianceGrid(PinganAccess, Vertical):
             line.append(f"  {tr('evidence.decision', lang)} {cell.decision.reason}".rstrip())
         elif reason is not None:
             line.append(f"  {tr(reason.message, lang)}")
-        label.update(line)
+        return line

@@ -1,0 +1,162 @@
+"""How fast the TUI is on a county store, run headless through `App.run_test` and `Pilot`.
+
+`tui_figures(store_path, quick)` returns tui_first_paint_s (from opening the store, its files
+read from disk, to the grid of every village painted), cursor_ms (one cursor move in the grid:
+the key, its handlers and the repaint) and quarter_step_ms (`[` until the grid shows the
+previous quarter). Every wait is on the app's state or its workers, never a sleep; a cursor
+move is also given as the app's CPU time (`cursor_cpu_ms`), which the other processes of a
+shared machine disturb less than the wall time; the first paint and the quarter step are also
+given as the CPU time of every thread of the process (`*_cpu_*`).
+
+    python bench/county_tui.py [--quick] [--store PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from textual.pilot import Pilot  # noqa: E402
+from textual.worker import WorkerCancelled, WorkerFailed  # noqa: E402
+
+from plugins.manager import PluginHost  # noqa: E402
+from store import Store  # noqa: E402
+from tui.app import PinganApp  # noqa: E402
+from tui.widgets.grid import ComplianceGrid  # noqa: E402
+
+SIZE = (120, 40)
+MOVES = 20
+STEPS = 3
+CPU_AT_OPEN: list[float] = []
+"""The process's CPU time when each app began opening (every thread's, the workers' too)."""
+PATIENCE = 100_000
+"""How many rounds of waiting on workers and messages before a wait gives up."""
+
+
+async def until(
+    app: PinganApp, pilot: Pilot[Any], done: Callable[[], bool], group: str | None = "grid"
+) -> None:
+    """Wait on the app's workers (of group, or all) and its messages until done() holds."""
+    for _ in range(PATIENCE):
+        if done():
+            return
+        running = [w for w in app.workers if w.is_running and group in (None, w.group)]
+        for worker in running:
+            with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                await worker.wait()
+        await pilot.pause()
+    raise TimeoutError("the app never reached the state waited for")
+
+
+async def settle(app: PinganApp, pilot: Pilot[Any]) -> None:
+    """Wait until no worker runs and the message queues are empty."""
+    await until(app, pilot, lambda: not any(w.is_running for w in app.workers), None)
+    await pilot.pause()
+
+
+def grid_shown(app: PinganApp) -> bool:
+    """Whether the grid tab shows the app's grid of its quarter, every village in the table."""
+    if app.grid is None or app.grid.quarter != app.quarter:
+        return False
+    grids = list(app.screen.query(ComplianceGrid))
+    return (
+        bool(grids)
+        and grids[0].grid is app.grid
+        and grids[0].table.row_count == len(app.grid.villages)
+    )
+
+
+async def open_app(store_path: Path, host: PluginHost | None = None) -> tuple[PinganApp, float]:
+    """The app on store_path, and the clock reading when opening began (store read included)."""
+    started = time.perf_counter()
+    CPU_AT_OPEN.append(time.process_time())
+    store = Store(store_path).open()
+    app = PinganApp(store, host or PluginHost.load(entry_points=False), actor="county-bench")
+    return app, started
+
+
+async def move_cursor(app: PinganApp, pilot: Pilot[Any], moves: int = MOVES) -> tuple[float, float]:
+    """The median wall and CPU milliseconds of one cursor move, down and right in turn."""
+    walls: list[float] = []
+    cpus: list[float] = []
+    for n in range(moves):
+        wall, cpu = time.perf_counter(), time.process_time()
+        await pilot.press("down" if n % 2 == 0 else "right")
+        walls.append((time.perf_counter() - wall) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+async def step_quarter(
+    app: PinganApp, pilot: Pilot[Any], steps: int = STEPS
+) -> tuple[float, float]:
+    """The median wall and CPU milliseconds from `[` to the previous quarter's grid on screen."""
+    walls: list[float] = []
+    cpus: list[float] = []
+    for _ in range(steps):
+        await settle(app, pilot)
+        target = app.quarter.previous()
+        started, cpu = time.perf_counter(), time.process_time()
+        await pilot.press("left_square_bracket")
+        await until(app, pilot, lambda t=target: app.quarter == t and grid_shown(app))
+        walls.append((time.perf_counter() - started) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+async def measure(store_path: Path, quick: bool) -> dict[str, Any]:
+    host = PluginHost.load(entry_points=False)
+    app, started = await open_app(store_path, host)
+    figures: dict[str, Any] = {}
+    async with app.run_test(size=SIZE) as pilot:
+        await until(app, pilot, lambda: grid_shown(app))
+        figures["tui_first_paint_s"] = round(time.perf_counter() - started, 2)
+        figures["tui_first_paint_cpu_s"] = round(time.process_time() - CPU_AT_OPEN[-1], 2)
+        figures["tui_villages"] = len(app.grid.villages) if app.grid else 0
+        await settle(app, pilot)
+        figures["tui_settled_s"] = round(time.perf_counter() - started, 2)
+        wall, cpu = await move_cursor(app, pilot, MOVES // 2 if quick else MOVES)
+        figures["cursor_ms"], figures["cursor_cpu_ms"] = round(wall, 1), round(cpu, 1)
+        wall, cpu = await step_quarter(app, pilot)
+        figures["quarter_step_ms"], figures["quarter_step_cpu_ms"] = round(wall), round(cpu)
+    return figures
+
+
+def tui_figures(store_path: Path, quick: bool) -> dict[str, Any]:
+    """The TUI figures on the store at store_path (read only)."""
+    return asyncio.run(measure(store_path, quick))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="the 200-village store")
+    parser.add_argument("--store", type=Path, help="a store to copy instead of the county one")
+    args = parser.parse_args()
+    if args.store is None:
+        from bench.county_build import county_store
+
+        print(json.dumps(tui_figures(county_store(args.quick), args.quick)))
+        return 0
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "store"
+        shutil.copytree(args.store.parent, copy)
+        print(json.dumps(tui_figures(copy / args.store.name, args.quick)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
