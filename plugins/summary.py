@@ -18,6 +18,34 @@ from store import Quarter, Store
 
 
 @dataclass(frozen=True, slots=True)
+class PendingCauses:
+    """Why a quarter's villages are PENDING: how many wait on each unit's return or the meeting."""
+
+    villages: int = 0
+    """Villages with at least one PENDING cell."""
+    returns: tuple[tuple[str, int], ...] = ()
+    """(unit code, villages waiting on that unit's quarterly return), by unit code."""
+    meeting: int = 0
+    """Villages with a cell no data decides (G1, G2) and no meeting decision yet."""
+
+    @classmethod
+    def of(cls, grid: Grid) -> PendingCauses:
+        villages: set[str] = set()
+        by_unit: dict[str, set[str]] = {}
+        meeting: set[str] = set()
+        for (village, _), cell in grid.cells.items():
+            if cell.state is not State.PENDING:
+                continue
+            villages.add(village)
+            for unit in cell.waiting_for:
+                by_unit.setdefault(unit, set()).add(village)
+            if not cell.waiting_for:
+                meeting.add(village)
+        returns = tuple((unit, len(waiting)) for unit, waiting in sorted(by_unit.items()))
+        return cls(len(villages), returns, len(meeting))
+
+
+@dataclass(frozen=True, slots=True)
 class QuarterResult:
     """What a summary needs of one quarter's grid."""
 
@@ -32,6 +60,12 @@ class QuarterResult:
     errors: int = 0
     """Cells whose check crashed (ERROR): they count as not complying, so the rate drops."""
     error_plugins: tuple[str, ...] = ()
+    causes: PendingCauses = PendingCauses()
+
+    @property
+    def incomplete(self) -> bool:
+        """Whether cells still wait on a return or the meeting, so the rate is not final."""
+        return self.causes.villages > 0
 
     @property
     def rate(self) -> float:
@@ -69,6 +103,7 @@ class QuarterResult:
             undecided,
             errors,
             plugins,
+            PendingCauses.of(grid),
         )
 
 

@@ -211,3 +211,48 @@ async def test_no_error_notice_when_every_check_runs(store: Store, host: PluginH
     async with app.run_test(size=(120, 40)) as pilot:
         dashboard = await open_dashboard(app, pilot)
         assert not dashboard.query_one("#dash-errors", Static).display
+
+
+def grid_legend(app: PinganApp) -> str:
+    return str(app.screen.query_one("#grid-legend", Static).render())
+
+
+async def test_the_headline_says_which_returns_and_meeting_the_pending_villages_wait_on(
+    store: Store, host: PluginHost
+) -> None:
+    build_town(store, host, filed=("police", "judicial", "emergency"))
+    app = make_app(store, host)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "待定 3 个村：3 村等民政办报表" in grid_legend(app)
+        await open_dashboard(app, pilot)
+        lines = summary(app).splitlines()
+        phrases = [
+            f"{QUARTER}  达标 0/3 个村 = 0.0%",
+            f"{QUARTER.year} 年目标",
+            "未达目标，还差 3 个村；另有 3 个村待定",
+            "待定 3 个村：3 村等民政办报表",
+        ]
+        for phrase in phrases:
+            assert any(phrase in line for line in lines), (phrase, lines)
+        assert "会议" not in summary(app)
+
+        await pilot.press("right_square_bracket", "l")
+        await settle(pilot)
+        text = summary(app)
+        assert "3 villages pending: " in text
+        for unit in ("Police station", "Judicial office", "Emergency office"):
+            assert f"3 await the {unit}'s return" in text
+        assert "3 the meeting" in text
+
+
+async def test_a_quarter_with_nothing_pending_says_nothing_of_waiting(
+    store: Store, host: PluginHost
+) -> None:
+    build_town(store, host)
+    app = make_app(store, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "个村：" not in grid_legend(app)
+        await open_dashboard(app, pilot)
+        assert "个村：" not in summary(app)

@@ -26,16 +26,17 @@ from plugins.summary import QuarterSummary, ResultCache, compute
 from plugins.warnings import SEVERITY_WORDS, WarningReport, warnings
 from store import Quarter, Store
 from tui.app_access import PinganAccess
+from tui.pending_text import join_phrases, pending_phrase
 from tui.text import tr
 
 RATE_COLOUR = "green"
 TARGET_COLOUR = "red"
 
-SUMMARY = Text(
-    "{quarter}  达标 {compliant}/{total} 个村 = {rate}    {year} 年目标 {target}    {verdict}",
-    "{quarter}  compliant {compliant}/{total} villages = {rate}    target for {year}: {target}"
-    "    {verdict}",
+SUMMARY_RATE = Text(
+    "{quarter}  达标 {compliant}/{total} 个村 = {rate}",
+    "{quarter}  compliant {compliant}/{total} villages = {rate}",
 )
+SUMMARY_TARGET = Text("{year} 年目标 {target}", "target for {year}: {target}")
 MET = Text("已达到目标", "target met")
 SHORT = Text("未达目标，还差 {missing} 个村", "below target: {missing} more village(s) needed")
 UNDECIDED = Text("；另有 {count} 个村待定", "; {count} village(s) still pending")
@@ -179,10 +180,15 @@ class Dashboard(PinganAccess, Widget):
         if self.data is not None:
             self._show()
 
+    def on_resize(self) -> None:
+        if self.data is not None:
+            self.query_one("#dash-summary", Static).update(escape(self.summary_text()))
+
     # drawing
 
     def summary_text(self) -> str:
-        """The headline: compliant/total, the rate, the year's target and how far from it."""
+        """The headline: compliant/total, the rate, the year's target, how far from it and
+        what pending cells wait on; lines break between phrases, never inside one."""
         lang = self.pingan.lang
         if self.data is None:
             return tr(LOADING, lang)
@@ -193,24 +199,29 @@ class Dashboard(PinganAccess, Widget):
         verdict = tr(MET, lang) if missing == 0 else tr(SHORT, lang, missing=missing)
         if result.undecided:
             verdict += tr(UNDECIDED, lang, count=result.undecided)
-        return tr(
-            SUMMARY,
-            lang,
-            quarter=str(result.quarter),
-            compliant=result.compliant,
-            total=result.total,
-            rate=percent(result.rate),
-            year=result.quarter.year,
-            target=percent(result.target),
-            verdict=verdict,
-        )
+        phrases = [
+            tr(
+                SUMMARY_RATE,
+                lang,
+                quarter=str(result.quarter),
+                compliant=result.compliant,
+                total=result.total,
+                rate=percent(result.rate),
+            ),
+            tr(SUMMARY_TARGET, lang, year=result.quarter.year, target=percent(result.target)),
+            verdict,
+            pending_phrase(result.causes, self.pingan.host, lang),
+        ]
+        summary = self.query_one("#dash-summary", Static)
+        width = summary.content_region.width or self.app.size.width - 2
+        return join_phrases(phrases, width)
 
     def _show(self) -> None:
         data = self.data
         if data is None:
             return
         summary = self.query_one("#dash-summary", Static)
-        summary.update(self.summary_text())
+        summary.update(escape(self.summary_text()))
         summary.set_classes("-met" if data.current.missing == 0 else "-below")
         self._show_errors(data)
         self._draw_chart(data)

@@ -20,9 +20,11 @@ from textual.widgets import DataTable, Static
 from plugins.api import State
 from plugins.criteria import BY_CODE, CRITERION_CODES
 from plugins.engine import Cell, Grid
+from plugins.summary import PendingCauses
 from store import Village
 from tui import keys
 from tui.app_access import PinganAccess
+from tui.pending_text import pending_phrase
 from tui.screens.evidence import EvidenceScreen
 from tui.state_styles import STATE_STYLES
 from tui.symbols import STATE_SYMBOLS, state_name
@@ -82,6 +84,7 @@ class ComplianceGrid(PinganAccess, Vertical):
     ComplianceGrid { height: 1fr; }
     ComplianceGrid > GridTable { height: 1fr; }
     ComplianceGrid > Static { height: 1; }
+    ComplianceGrid > #grid-legend { height: auto; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
@@ -332,7 +335,10 @@ class ComplianceGrid(PinganAccess, Vertical):
                 target=f"{grid.target:.0%}",
             )
         )
-        line.append("  |  ")
+        pending = pending_phrase(PendingCauses.of(grid), self.pingan.host, lang)
+        if pending:
+            line.append(f"  {pending}")
+        line.append("\n" if pending else "  |  ")
         line.append_text(self._legend_symbols(counts))
         if grid.errors:
             plugins = ", ".join(sorted({f.plugin for f in grid.errors}))
