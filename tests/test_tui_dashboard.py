@@ -13,7 +13,7 @@ from plugins.api import State
 from plugins.criteria import CRITERION_CODES
 from plugins.engine import Engine
 from plugins.manager import PluginHost
-from plugins.summary import ResultCache
+from plugins.summary import PendingCauses, QuarterResult, ResultCache
 from store import Quarter, Store
 from tests.tui_forms_support import (
     PREVIOUS,
@@ -25,7 +25,7 @@ from tests.tui_forms_support import (
     settle,
 )
 from tui.app import PinganApp
-from tui.widgets.dashboard import Dashboard, percent
+from tui.widgets.dashboard import Dashboard, chart_labels, complete_runs, percent
 
 FILED = ("police", "judicial")
 
@@ -72,7 +72,7 @@ async def test_the_dashboard_shows_rate_target_chart_failures_and_returns(
         assert [r.quarter for r in dashboard.data.history] == [PREVIOUS, QUARTER]
         chart = dashboard.query_one("#dash-chart", PlotextPlot)
         drawn = chart.render()
-        assert str(PREVIOUS) in str(drawn) and str(QUARTER) in str(drawn)
+        assert "22Q1" in str(drawn) and "22Q2" in str(drawn)
 
         failures = dashboard.query_one("#dash-failures", DataTable)
         for code in CRITERION_CODES:
@@ -256,3 +256,45 @@ async def test_a_quarter_with_nothing_pending_says_nothing_of_waiting(
         assert "个村：" not in grid_legend(app)
         await open_dashboard(app, pilot)
         assert "个村：" not in summary(app)
+
+
+def results(*pending: bool) -> tuple[QuarterResult, ...]:
+    """Quarter results from 2021Q1 on, each with or without PENDING villages."""
+    quarter = Quarter(2021, 1)
+    made = []
+    for waits in pending:
+        causes = PendingCauses(villages=1, meeting=1) if waits else PendingCauses()
+        made.append(QuarterResult(quarter, 1, 2, 0.5, causes=causes))
+        quarter = quarter.next()
+    return tuple(made)
+
+
+def test_the_rate_line_breaks_at_quarters_with_pending_cells() -> None:
+    assert complete_runs(results(False, False, True, False, True)) == [[0, 1], [3]]
+
+
+def test_chart_labels_never_touch_and_the_latest_quarter_is_labelled() -> None:
+    history = results(*[False] * 10)
+    assert chart_labels(history, 64) == [f"{21 + i // 4}Q{i % 4 + 1}" for i in range(10)]
+    narrow = chart_labels(history, 30)
+    assert narrow[-1] == "23Q2" and "" in narrow
+    placed = [i for i, label in enumerate(narrow) if label]
+    spacing = (30 - 6 - 1) / 9
+    assert all((b - a) * spacing >= 5 for a, b in zip(placed, placed[1:], strict=False))
+
+
+async def test_the_chart_marks_a_pending_quarter_and_labels_every_quarter(
+    store: Store, host: PluginHost
+) -> None:
+    build_town(store, host, filed=("police",))
+    app = make_app(store, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dashboard = await open_dashboard(app, pilot)
+        drawn = str(dashboard.query_one("#dash-chart", PlotextPlot).render())
+        caption = str(dashboard.query_one("#dash-chart-caption").render())
+        assert "?" in drawn and "* 达标率" in caption and "⠒ 年度目标" in caption
+        assert "标注：全部季度" in caption
+        assert "22Q1" in drawn and "22Q2" in drawn
+        rows = drawn.splitlines()
+        zero_row = next(row for row in rows if row.lstrip().startswith("0┤"))
+        assert "?" in zero_row and "*" not in zero_row

@@ -7,6 +7,7 @@ the quarter on screen is reused, so a save recomputes as little as it can.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 from textual import on, work
@@ -22,7 +23,7 @@ from plugins.criteria import BY_CODE, CRITERION_CODES
 from plugins.engine import Engine
 from plugins.i18n import Text
 from plugins.manager import PluginHost
-from plugins.summary import QuarterSummary, ResultCache, compute
+from plugins.summary import QuarterResult, QuarterSummary, ResultCache, compute
 from plugins.warnings import SEVERITY_WORDS, WarningReport, warnings
 from store import Quarter, Store
 from tui.app_access import PinganAccess
@@ -43,10 +44,18 @@ UNDECIDED = Text("；另有 {count} 个村待定", "; {count} village(s) still p
 NO_VILLAGES = Text("{quarter}  还没有村", "{quarter}  no villages yet")
 LOADING = Text("正在计算...", "Computing...")
 FAILED = Text("仪表盘计算出错：{reason}", "The dashboard could not be computed: {reason}")
+RATE_MARKER = "*"
+PENDING_MARKER = "?"
+Y_TICKS = (0.0, 25.0, 50.0, 75.0, 100.0)
 CHART_CAPTION = Text(
-    "[{rate}]-- 达标率 %[/]   [{target}]-- 年度目标 %[/]",
-    "[{rate}]-- rate %[/]   [{target}]-- target %[/]",
+    "[{rate}]* 达标率 %[/]  [{target}]⠒ 年度目标 %[/]  [{rate}]?[/] 有待定格（未完）"
+    "  标注：{labelled}",
+    "[{rate}]* rate %[/]  [{target}]⠒ target %[/]  [{rate}]?[/] PENDING, not final"
+    "  labels: {labelled}",
 )
+LABELLED_SOME = Text("{shown} 个季度（间隔）", "{shown}, spaced")
+Y_AXIS_CELLS = 6
+"""What plotext takes of the chart's width besides the plot area: the y labels and the frame."""
 FAILURES_TITLE = Text("各项标准未达标村数", "Villages failing each criterion")
 FAILURE_COLUMNS = (
     Text("代码", "Code"),
@@ -73,6 +82,36 @@ WARNING_COLUMNS = (
 )
 FILED = Text("已报送", "filed")
 MISSING = Text("未报送", "missing")
+
+
+def chart_labels(history: tuple[QuarterResult, ...], width: int) -> list[str]:
+    """Each quarter's x label ('23Q4'), or '' for the quarters left unlabelled so no two
+    labels touch at this chart width; the latest quarter is always labelled.
+
+    Labels that never overlap keep plotext from choosing between them, which it does in an
+    order that changes from one launch to the next (it de-duplicates ticks through a set).
+    """
+    names = [f"{r.quarter.year % 100:02d}Q{r.quarter.number}" for r in history]
+    if len(names) < 2:
+        return names
+    spacing = max(1, width - Y_AXIS_CELLS - 1) / (len(names) - 1)
+    need = max(len(n) for n in names) + 1
+    step = max(1, math.ceil(need / spacing))
+    last = len(names) - 1
+    return [name if (last - i) % step == 0 else "" for i, name in enumerate(names)]
+
+
+def complete_runs(history: tuple[QuarterResult, ...]) -> list[list[int]]:
+    """The indexes of history in runs of consecutive quarters without PENDING cells."""
+    runs: list[list[int]] = []
+    for i, result in enumerate(history):
+        if result.incomplete:
+            continue
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
 
 
 def percent(value: float) -> str:
@@ -183,6 +222,7 @@ class Dashboard(PinganAccess, Widget):
     def on_resize(self) -> None:
         if self.data is not None:
             self.query_one("#dash-summary", Static).update(escape(self.summary_text()))
+            self._draw_chart(self.data)
 
     # drawing
 
@@ -260,17 +300,47 @@ class Dashboard(PinganAccess, Widget):
             )
 
     def _draw_chart(self, data: QuarterSummary) -> None:
+        """The rate and target by quarter, each line its own marker; a quarter with PENDING
+        cells is a '?' off the rate line, since its rate is not final."""
         lang = self.pingan.lang
-        self.query_one("#dash-chart-caption", Label).update(
-            tr(CHART_CAPTION, lang, rate=RATE_COLOUR, target=TARGET_COLOUR)
-        )
         plot = self.query_one("#dash-chart", PlotextPlot)
+        history = data.history
+        labels = chart_labels(history, plot.size.width)
+        shown = sum(1 for label in labels if label)
+        every = Text("全部季度", "all") if shown == len(history) else None
+        self.query_one("#dash-chart-caption", Label).update(
+            tr(
+                CHART_CAPTION,
+                lang,
+                rate=RATE_COLOUR,
+                target=TARGET_COLOUR,
+                labelled=tr(every, lang) if every else tr(LABELLED_SOME, lang, shown=shown),
+            )
+        )
         plt = plot.plt
         plt.clear_data()
-        xs = [float(i) for i in range(1, len(data.history) + 1)]
-        plt.plot(xs, [r.rate * 100 for r in data.history], marker="braille", color=RATE_COLOUR)
-        plt.plot(xs, [r.target * 100 for r in data.history], marker="braille", color=TARGET_COLOUR)
-        plt.xticks(xs, [str(r.quarter) for r in data.history])
+        xs = [float(i) for i in range(1, len(history) + 1)]
+        for run in complete_runs(history):
+            plt.plot(
+                [xs[i] for i in run],
+                [history[i].rate * 100 for i in run],
+                marker=RATE_MARKER,
+                color=RATE_COLOUR,
+            )
+        unfinished = [i for i, result in enumerate(history) if result.incomplete]
+        if unfinished:
+            plt.scatter(
+                [xs[i] for i in unfinished],
+                [history[i].rate * 100 for i in unfinished],
+                marker=PENDING_MARKER,
+                color=RATE_COLOUR,
+            )
+        plt.plot(xs, [r.target * 100 for r in history], marker="braille", color=TARGET_COLOUR)
+        ticks = [x for x, label in zip(xs, labels, strict=True) if label]
+        plt.xticks(ticks, [label for label in labels if label])
+        if len(xs) > 1:
+            plt.xlim(xs[0], xs[-1])
+        plt.yticks(Y_TICKS, [str(int(y)) for y in Y_TICKS])
         plt.ylim(0, 100)
         plot.refresh()
 
