@@ -340,7 +340,7 @@ class Dashboard(PinganAccess, Widget):
         plt.xticks(ticks, [label for label in labels if label])
         if len(xs) > 1:
             plt.xlim(xs[0], xs[-1])
-        plt.yticks(Y_TICKS, [str(int(y)) for y in Y_TICKS])
+        plt.yticks(list(Y_TICKS), [str(int(y)) for y in Y_TICKS])
         plt.ylim(0, 100)
         plot.refresh()
 
