@@ -60,6 +60,9 @@ class QuarterResult:
     errors: int = 0
     """Cells whose check crashed (ERROR): they count as not complying, so the rate drops."""
     error_plugins: tuple[str, ...] = ()
+    errored: dict[str, int] = field(default_factory=dict)
+    """ERROR cells per criterion."""
+    error_villages: int = 0
     causes: PendingCauses = PendingCauses()
 
     @property
@@ -91,7 +94,13 @@ class QuarterResult:
             if not grid.failures(v.code)
             and any(grid.cell(v.code, c).state is State.PENDING for c in grid.criteria)
         )
-        errors = sum(1 for cell in grid.cells.values() if cell.state is State.ERROR)
+        errored = dict.fromkeys(grid.criteria, 0)
+        error_villages: set[str] = set()
+        for (village, criterion), cell in grid.cells.items():
+            if cell.state is State.ERROR:
+                errored[criterion] += 1
+                error_villages.add(village)
+        errors = sum(errored.values())
         plugins = tuple(sorted({f.plugin for f in grid.errors}))
         return cls(
             grid.quarter,
@@ -103,6 +112,8 @@ class QuarterResult:
             undecided,
             errors,
             plugins,
+            errored,
+            len(error_villages),
             PendingCauses.of(grid),
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from textual.widgets import DataTable, Static
@@ -122,9 +123,10 @@ async def test_the_dashboard_follows_a_new_record_and_the_language(
             "Code",
             "Fail",
             "Pending",
+            "Error",
             "Criterion",
         ]
-        assert failures.get_row("N8")[3] == "No public-security cases"
+        assert failures.get_row("N8")[4] == "No public-security cases"
 
 
 async def test_the_dashboard_follows_the_quarter(store: Store, host: PluginHost) -> None:
@@ -198,7 +200,7 @@ async def test_the_dashboard_says_when_error_cells_pull_the_rate_down_and_lists_
         notice = dashboard.query_one("#dash-errors", Static)
         assert notice.display
         text = str(notice.render())
-        assert text.startswith("Note: 3 cells are ERROR (checks of plugin crashing failed)")
+        assert text.startswith("Note: 3 cells are ERROR in 3 villages (checks of plugin crashing")
         title = str(dashboard.query_one("#dash-warnings-title").render())
         assert title == "1 warnings (as of 2022-06-30)"
         table = dashboard.query_one("#dash-warnings", DataTable)
@@ -298,3 +300,44 @@ async def test_the_chart_marks_a_pending_quarter_and_labels_every_quarter(
         rows = drawn.splitlines()
         zero_row = next(row for row in rows if row.lstrip().startswith("0┤"))
         assert "?" in zero_row and "*" not in zero_row
+
+
+CRASHING_PLUGIN = """
+from plugins import Check, Text, UnitSpec, hookimpl
+
+
+@hookimpl
+def register_units(register):
+    register(UnitSpec("crashy", Text("故障单位", "Crashy unit"), criteria=("N3",), files_returns=False))
+
+
+@hookimpl
+def register_checks(register):
+    def boom(ctx):
+        raise ZeroDivisionError("division by zero")
+
+    register(Check("N3", "crashy", "crashy.N3", boom))
+"""
+
+
+async def test_error_cells_from_a_folder_plugin_are_counted_named_and_explained(
+    store: Store, tmp_path: Path
+) -> None:
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "crashy_checks.py").write_text(CRASHING_PLUGIN, encoding="utf-8")
+    host = PluginHost.load(plugin_dirs=[folder], entry_points=False)
+    assert not host.failed()
+    build_town(store, host)
+    app = make_app(store, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dashboard = await open_dashboard(app, pilot)
+        notice = str(dashboard.query_one("#dash-errors", Static).render())
+        assert "3 格出错，涉及 3 个村（插件 crashy_checks 的检查失败）" in notice
+        assert "达标率没有排除任何村" in notice and "达标率偏低" in notice
+        failures = dashboard.query_one("#dash-failures", DataTable)
+        assert failures.get_row("N3")[:4] == ["N3", "0", "0", "3"]
+        assert "0/3" in summary(app)
+        drawn = str(dashboard.query_one("#dash-chart", PlotextPlot).render())
+        assert "!" in drawn
+        assert "有出错格" in str(dashboard.query_one("#dash-chart-caption").render())

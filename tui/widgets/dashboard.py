@@ -46,6 +46,7 @@ LOADING = Text("正在计算...", "Computing...")
 FAILED = Text("仪表盘计算出错：{reason}", "The dashboard could not be computed: {reason}")
 RATE_MARKER = "*"
 PENDING_MARKER = "?"
+ERROR_MARKER = "!"
 Y_TICKS = (0.0, 25.0, 50.0, 75.0, 100.0)
 CHART_CAPTION = Text(
     "[{rate}]* 达标率 %[/]  [{target}]⠒ 年度目标 %[/]  [{rate}]?[/] 有待定格（未完）"
@@ -53,6 +54,7 @@ CHART_CAPTION = Text(
     "[{rate}]* rate %[/]  [{target}]⠒ target %[/]  [{rate}]?[/] PENDING, not final"
     "  labels: {labelled}",
 )
+CHART_ERROR = Text("  [{rate}]![/] 有出错格（偏低）", "  [{rate}]![/] ERROR cells (too low)")
 LABELLED_SOME = Text("{shown} 个季度（间隔）", "{shown}, spaced")
 Y_AXIS_CELLS = 6
 """What plotext takes of the chart's width besides the plot area: the y labels and the frame."""
@@ -61,6 +63,7 @@ FAILURE_COLUMNS = (
     Text("代码", "Code"),
     Text("未达标", "Fail"),
     Text("待定", "Pending"),
+    Text("出错", "Error"),
     Text("标准", "Criterion"),
 )
 RETURNS_TITLE = Text(
@@ -69,9 +72,11 @@ RETURNS_TITLE = Text(
 )
 RETURN_COLUMNS = (Text("单位", "Unit"), Text("报表", "Return"), Text("报送时间", "Filed at"))
 ERRORS = Text(
-    "注意：{count} 格出错（插件 {plugins} 的检查失败），这些村按不达标计，达标率偏低",
-    "Note: {count} cells are ERROR (checks of plugin {plugins} failed); those villages count "
-    "as not complying, so the rate is too low",
+    "注意：{count} 格出错，涉及 {villages} 个村（插件 {plugins} 的检查失败）。达标率没有排除任何村："
+    "出错的格按未达标计，所以达标率偏低；修好插件后自动重算",
+    "Note: {count} cells are ERROR in {villages} villages (checks of plugin {plugins} failed). "
+    "The rate leaves no village out: an ERROR cell counts as not complying, so the rate is "
+    "too low until the plugin is fixed",
 )
 WARNINGS_TITLE = Text("预警 {count} 条（截至 {day}）", "{count} warnings (as of {day})")
 WARNING_COLUMNS = (
@@ -102,10 +107,10 @@ def chart_labels(history: tuple[QuarterResult, ...], width: int) -> list[str]:
 
 
 def complete_runs(history: tuple[QuarterResult, ...]) -> list[list[int]]:
-    """The indexes of history in runs of consecutive quarters without PENDING cells."""
+    """The indexes of history in runs of consecutive quarters without PENDING or ERROR cells."""
     runs: list[list[int]] = []
     for i, result in enumerate(history):
-        if result.incomplete:
+        if result.incomplete or result.errors:
             continue
         if runs and runs[-1][-1] == i - 1:
             runs[-1].append(i)
@@ -278,7 +283,15 @@ class Dashboard(PinganAccess, Widget):
         if result.errors:
             plugins = ", ".join(result.error_plugins)
             notice.update(
-                escape(tr(ERRORS, self.pingan.lang, count=result.errors, plugins=plugins))
+                escape(
+                    tr(
+                        ERRORS,
+                        self.pingan.lang,
+                        count=result.errors,
+                        villages=result.error_villages,
+                        plugins=plugins,
+                    )
+                )
             )
 
     def _fill_warnings(self, report: WarningReport) -> None:
@@ -301,22 +314,23 @@ class Dashboard(PinganAccess, Widget):
 
     def _draw_chart(self, data: QuarterSummary) -> None:
         """The rate and target by quarter, each line its own marker; a quarter with PENDING
-        cells is a '?' off the rate line, since its rate is not final."""
+        cells is a '?' off the rate line (not final), one with ERROR cells a '!' (too low)."""
         lang = self.pingan.lang
         plot = self.query_one("#dash-chart", PlotextPlot)
         history = data.history
         labels = chart_labels(history, plot.size.width)
         shown = sum(1 for label in labels if label)
         every = Text("全部季度", "all") if shown == len(history) else None
-        self.query_one("#dash-chart-caption", Label).update(
-            tr(
-                CHART_CAPTION,
-                lang,
-                rate=RATE_COLOUR,
-                target=TARGET_COLOUR,
-                labelled=tr(every, lang) if every else tr(LABELLED_SOME, lang, shown=shown),
-            )
+        caption = tr(
+            CHART_CAPTION,
+            lang,
+            rate=RATE_COLOUR,
+            target=TARGET_COLOUR,
+            labelled=tr(every, lang) if every else tr(LABELLED_SOME, lang, shown=shown),
         )
+        if any(r.errors for r in history):
+            caption += tr(CHART_ERROR, lang, rate=RATE_COLOUR)
+        self.query_one("#dash-chart-caption", Label).update(caption)
         plt = plot.plt
         plt.clear_data()
         xs = [float(i) for i in range(1, len(history) + 1)]
@@ -327,14 +341,16 @@ class Dashboard(PinganAccess, Widget):
                 marker=RATE_MARKER,
                 color=RATE_COLOUR,
             )
-        unfinished = [i for i, result in enumerate(history) if result.incomplete]
-        if unfinished:
-            plt.scatter(
-                [xs[i] for i in unfinished],
-                [history[i].rate * 100 for i in unfinished],
-                marker=PENDING_MARKER,
-                color=RATE_COLOUR,
-            )
+        errored = [i for i, result in enumerate(history) if result.errors]
+        unfinished = [i for i, r in enumerate(history) if r.incomplete and i not in errored]
+        for marker, indexes in ((PENDING_MARKER, unfinished), (ERROR_MARKER, errored)):
+            if indexes:
+                plt.scatter(
+                    [xs[i] for i in indexes],
+                    [history[i].rate * 100 for i in indexes],
+                    marker=marker,
+                    color=RATE_COLOUR,
+                )
         plt.plot(xs, [r.target * 100 for r in history], marker="braille", color=TARGET_COLOUR)
         ticks = [x for x, label in zip(xs, labels, strict=True) if label]
         plt.xticks(ticks, [label for label in labels if label])
@@ -357,6 +373,7 @@ class Dashboard(PinganAccess, Widget):
                 code,
                 str(result.failures.get(code, 0)),
                 str(result.pending.get(code, 0)),
+                str(result.errored.get(code, 0)),
                 tr(BY_CODE[code].name, lang),
                 key=code,
             )
