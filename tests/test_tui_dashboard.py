@@ -308,7 +308,8 @@ from plugins import Check, Text, UnitSpec, hookimpl
 
 @hookimpl
 def register_units(register):
-    register(UnitSpec("crashy", Text("故障单位", "Crashy unit"), criteria=("N3",), files_returns=False))
+    name = Text("故障单位", "Crashy unit")
+    register(UnitSpec("crashy", name, criteria=("N3",), files_returns=False))
 
 
 @hookimpl

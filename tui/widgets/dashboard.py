@@ -72,8 +72,8 @@ RETURNS_TITLE = Text(
 )
 RETURN_COLUMNS = (Text("单位", "Unit"), Text("报表", "Return"), Text("报送时间", "Filed at"))
 ERRORS = Text(
-    "注意：{count} 格出错，涉及 {villages} 个村（插件 {plugins} 的检查失败）。达标率没有排除任何村："
-    "出错的格按未达标计，所以达标率偏低；修好插件后自动重算",
+    "注意：{count} 格出错，涉及 {villages} 个村（插件 {plugins} 的检查失败）。"
+    "达标率没有排除任何村：出错的格按未达标计，所以达标率偏低；修好插件后自动重算",
     "Note: {count} cells are ERROR in {villages} villages (checks of plugin {plugins} failed). "
     "The rate leaves no village out: an ERROR cell counts as not complying, so the rate is "
     "too low until the plugin is fixed",
