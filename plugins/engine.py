@@ -197,6 +197,12 @@ class Engine:
         decision: Decision | None,
     ) -> Cell:
         findings: list[CellFinding] = []
+        known = self.host.registry.units
+        waiting = tuple(
+            u
+            for u in sorted({c.unit for c in checks})
+            if u not in filed and (u not in known or known[u].files_returns)
+        )
         for check in checks:
             plugin = self.host.registry.plugin_of_check.get(check.name, check.unit)
             ctx._unit = check.unit
@@ -218,18 +224,13 @@ class Engine:
                     )
                 )
                 continue
-            awaiting_return = result.shortfall and check.unit not in filed
+            awaiting_return = result.shortfall and check.unit in waiting
             found_state = State.PENDING if awaiting_return else result.state
             findings.append(
                 CellFinding(
                     check.name, check.unit, plugin, found_state, result.message, result.evidence
                 )
             )
-        units = sorted({c.unit for c in checks})
-        known = self.host.registry.units
-        waiting = tuple(
-            u for u in units if u not in filed and (u not in known or known[u].files_returns)
-        )
         states = {f.state for f in findings}
         if State.FAIL in states:
             data_state = State.FAIL

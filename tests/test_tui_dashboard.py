@@ -342,3 +342,31 @@ async def test_error_cells_from_a_folder_plugin_are_counted_named_and_explained(
         drawn = str(dashboard.query_one("#dash-chart", PlotextPlot).render())
         assert "!" in drawn
         assert "有出错格" in str(dashboard.query_one("#dash-chart-caption").render())
+
+
+class _SparseWatch:
+    """An outside unit that files no returns and finds too few records everywhere."""
+
+    @hookimpl
+    def register_units(self, register: Callable[[UnitSpec], None]) -> None:
+        register(UnitSpec("sparse", Text("巡查队", "Watch"), ("N7",), files_returns=False))
+
+    @hookimpl
+    def register_checks(self, register: Callable[[Check], None]) -> None:
+        register(
+            Check("N7", "sparse", "sparse.N7", lambda ctx: Finding.lacking("巡查太少", "Too few"))
+        )
+
+
+async def test_a_unit_filing_no_returns_is_never_what_the_town_waits_for(store: Store) -> None:
+    host = PluginHost.load(entry_points=False, extra=[("sparse", _SparseWatch())])
+    build_town(store, host)
+    app = make_app(store, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        legend = grid_legend(app)
+        assert "巡查队" not in legend and "个村：" not in legend
+        assert "✘ 不达标 3" in legend
+        dashboard = await open_dashboard(app, pilot)
+        assert "巡查队" not in summary(app)
+        assert dashboard.query_one("#dash-failures", DataTable).get_row("N7")[1] == "3"
