@@ -112,11 +112,10 @@ class PinganApp(FencedApp):
             )
         failed = self.host.failed()
         if failed:
-            names = ", ".join(f"{info.name} ({info.reason})" for info in failed)
+            names = ", ".join(info.name for info in failed)
             self.notify(
                 tr("notice.plugins_failed", self.lang, names=names),
                 severity="warning",
-                timeout=20,
                 markup=False,
             )
         keys.relabel(self, self.lang)

@@ -64,6 +64,15 @@ def palette_commands(
             PaletteCommand(tr("cmd.quarter.lists", lang), quarter_help, main.action_lists),
             PaletteCommand(tr("cmd.rectification", lang), "", main.action_rectification),
         ]
+        failed = app.host.failed()
+        if failed:
+            out.append(
+                PaletteCommand(
+                    tr("cmd.plugins.failed", lang, count=len(failed)),
+                    ", ".join(info.name for info in failed),
+                    main.action_plugin_failures,
+                )
+            )
         if main.tabs.active == "grid" and main.grid.cursor_village() is not None:
             out.append(PaletteCommand(tr("cmd.grid.evidence", lang), "", main.grid.open_evidence))
         registry = app.host.registry

@@ -134,6 +134,12 @@ class MainScreen(PinganAccess, Screen[None]):
 
         self.app.push_screen(UnitsScreen(view=(unit, key)))
 
+    def action_plugin_failures(self) -> None:
+        """List the plugins that failed to load, with their files and errors."""
+        from tui.screens.plugin_failures import PluginFailuresScreen
+
+        self.app.push_screen(PluginFailuresScreen())
+
     def action_lists(self) -> None:
         from tui.screens.lists import ListsScreen
 
