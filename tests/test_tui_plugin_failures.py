@@ -1,4 +1,4 @@
-"""Plugins that failed to load stay findable: a marker in the header and a list by key and palette."""
+"""Plugins that failed to load stay findable: a header marker and a list by key and palette."""
 
 from __future__ import annotations
 
