@@ -17,6 +17,7 @@ from plugins.manager import PluginHost
 from store import Store
 from tests.tui_forms_support import (
     CJK,
+    PREVIOUS,
     QUARTER,
     add,
     build_town,
@@ -28,6 +29,7 @@ from tests.tui_forms_support import (
     retype,
     settle,
 )
+from tests.tui_support import Notifications
 from tui.app import PinganApp
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
@@ -401,3 +403,37 @@ async def test_help_lists_the_keys_of_the_records_form_and_dialogs(
         await pilot.press("escape", *"v00", "down", "down", "enter")
         await settle(pilot)
         assert picker.value == "V002"
+
+
+async def test_a_save_says_where_it_went_and_offers_to_go_to_another_quarter(
+    town: Store, host: PluginHost
+) -> None:
+    notes = Notifications()
+    app = make_app(town, host)
+    async with app.run_test(size=(120, 40), message_hook=notes.hook) as pilot:
+        await settle(pilot)
+        open_form(app, "police.case", village="V001", quarter=QUARTER)
+        await settle(pilot)
+        form = form_of(app)
+        await choose(pilot, form, "kind", "security")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert any(n.startswith(f"已保存到 {QUARTER}") for n in notes.messages), notes.messages
+        assert not isinstance(app.screen, ConfirmScreen | RecordFormScreen)
+
+        open_form(app, "police.case", village="V002", quarter=QUARTER)
+        await settle(pilot)
+        form = form_of(app)
+        await choose(pilot, form, "kind", "security")
+        await retype(pilot, form, "date", str(PREVIOUS.start))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert f"已保存到 {PREVIOUS}" in notes.messages[-1]
+        dialog = top(app)
+        assert isinstance(dialog, ConfirmScreen)
+        assert f"已保存到 {PREVIOUS}，而屏幕显示的是 {QUARTER}" in dialog.question.zh
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.quarter == PREVIOUS
+        assert app.grid is not None and app.grid.quarter == PREVIOUS
+        assert app.grid.cell("V002", "N8").state is State.FAIL

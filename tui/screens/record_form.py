@@ -26,6 +26,7 @@ from plugins.schema import REQUIRED, Field, FieldError, FieldProblem, Kind, Reco
 from store import Quarter, Record, StoreError, Village
 from tui import keys
 from tui.app_access import PinganAccess
+from tui.screens.confirm import ConfirmScreen
 from tui.symbols import STATE_SYMBOLS
 from tui.text import tr
 from tui.widgets.village_picker import VillagePicker
@@ -33,7 +34,13 @@ from tui.widgets.village_picker import VillagePicker
 DATE_LENGTH = len("2022-01-01")
 DATE_FORMS_LENGTH = len("2022年12月31日 00:00:00")
 NO_VILLAGE_CHOSEN = Text("请从列表中选择一个村", "choose a village from the list")
-SAVED_TO = Text("已保存记录 {id}，记入 {quarter}", "Saved record {id} to {quarter}")
+SAVED_TO = Text("已保存到 {quarter}（记录 {id}）", "saved to {quarter} (record {id})")
+GO_THERE = Text(
+    "记录 {id} 已保存到 {quarter}，而屏幕显示的是 {shown}。转到 {quarter}？",
+    "Record {id} was saved to {quarter}, but the screen shows {shown}. Go to {quarter}?",
+)
+GO_YES = Text("转到 {quarter} (y)", "Go to {quarter} (y)")
+STAY = Text("留在 {shown} (n)", "Stay on {shown} (n)")
 FIX_ERRORS = Text("有 {count} 处需要更正，未保存", "{count} field(s) to correct; nothing saved")
 NEW = Text("新建：{type}", "New: {type}")
 EDIT = Text("修改：{type}", "Edit: {type}")
@@ -60,9 +67,11 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
     class Saved(Message):
         """The worker stored the record; quarters are those whose data changed."""
 
-        def __init__(self, record_id: int, quarters: tuple[Quarter, ...]) -> None:
+        def __init__(self, record_id: int, quarter: Quarter, quarters: tuple[Quarter, ...]) -> None:
             super().__init__()
             self.record_id = record_id
+            self.quarter = quarter
+            """The quarter the record is dated in, where it counts."""
             self.quarters = quarters
 
     class SaveFailed(Message):
@@ -349,15 +358,29 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
         except StoreError as exc:
             self.post_message(self.SaveFailed(not_saved(exc)))
         else:
-            self.post_message(self.Saved(saved.record.id, saved.quarters))
+            record = saved.record
+            self.post_message(self.Saved(record.id, Quarter.of(record.date), saved.quarters))
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
         for quarter in message.quarters:
             self.pingan.notify_data_changed(quarter)
-        where = message.quarters[-1]
-        self.pingan.notify(tr(SAVED_TO, self.lang, id=message.record_id, quarter=where))
+        app = self.pingan
+        where, shown = message.quarter, app.quarter
+        app.notify(tr(SAVED_TO, self.lang, id=message.record_id, quarter=where))
         self.dismiss(message.record_id)
+        if where != shown:
+
+            def go(yes: bool | None) -> None:
+                if yes:
+                    app.quarter = where
+
+            values = {"id": message.record_id, "quarter": where, "shown": shown}
+            question = ConfirmScreen(
+                GO_THERE.format(**values), yes=GO_YES.format(**values), no=STAY.format(**values)
+            )
+            # pushed once the form is gone, so the answer goes to the screen beneath it
+            app.call_later(app.push_screen, question, go)
 
     @on(SaveFailed)
     def _save_failed(self, message: SaveFailed) -> None:
