@@ -52,7 +52,7 @@ async def test_the_grid_and_the_dashboard(town: Store, host: PluginHost) -> None
         assert_shows(app, "达标村 1/5", "? 帮助", "n 新建")
         await pilot.press("d")
         await settle(pilot)
-        assert_shows(app, "达标 1/5 个村", "年目标", "2022Q2", "各项标准未达标村数", "季度报表")
+        assert_shows(app, "达标 1/5 个村", "年目标", "22Q2", "各项标准未达标村数", "季度报表")
         assert_shows(app, "派出所", "民政办", "已报送")
 
 

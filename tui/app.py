@@ -6,12 +6,14 @@ message handlers change what is on screen, so the UI never waits on the disk.
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.reactive import reactive
+from textual.screen import Screen
 
 from plugins import actions
 from plugins.actions import ActionContext, Actor
@@ -98,6 +100,10 @@ class PinganApp(FencedApp):
         self._quarter_pending = True
         self._changed_pending: list[Quarter | None] = []
         self._grid_revision = -1
+        self._typed_on: weakref.WeakKeyDictionary[events.Key, Screen[object]] = (
+            weakref.WeakKeyDictionary()
+        )
+        """The screen on top when each key came in, until the key has been handled."""
         self.set_reactive(PinganApp.lang, check_lang(lang or user_lang() or settings.lang))
         self.set_reactive(PinganApp.quarter, quarter or store.latest_quarter())
         self.theme = THEME
@@ -112,7 +118,7 @@ class PinganApp(FencedApp):
             )
         failed = self.host.failed()
         if failed:
-            names = ", ".join(info.name for info in failed)
+            names = ", ".join(f"{info.name} ({info.reason})" for info in failed)
             self.notify(
                 tr("notice.plugins_failed", self.lang, names=names),
                 severity="warning",
@@ -123,6 +129,29 @@ class PinganApp(FencedApp):
             self.push_screen(LoginScreen(self.login_name), self._logged_in)
         else:
             self._start()
+
+    # keys typed during a screen change
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if not self.screen_stack:
+                return
+            self._typed_on[event] = self.screen_stack[-1]
+        await super().on_event(event)
+
+    def on_key(self, event: events.Key) -> None:
+        """Give a key that was routed to a screen no longer on top to the screen that is.
+
+        Textual hands each key to the focused widget as it arrives; keys typed while an
+        earlier key opens or closes a screen would otherwise act on the old screen or be
+        lost, so they are delivered again, in order, as if typed now.
+        """
+        typed_on = self._typed_on.pop(event, None)
+        if typed_on is None or not self.screen_stack or typed_on is self.screen_stack[-1]:
+            return
+        event.prevent_default()
+        event.stop()
+        self.post_message(events.Key(event.key, event.character))
 
     def _logged_in(self, actor: Actor | None) -> None:
         if actor is None:

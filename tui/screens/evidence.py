@@ -73,9 +73,9 @@ class EvidenceScreen(PinganAccess, ModalScreen[None]):
     def _relabel(self, lang: str) -> None:
         self._render_all()
 
-    def action_history(self) -> None:
+    async def action_history(self) -> None:
         """Show every audit entry behind this cell."""
-        self.app.push_screen(HistoryScreen(self.quarter, self.village, self.cell.criterion))
+        await self.app.push_screen(HistoryScreen(self.quarter, self.village, self.cell.criterion))
 
     @work(thread=True, exit_on_error=False, group="evidence")
     def _load_records(self, ids: Sequence[int]) -> None:

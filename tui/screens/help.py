@@ -123,7 +123,7 @@ class HelpScreen(PinganAccess, ModalScreen[None]):
         keys.follow_language(self)
         self.watch(self.app, "lang", self._fill, init=False)
         self._fill(self.pingan.lang)
-        self.query_one("#help-table", DataTable).focus()
+        self.set_focus(self.query_one("#help-table", DataTable))
 
     def _fill(self, lang: str) -> None:
         """Title, hint and one row per binding, in lang (registry bindings relabelled)."""

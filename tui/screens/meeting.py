@@ -99,7 +99,7 @@ class MeetingScreen(PinganAccess, Screen[None]):
         )
         field = self.query_one("#meeting-attendees", Input)
         field.placeholder = tr(ATTENDEES, lang)
-        field.focus()
+        self.set_focus(field)
         self.villages = agenda(Engine(self.pingan.store, self.pingan.host).grid(self.quarter))
         table = self.query_one("#meeting-row", DataTable)
         table.add_columns(*CRITERION_CODES)

@@ -57,4 +57,4 @@ class PluginFailuresScreen(PinganAccess, ModalScreen[None]):
 
     def on_mount(self) -> None:
         keys.follow_language(self)
-        self.query_one("#plugin-failures-list").focus()
+        self.set_focus(self.query_one("#plugin-failures-list"))

@@ -42,7 +42,7 @@ class ReasonScreen(ModalScreen[str | None]):
         field = self.query_one("#reason-input", Input)
         field.placeholder = tr(self.placeholder, lang)
         field.value = self.value
-        field.focus()
+        self.set_focus(field)
 
     @on(Input.Submitted, "#reason-input")
     def _submitted(self, event: Input.Submitted) -> None:

@@ -184,7 +184,7 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
         keys.follow_language(self)
         self.watch(self.app, "lang", self._relabel, init=False)
         first = next(iter(self.record_type.all_fields()))
-        self.query_one(f"#{field_id(first.name)}").focus()
+        self.set_focus(self.query_one(f"#{field_id(first.name)}"))
 
     def _relabel(self, lang: str) -> None:
         """Relabel the form in lang in place: what is typed, chosen and shown as wrong stays."""

@@ -120,7 +120,7 @@ class RecordsScreen(PinganAccess, Screen[None]):
         self._set_columns()
         self.watch(self.app, "quarter", self._quarter_changed, init=False)
         self.watch(self.app, "lang", self._relabel, init=False)
-        self.query_one("#records-table", DataTable).focus()
+        self.set_focus(self.query_one("#records-table", DataTable))
         self.reload()
 
     # loading

@@ -66,7 +66,7 @@ class UnitsScreen(PinganAccess, Screen[None]):
         self.watch(self.app, "quarter", self._reopen, init=False)
         self._build_menu()
         menu = self.query_one("#units-menu", OptionList)
-        menu.focus()
+        self.set_focus(menu)
         if self._first_view is not None:
             await self.open_view(*self._first_view)
         else:

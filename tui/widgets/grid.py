@@ -72,8 +72,12 @@ class GridTable(DataTable[RichText]):
 
     BINDINGS = keys.owned("grid_table")
 
-    def action_open_evidence(self) -> None:
-        self.action_select_cursor()
+    async def action_open_evidence(self) -> None:
+        """Open the evidence at once, not through a CellSelected message that keys typed
+        after Enter would overtake."""
+        grid = self.parent
+        if isinstance(grid, ComplianceGrid):
+            await grid.open_evidence()
 
 
 class ComplianceGrid(PinganAccess, Vertical):
@@ -257,11 +261,11 @@ class ComplianceGrid(PinganAccess, Vertical):
         self._update_cursor_line()
 
     @on(DataTable.CellSelected)
-    def _cell_selected(self, event: DataTable.CellSelected) -> None:
+    async def _cell_selected(self, event: DataTable.CellSelected) -> None:
         event.stop()
-        self.open_evidence()
+        await self.open_evidence()
 
-    def open_evidence(self) -> None:
+    async def open_evidence(self) -> None:
         """Open the evidence of the cell under the cursor (on another column: the worst cell)."""
         village = self.cursor_village()
         if self.grid is None or village is None:
@@ -273,7 +277,7 @@ class ComplianceGrid(PinganAccess, Vertical):
             self._move_to(village, column)
         cell = self.grid.cell(village, column)
         shown = next(v for v in self.grid.villages if v.code == village)
-        self.app.push_screen(EvidenceScreen(self.grid.quarter, shown, cell))
+        await self.app.push_screen(EvidenceScreen(self.grid.quarter, shown, cell))
 
     def _worst_criterion(self, village: str) -> str:
         assert self.grid is not None
