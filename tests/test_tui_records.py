@@ -437,3 +437,52 @@ async def test_a_save_says_where_it_went_and_offers_to_go_to_another_quarter(
         assert app.quarter == PREVIOUS
         assert app.grid is not None and app.grid.quarter == PREVIOUS
         assert app.grid.cell("V002", "N8").state is State.FAIL
+
+
+async def test_escape_on_a_filled_form_asks_before_discarding(
+    town: Store, host: PluginHost
+) -> None:
+    app = make_app(town, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        open_form(app, "police.case", village="V001", quarter=QUARTER)
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(top(app), RecordFormScreen | ConfirmScreen)
+
+        open_form(app, "police.case", village="V001", quarter=QUARTER)
+        await settle(pilot)
+        form = form_of(app)
+        await retype(pilot, form, "summary", "打架")
+        await pilot.press("escape")
+        await settle(pilot)
+        dialog = top(app)
+        assert isinstance(dialog, ConfirmScreen) and "放弃已填写的内容" in dialog.question.zh
+        await pilot.press("n")
+        await settle(pilot)
+        assert on_top(app, form)
+        assert form.raw_values()["summary"] == "打架"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not isinstance(top(app), RecordFormScreen | ConfirmScreen)
+        assert town.records(QUARTER, "police.case") == []
+
+
+async def test_letters_in_a_number_field_are_refused_with_a_reason(
+    town: Store, host: PluginHost
+) -> None:
+    app = make_app(town, host, lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        open_form(app, "civil.key_population", village="V001", quarter=QUARTER)
+        await settle(pilot)
+        form = form_of(app)
+        await retype(pilot, form, "registered", "12a")
+        assert "expected a whole number, got '12a'" in error_text(form, "registered")
+        revision = town.revision()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert on_top(app, form) and town.revision() == revision

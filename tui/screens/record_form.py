@@ -39,6 +39,11 @@ GO_THERE = Text(
     "记录 {id} 已保存到 {quarter}，而屏幕显示的是 {shown}。转到 {quarter}？",
     "Record {id} was saved to {quarter}, but the screen shows {shown}. Go to {quarter}?",
 )
+DISCARD = Text(
+    "放弃已填写的内容？记录不会保存。", "Discard what you entered? The record is not saved."
+)
+DISCARD_YES = Text("放弃 (y)", "Discard (y)")
+KEEP_EDITING = Text("继续填写 (n)", "Keep editing (n)")
 GO_YES = Text("转到 {quarter} (y)", "Go to {quarter} (y)")
 STAY = Text("留在 {shown} (n)", "Stay on {shown} (n)")
 FIX_ERRORS = Text("有 {count} 处需要更正，未保存", "{count} field(s) to correct; nothing saved")
@@ -99,6 +104,7 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
         self._form_error: Text | None = None
         self._tried_save = False
         self._saving = False
+        self._started_with: dict[str, Any] = {}
 
     @property
     def lang(self) -> str:
@@ -169,7 +175,8 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
             return VillagePicker(self._villages, value=value, id=wid)
         text = "" if value is None else str(value)
         if f.kind is Kind.INT:
-            return Input(value=text, type="integer", placeholder=_int_hint(f), id=wid, tooltip=tip)
+            # no type="integer": that drops a letter without a word, the schema says why
+            return Input(value=text, placeholder=_int_hint(f), id=wid, tooltip=tip)
         if f.kind is Kind.DATE:
             return Input(
                 value=text,
@@ -185,6 +192,7 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
         self.watch(self.app, "lang", self._relabel, init=False)
         first = next(iter(self.record_type.all_fields()))
         self.set_focus(self.query_one(f"#{field_id(first.name)}"))
+        self._started_with = self.raw_values()
 
     def _relabel(self, lang: str) -> None:
         """Relabel the form in lang in place: what is typed, chosen and shown as wrong stays."""
@@ -306,8 +314,20 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
         self.action_cancel()
 
     def action_cancel(self) -> None:
-        if not self._saving:
+        """Close without saving; ask first when something was typed or chosen."""
+        if self._saving:
+            return
+        if self.raw_values() == self._started_with:
             self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(DISCARD, yes=DISCARD_YES, no=KEEP_EDITING), callback=answered
+        )
 
     def validate(self) -> tuple[dict[str, Any], list[FieldError]]:
         """Parse the whole form with the record type's schema, plus the village search box."""
