@@ -9,7 +9,7 @@ import pytest
 from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import DataTable, Label, OptionList, SelectionList, Static
+from textual.widgets import DataTable, Input, Label, OptionList, SelectionList, Static
 
 from plugins import keymap as key_specs
 from plugins.api import State
@@ -32,7 +32,9 @@ from tests.tui_forms_support import (
 from tests.tui_support import Notifications
 from tui.app import PinganApp
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.evidence import EvidenceScreen
 from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
 from tui.screens.record_actions import edit_record, open_form
 from tui.screens.record_form import FIX_ERRORS, RecordFormScreen, field_id
 from tui.screens.record_type_picker import RecordTypePicker
@@ -486,3 +488,45 @@ async def test_letters_in_a_number_field_are_refused_with_a_reason(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert on_top(app, form) and town.revision() == revision
+
+
+async def test_r_opens_the_records_of_the_village_under_the_cursor_and_c_shows_all(
+    town: Store, host: PluginHost
+) -> None:
+    case = add(town, host, "police.case", "V002", kind="security")
+    app = make_app(town, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "r")
+        await settle(pilot)
+        records = top(app)
+        assert isinstance(records, RecordsScreen)
+        everything = town.records(QUARTER)
+        ours = [r.id for r in everything if r.village == "V002"]
+        assert records.selected_filters() == ("V002", None)
+        assert [r.id for r in records.shown] == ours
+        title = str(records.query_one("#records-title", Label).render())
+        assert f"筛选后 {len(ours)}/{len(everything)} 条（c 清除筛选）" in title
+        assert "西河" in records.query_one("#village-filter #village-query", Input).value
+
+        await pilot.press("c")
+        await settle(pilot)
+        assert records.selected_filters() == (None, None)
+        assert len(records.shown) == len(everything)
+        title = str(records.query_one("#records-title", Label).render())
+        assert title == f"{QUARTER} 记录（{len(everything)} 条）"
+
+        await pilot.press("escape", "g")
+        await settle(pilot)
+        main = top(app)
+        assert isinstance(main, MainScreen)
+        main.grid.select_village("V002")
+        column = list(main.grid.table.columns).index("N8")
+        main.grid.table.move_cursor(column=column)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(top(app), EvidenceScreen)
+        await pilot.press("e")
+        await settle(pilot)
+        form = form_of(app)
+        assert form.record is not None and form.record.id == case.id

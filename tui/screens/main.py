@@ -123,9 +123,11 @@ class MainScreen(PinganAccess, Screen[None]):
         await self.app.push_screen(ImportScreen())
 
     async def action_records(self) -> None:
+        """The quarter's records of the village under the grid's cursor (c shows them all)."""
         from tui.screens.records import RecordsScreen
 
-        await self.app.push_screen(RecordsScreen())
+        village = self.grid.cursor_village() if self.tabs.active == "grid" else None
+        await self.app.push_screen(RecordsScreen(village=village))
 
     async def action_units(self) -> None:
         from tui.screens.units import UnitsScreen

@@ -25,6 +25,10 @@ from tui.widgets.village_picker import VillagePicker
 
 SUMMARY_WIDTH = 48
 TITLE = Text("{quarter} 记录（{count} 条）", "Records of {quarter} ({count})")
+FILTERED_TITLE = Text(
+    "{quarter} 记录：筛选后 {count}/{total} 条（c 清除筛选）",
+    "Records of {quarter}: {count} of {total} shown (c clears the filter)",
+)
 COLUMNS = (
     ("type", Text("类型", "Type")),
     ("village", Text("村", "Village")),
@@ -73,14 +77,21 @@ class RecordsScreen(PinganAccess, Screen[None]):
             self.record = record
             self.reason = reason
 
-    def __init__(self, *, village: str | None = None, record_type: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        village: str | None = None,
+        record_type: str | None = None,
+        focus_record: int | None = None,
+    ) -> None:
+        """Open filtered on village and record_type (None: all), the cursor on focus_record."""
         super().__init__()
         self.records: list[Record] = []
         self.shown: list[Record] = []
         self._quarter: Quarter | None = None
         self._village = village
         self._type = record_type
-        self._focus_id: int | None = None
+        self._focus_id: int | None = focus_record
         self._names: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -207,8 +218,15 @@ class RecordsScreen(PinganAccess, Screen[None]):
         if keep is not None and any(r.id == keep for r in self.shown):
             table.move_cursor(row=table.get_row_index(str(keep)))
         quarter = str(self._quarter or self.pingan.quarter)
+        filtered = self.selected_filters() != (None, None)
         self.query_one("#records-title", Label).update(
-            tr(TITLE, lang, quarter=quarter, count=len(self.shown))
+            tr(
+                FILTERED_TITLE if filtered else TITLE,
+                lang,
+                quarter=quarter,
+                count=len(self.shown),
+                total=len(self.records),
+            )
         )
 
     @on(VillagePicker.Changed, "#village-filter")
@@ -303,6 +321,12 @@ class RecordsScreen(PinganAccess, Screen[None]):
 
     def action_focus_filter(self) -> None:
         self.query_one("#village-filter #village-query").focus()
+
+    def action_clear_filters(self) -> None:
+        """Show every record of the quarter again: no village, no type."""
+        self.query_one("#village-filter", VillagePicker).choose(None)
+        self.query_one("#type-filter", Select).clear()
+        self.fill()
 
     def action_back(self) -> None:
         self.dismiss(None)
