@@ -37,6 +37,14 @@ CATALOGUE: dict[str, Text] = {
         "达标村 {compliant}/{total}（{rate}）目标 {target}",
         "compliant {compliant}/{total} ({rate}) target {target}",
     ),
+    "grid.compliant_town": Text(
+        "全镇达标村 {compliant}/{total}（{rate}）目标 {target}",
+        "town: compliant {compliant}/{total} ({rate}) target {target}",
+    ),
+    "grid.compliant_office": Text(
+        "；{office} {compliant}/{total}（符号计数只计本办事处）",
+        "; {office}: {compliant}/{total} (symbol counts: this office only)",
+    ),
     "grid.errors": Text("出错 {count} 项（插件 {plugins}）", "{count} errors (plugins {plugins})"),
     "grid.failed": Text("网格计算失败：{reason}", "could not compute the grid: {reason}"),
     # the complies column

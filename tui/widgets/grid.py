@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Static
 from plugins.api import State
 from plugins.criteria import BY_CODE, CRITERION_CODES
 from plugins.engine import Cell, Grid
+from plugins.offices import by_office, sort_offices
 from plugins.summary import PendingCauses
 from store import Village
 from tui import keys
@@ -155,8 +156,12 @@ class ComplianceGrid(PinganAccess, Vertical):
         self._update_bars()
 
     def offices(self) -> list[str]:
-        """The offices of the grid's villages, in name order."""
-        return sorted({v.office for v in self.grid.villages}) if self.grid else []
+        """The offices of the grid's villages, in the town's order."""
+        return (
+            sort_offices((v.office for v in self.grid.villages), self.grid.villages)
+            if self.grid
+            else []
+        )
 
     def shown_villages(self) -> list[Village]:
         """The grid's villages after the office filter, in the sort order."""
@@ -165,7 +170,7 @@ class ComplianceGrid(PinganAccess, Vertical):
         grid = self.grid
         villages = [v for v in grid.villages if self.office is None or v.office == self.office]
         if self.sort == "office":
-            return sorted(villages, key=lambda v: (v.office, v.code))
+            return by_office(villages)
         if self.sort == "failures":
             return sorted(villages, key=lambda v: (-len(grid.failures(v.code)), v.code))
         return sorted(villages, key=lambda v: v.code)
@@ -331,7 +336,7 @@ class ComplianceGrid(PinganAccess, Vertical):
         grid = self.grid
         line = RichText(
             tr(
-                "grid.compliant",
+                "grid.compliant" if self.office is None else "grid.compliant_town",
                 lang,
                 compliant=grid.compliant,
                 total=len(grid.villages),
@@ -339,6 +344,17 @@ class ComplianceGrid(PinganAccess, Vertical):
                 target=f"{grid.target:.0%}",
             )
         )
+        if self.office is not None:
+            ours = sum(1 for v in shown if grid.complies(v.code))
+            line.append(
+                tr(
+                    "grid.compliant_office",
+                    lang,
+                    office=self.office,
+                    compliant=ours,
+                    total=len(shown),
+                )
+            )
         pending = pending_phrase(PendingCauses.of(grid), self.pingan.host, lang)
         if pending:
             line.append(f"  {pending}")
