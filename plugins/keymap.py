@@ -551,6 +551,20 @@ KEY_SPECS: tuple[KeySpec, ...] = (
         ),
     ),
     KeySpec(
+        "units.previous_quarter",
+        "left_square_bracket",
+        "previous_quarter",
+        Text("上季度", "Prev Q"),
+        Text("视图显示上一季度", "Show the view for the previous quarter"),
+    ),
+    KeySpec(
+        "units.next_quarter",
+        "right_square_bracket",
+        "next_quarter",
+        Text("下季度", "Next Q"),
+        Text("视图显示下一季度", "Show the view for the next quarter"),
+    ),
+    KeySpec(
         "units.menu",
         "m",
         "focus_menu",
@@ -607,7 +621,13 @@ KEY_OWNERS: dict[str, tuple[str, ...]] = {
     "plugin_failures": ("plugin_failures.close",),
     "jump": ("jump.cancel", "jump.down", "jump.up"),
     "confirm": ("confirm.yes", "confirm.no"),
-    "units": ("units.back", "units.menu", "units.reload"),
+    "units": (
+        "units.back",
+        "units.menu",
+        "units.reload",
+        "units.previous_quarter",
+        "units.next_quarter",
+    ),
     "lists": ("lists.back",),
     "meeting": (
         "meeting.pass",
