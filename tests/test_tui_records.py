@@ -35,6 +35,7 @@ from tui.screens.confirm import ConfirmScreen
 from tui.screens.evidence import EvidenceScreen
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
+from tui.screens.reason import ReasonScreen
 from tui.screens.record_actions import edit_record, open_form
 from tui.screens.record_form import FIX_ERRORS, RecordFormScreen, field_id
 from tui.screens.record_type_picker import RecordTypePicker
@@ -259,10 +260,11 @@ async def test_an_edit_that_lost_a_race_says_so_and_keeps_the_other_change(
         assert not isinstance(app.screen, RecordFormScreen)
 
 
-async def test_delete_asks_first_and_the_grid_follows(town: Store, host: PluginHost) -> None:
+async def test_delete_asks_for_a_reason_and_the_grid_follows(town: Store, host: PluginHost) -> None:
     case = add(town, host, "police.case", "V002", kind="security")
+    notes = Notifications()
     app = make_app(town, host)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), message_hook=notes.hook) as pilot:
         await settle(pilot)
         assert state(app, "V002", "N8") is State.FAIL
 
@@ -284,18 +286,28 @@ async def test_delete_asks_first_and_the_grid_follows(town: Store, host: PluginH
 
         await pilot.press("x")
         await settle(pilot)
-        assert isinstance(top(app), ConfirmScreen)
-        await pilot.press("n")
+        assert isinstance(top(app), ReasonScreen)
+        await pilot.press("escape")
         await settle(pilot)
         assert on_top(app, records)
         assert town.record(case.id) is not None
 
         await pilot.press("x")
         await settle(pilot)
-        await pilot.press("y")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert on_top(app, records)
+        assert town.record(case.id) is not None
+        assert "删除记录需要写明理由" in notes.messages[-1]
+
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press(*"录错了", "enter")
         await settle(pilot)
         assert on_top(app, records)
         assert town.record(case.id) is None
+        deleted = [e for e in town.audit_entries() if e.action == "record.delete"]
+        assert deleted and deleted[-1].after == {"reason": "录错了"}
         assert records.shown == []
         assert state(app, "V002", "N8") is State.PASS
 
@@ -382,8 +394,8 @@ async def test_help_lists_the_keys_of_the_records_form_and_dialogs(
         await pilot.press("escape", "x")
         await settle(pilot)
         await pilot.press("f1")
-        assert {"confirm.yes", "confirm.no"} <= help_ids(app)
-        assert "按键（确认）" in str(app.screen.query_one("#help-title", Static).render())
+        assert {"reason.cancel"} <= help_ids(app)
+        assert "按键（写理由）" in str(app.screen.query_one("#help-title", Static).render())
 
         await pilot.press("escape", "escape", "n")
         await settle(pilot)

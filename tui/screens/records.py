@@ -18,7 +18,7 @@ from store import Quarter, Record, Store, StoreError, Village
 from tui import keys
 from tui.app_access import PinganAccess
 from tui.messages import DataChanged
-from tui.screens.confirm import ConfirmScreen
+from tui.screens.reason import ReasonScreen
 from tui.screens.record_actions import choose_and_create, edit_record
 from tui.text import tr
 from tui.widgets.village_picker import VillagePicker
@@ -40,9 +40,12 @@ ALL_TYPES = Text("全部类型", "All types")
 TYPE_FILTER = Text("按记录类型筛选", "Filter by record type")
 VILLAGE_FILTER = Text("按村筛选：村名 / 编号 / 拼音首字母", "Village: name / code / initials")
 NOTHING_SELECTED = Text("没有选中的记录", "No record selected")
-DELETE_QUESTION = Text("删除这条记录？\n{summary}", "Delete this record?\n{summary}")
+DELETE_QUESTION = Text(
+    "删除这条记录？\n{summary}\n写明删除理由（记入审计日志），回车删除；Esc 取消",
+    "Delete this record?\n{summary}\nGive the reason (kept in the audit log), Enter deletes; "
+    "Esc cancels",
+)
 DELETED = Text("已删除记录 {id}", "Deleted record {id}")
-DELETE_REASON = "在界面中确认删除 / deleted in the TUI after confirming"
 NOT_DELETED = Text("未删除：{reason}", "Not deleted: {reason}")
 
 
@@ -281,11 +284,11 @@ class RecordsScreen(PinganAccess, Screen[None]):
             DELETE_QUESTION.en.format(summary=self._line(record, "en")),
         )
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._delete(self.pingan.action_context(), record, self.pingan.lang)
+        def answered(reason: str | None) -> None:
+            if reason is not None:
+                self._delete(self.pingan.action_context(), record, reason, self.pingan.lang)
 
-        self.app.push_screen(ConfirmScreen(question), callback=answered)
+        self.app.push_screen(ReasonScreen(question), callback=answered)
 
     def _line(self, record: Record, lang: str) -> str:
         """A record in one line for the delete question: type, village, date and fields."""
@@ -297,9 +300,9 @@ class RecordsScreen(PinganAccess, Screen[None]):
         return f"{line}: {summary}" if summary else line
 
     @work(thread=True, exclusive=True, group="records-delete", exit_on_error=False)
-    def _delete(self, ctx: ActionContext, record: Record, lang: str) -> None:
+    def _delete(self, ctx: ActionContext, record: Record, reason: str, lang: str) -> None:
         try:
-            actions.delete_record(ctx, record.id, reason=DELETE_REASON, expected_rev=record.rev)
+            actions.delete_record(ctx, record.id, reason=reason, expected_rev=record.rev)
         except Refusal as exc:
             self.post_message(self.Deleted(record, " ".join(exc.render(lang))))
         except StoreError as exc:
