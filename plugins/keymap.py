@@ -539,6 +539,7 @@ KEY_SPECS: tuple[KeySpec, ...] = (
         "clear_filters",
         Text("清除筛选", "Clear filter"),
         Text("显示本季度全部记录", "Show every record of the quarter"),
+        show=False,
     ),
     KeySpec(
         "evidence.edit",
@@ -556,6 +557,7 @@ KEY_SPECS: tuple[KeySpec, ...] = (
         "previous_quarter",
         Text("上季度", "Prev Q"),
         Text("视图显示上一季度", "Show the view for the previous quarter"),
+        show=False,
     ),
     KeySpec(
         "units.next_quarter",
@@ -563,6 +565,7 @@ KEY_SPECS: tuple[KeySpec, ...] = (
         "next_quarter",
         Text("下季度", "Next Q"),
         Text("视图显示下一季度", "Show the view for the next quarter"),
+        show=False,
     ),
     KeySpec(
         "units.menu",

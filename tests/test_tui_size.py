@@ -104,7 +104,7 @@ async def test_jump_and_records(town: Store, host: PluginHost) -> None:
         assert isinstance(app.screen, JumpScreen)
         assert_shows(app, "Jump to village", "name, code or pinyin initials")
         assert_shows(app, *(v.name for v in VILLAGES))
-        await pilot.press("escape", "r")
+        await pilot.press("escape", "r", "c")
         await settle(pilot)
         assert isinstance(app.screen, RecordsScreen)
         assert_shows(app, f"Records of {Q3}", "Village: name / code / initials", "All types")
