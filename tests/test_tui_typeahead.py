@@ -71,3 +71,14 @@ async def test_a_key_after_closing_a_screen_acts_on_the_screen_beneath(
         await type_at_once(app, pilot, "escape", "g", "slash", "escape")
         await wait_until(pilot, lambda: stack(app) == ["MainScreen"], "the main screen alone")
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_escape_and_a_letter_sent_as_one_alt_key_act_as_both(
+    town: Store, host: PluginHost
+) -> None:
+    app = make_app(town, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_at_once(app, pilot, "g", "enter", "alt+n")
+        await wait_until(pilot, lambda: isinstance(app.screen, RecordTypePicker), "the picker")
+        await settle(pilot)
+        assert stack(app) == ["MainScreen", "RecordTypePicker"]

@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from plugins import actions
+from plugins import keymap as key_specs
 from plugins.actions import ActionContext, Actor
 from plugins.engine import Engine, Grid
 from plugins.i18n import check_lang
@@ -39,6 +40,18 @@ from tui.text import tr
 from tui.view_fence import FencedApp
 
 THEME = "textual-dark"
+
+
+def escape_then_key(key: str, bound: set[str]) -> bool:
+    """Whether key is Esc and a key typed fast, which terminals send as one alt+key.
+
+    A terminal encodes Alt+N as ESC N, so Esc then N typed within a few milliseconds
+    arrives as alt+n; no pingan binding uses alt, so unless the town bound that key it is
+    read as the two keys the person typed.
+    """
+    return key.startswith("alt+") and key.count("+") == 1 and key not in bound
+
+
 STORE_POLL_SECONDS = 3.0
 """How often the app looks for changes other processes (another desk) made to the store."""
 
@@ -136,8 +149,21 @@ class PinganApp(FencedApp):
         if isinstance(event, events.Key) and not event.is_forwarded:
             if not self.screen_stack:
                 return
+            if escape_then_key(event.key, self.keymap_keys()):
+                base = event.key.removeprefix("alt+")
+                self.post_message(events.Key("escape", None))
+                self.post_message(events.Key(base, base if len(base) == 1 else None))
+                return
             self._typed_on[event] = self.screen_stack[-1]
         await super().on_event(event)
+
+    def keymap_keys(self) -> set[str]:
+        """Every key the app's bindings answer to, the town's remapping included."""
+        return {
+            name
+            for spec in key_specs.KEY_SPECS
+            for name in key_specs.key_names(key_specs.effective_keys(spec.id, self.settings_keymap))
+        }
 
     def on_key(self, event: events.Key) -> None:
         """Give a key that was routed to a screen no longer on top to the screen that is.
