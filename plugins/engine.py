@@ -376,7 +376,6 @@ class Engine:
 
     def _cell(self, ctx: _Context, criterion: _Criterion, decision: Decision | None) -> Cell:
         findings: list[CellFinding] = []
-        filed = ctx.filed
         waiting = criterion.waiting
         failed = errored = False
         for check, plugin in criterion.checks:
@@ -401,7 +400,7 @@ class Engine:
                 )
                 continue
             found_state: State = result.state
-            if result.shortfall and check.unit not in filed:
+            if result.shortfall and check.unit in waiting:
                 found_state = State.PENDING
             elif found_state is State.FAIL:
                 failed = True

@@ -13,6 +13,7 @@ from plugins.criteria import BY_CODE
 from plugins.engine import Engine, Grid, verdict_state
 from plugins.i18n import Text
 from plugins.manager import PluginHost
+from plugins.offices import by_office
 from store import Quarter, Store, Village
 
 
@@ -98,7 +99,7 @@ def needs_discussion(grid: Grid, village: str) -> bool:
 
 def agenda(grid: Grid) -> list[Village]:
     """The meeting's order: villages to discuss office by office, then the rest for G1 and G2."""
-    ordered = sorted(grid.villages, key=lambda v: (v.office, v.code))
+    ordered = by_office(grid.villages)
     first = [v for v in ordered if needs_discussion(grid, v.code)]
     return first + [v for v in ordered if not needs_discussion(grid, v.code)]
 

@@ -22,6 +22,34 @@ GridKeeper = Callable[[Grid, int], None]
 
 
 @dataclass(frozen=True, slots=True)
+class PendingCauses:
+    """Why a quarter's villages are PENDING: how many wait on each unit's return or the meeting."""
+
+    villages: int = 0
+    """Villages with at least one PENDING cell."""
+    returns: tuple[tuple[str, int], ...] = ()
+    """(unit code, villages waiting on that unit's quarterly return), by unit code."""
+    meeting: int = 0
+    """Villages with a cell no data decides (G1, G2) and no meeting decision yet."""
+
+    @classmethod
+    def of(cls, grid: Grid) -> PendingCauses:
+        villages: set[str] = set()
+        by_unit: dict[str, set[str]] = {}
+        meeting: set[str] = set()
+        for (village, _), cell in grid.cells.items():
+            if cell.state is not State.PENDING:
+                continue
+            villages.add(village)
+            for unit in cell.waiting_for:
+                by_unit.setdefault(unit, set()).add(village)
+            if not cell.waiting_for:
+                meeting.add(village)
+        returns = tuple((unit, len(waiting)) for unit, waiting in sorted(by_unit.items()))
+        return cls(len(villages), returns, len(meeting))
+
+
+@dataclass(frozen=True, slots=True)
 class QuarterResult:
     """What a summary needs of one quarter's grid."""
 
@@ -36,6 +64,15 @@ class QuarterResult:
     errors: int = 0
     """Cells whose check crashed (ERROR): they count as not complying, so the rate drops."""
     error_plugins: tuple[str, ...] = ()
+    errored: dict[str, int] = field(default_factory=dict)
+    """ERROR cells per criterion."""
+    error_villages: int = 0
+    causes: PendingCauses = PendingCauses()
+
+    @property
+    def incomplete(self) -> bool:
+        """Whether cells still wait on a return or the meeting, so the rate is not final."""
+        return self.causes.villages > 0
 
     @property
     def rate(self) -> float:
@@ -61,7 +98,13 @@ class QuarterResult:
             if not grid.failures(v.code)
             and any(grid.cell(v.code, c).state is State.PENDING for c in grid.criteria)
         )
-        errors = sum(1 for cell in grid.cells.values() if cell.state is State.ERROR)
+        errored = dict.fromkeys(grid.criteria, 0)
+        error_villages: set[str] = set()
+        for (village, criterion), cell in grid.cells.items():
+            if cell.state is State.ERROR:
+                errored[criterion] += 1
+                error_villages.add(village)
+        errors = sum(errored.values())
         plugins = tuple(sorted({f.plugin for f in grid.errors}))
         return cls(
             grid.quarter,
@@ -73,6 +116,9 @@ class QuarterResult:
             undecided,
             errors,
             plugins,
+            errored,
+            len(error_villages),
+            PendingCauses.of(grid),
         )
 
 

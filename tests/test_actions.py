@@ -19,7 +19,7 @@ from tests.cli_support import call_pingan
 from tests.store_support import data_revision
 from tests.tui_forms_support import QUARTER, add, build_town, make_app
 from tests.tui_support import settle
-from tui.screens.confirm import ConfirmScreen
+from tui.screens.reason import ReasonScreen
 from tui.screens.records import RecordsScreen
 
 TODAY = date(2024, 2, 15)
@@ -323,8 +323,8 @@ async def test_a_finalized_quarter_refuses_a_delete_in_the_tui(
         await settle(pilot)
         await pilot.press("x")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("y")
+        assert isinstance(app.screen, ReasonScreen)
+        await pilot.press(*"wrong", "enter")
         await settle(pilot)
     assert any(f"{QUARTER} is finalized" in line for line in told), told
     assert data_revision(store) == revision and store.record(case.id) is not None

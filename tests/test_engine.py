@@ -11,6 +11,7 @@ from plugins.api import State
 from plugins.criteria import CRITERION_CODES
 from plugins.engine import Engine
 from plugins.manager import PluginHost, Status
+from plugins.summary import PendingCauses
 from store import Store, Village
 from tests.rules_support import Row, Town, message, q, row
 
@@ -158,6 +159,32 @@ def test_a_unit_that_files_no_returns_never_leaves_a_cell_waiting_for_one(store:
     assert (cell.state, cell.waiting_for) == (State.PENDING, ("emergency",))
     town.file(Q, "emergency")
     assert town.cell(Q, "N7").state is State.PASS
+
+
+class SparseWatchPlugin:
+    """An outside unit that files no returns, whose N7 check fails for too few records."""
+
+    @hookimpl
+    def register_units(self, register: Callable[[UnitSpec], None]) -> None:
+        register(UnitSpec("sparse", Text("巡查队", "Watch"), ("N7",), files_returns=False))
+
+    @hookimpl
+    def register_checks(self, register: Callable[[Check], None]) -> None:
+        register(
+            Check("N7", "sparse", "sparse.N7", lambda ctx: Finding.lacking("巡查太少", "Too few"))
+        )
+
+
+def test_a_shortfall_of_a_unit_that_files_no_returns_fails_at_once(store: Store) -> None:
+    host = PluginHost.load(entry_points=False, extra=[("sparse", SparseWatchPlugin())])
+    town = Town(store, host)
+    town.file(Q, "emergency")
+    cell = town.cell(Q, "N7")
+    assert (cell.state, cell.waiting_for) == (State.FAIL, ())
+    sparse = next(f for f in cell.findings if f.check == "sparse.N7")
+    assert sparse.state is State.FAIL
+    town.file(Q, *UNITS)
+    assert PendingCauses.of(town.engine.grid(Q)).returns == ()
 
 
 @pytest.mark.parametrize("criterion", ["G1", "G2"])

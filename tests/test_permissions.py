@@ -22,8 +22,8 @@ from store import Quarter, Store
 from tests.cli_support import write_csv
 from tests.tui_forms_support import QUARTER, add, build_town, make_app
 from tests.tui_support import settle, wait_until
-from tui.screens.confirm import ConfirmScreen
 from tui.screens.login import LoginScreen
+from tui.screens.reason import ReasonScreen
 from tui.screens.records import RecordsScreen
 
 TODAY = date(2022, 6, 30)
@@ -341,8 +341,8 @@ async def test_the_tui_logs_in_first_and_refuses_and_audits_another_units_delete
         await settle(pilot)
         await pilot.press("x")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("y")
+        assert isinstance(app.screen, ReasonScreen)
+        await pilot.press(*"wrong", "enter")
         await settle(pilot)
     assert any("may not delete" in line for line in told), told
     assert town.record(case.id) is not None and data_of(town) == before

@@ -18,10 +18,10 @@ from store import Store
 from tests.tui_forms_support import add, build_town, error_text, form_of, make_app, retype
 from tests.tui_support import CJK, footer_text, screen_text, settle
 from tui.app import PinganApp
-from tui.screens.confirm import ConfirmScreen
 from tui.screens.evidence import EvidenceScreen
 from tui.screens.help import HelpScreen
 from tui.screens.jump import JumpScreen
+from tui.screens.reason import ReasonScreen
 from tui.screens.record_actions import open_form
 from tui.screens.record_form import field_id
 from tui.screens.record_type_picker import RecordTypePicker
@@ -85,7 +85,7 @@ async def test_the_records_screen_switches_with_l(town: Store, host: PluginHost)
     app = make_app(town, host)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("r")
+        await pilot.press("r", "c")
         await settle(pilot)
         assert isinstance(app.screen, RecordsScreen)
         zh = ("记录（", "全部类型", "类型", "案件性质: 刑事", "按村筛选", "新建", "删除")
@@ -188,9 +188,9 @@ async def test_the_delete_question_switches_in_place(town: Store, host: PluginHo
         await settle(pilot)
         await pilot.press("x")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmScreen)
-        zh = ("删除这条记录？", "案件, 西河", "是 (y)", "否 (n)")
-        en = ("Delete this record?", "Case, 西河", "Yes (y)", "No (n)")
+        assert isinstance(app.screen, ReasonScreen)
+        zh = ("删除这条记录？", "案件, 西河", "写明删除理由")
+        en = ("Delete this record?", "Case, 西河", "Give the reason")
         shows(app, zh, en)
         await switch_with_palette(pilot)
         shows(app, en, zh)

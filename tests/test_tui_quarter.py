@@ -146,6 +146,8 @@ async def test_a_meeting_with_attendees_decisions_an_override_an_undo_and_minute
         await pilot.press("p")
         await settle(pilot)
         assert str(progress.content).startswith("decided 2/5 villages, #2: SC003")
+        last = str(screen.query_one("#meeting-last", Static).content)
+        assert "SC001 G1 pass, G2 pass" in last
         await pilot.press("1")
         await settle(pilot)
         assert isinstance(app.screen, ReasonScreen)

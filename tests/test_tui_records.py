@@ -9,7 +9,7 @@ import pytest
 from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import DataTable, Label, OptionList, SelectionList, Static
+from textual.widgets import DataTable, Input, Label, OptionList, SelectionList, Static
 
 from plugins import keymap as key_specs
 from plugins.api import State
@@ -17,6 +17,7 @@ from plugins.manager import PluginHost
 from store import Store
 from tests.tui_forms_support import (
     CJK,
+    PREVIOUS,
     QUARTER,
     add,
     build_town,
@@ -28,9 +29,13 @@ from tests.tui_forms_support import (
     retype,
     settle,
 )
+from tests.tui_support import Notifications
 from tui.app import PinganApp
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.evidence import EvidenceScreen
 from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+from tui.screens.reason import ReasonScreen
 from tui.screens.record_actions import edit_record, open_form
 from tui.screens.record_form import FIX_ERRORS, RecordFormScreen, field_id
 from tui.screens.record_type_picker import RecordTypePicker
@@ -255,10 +260,11 @@ async def test_an_edit_that_lost_a_race_says_so_and_keeps_the_other_change(
         assert not isinstance(app.screen, RecordFormScreen)
 
 
-async def test_delete_asks_first_and_the_grid_follows(town: Store, host: PluginHost) -> None:
+async def test_delete_asks_for_a_reason_and_the_grid_follows(town: Store, host: PluginHost) -> None:
     case = add(town, host, "police.case", "V002", kind="security")
+    notes = Notifications()
     app = make_app(town, host)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), message_hook=notes.hook) as pilot:
         await settle(pilot)
         assert state(app, "V002", "N8") is State.FAIL
 
@@ -280,18 +286,28 @@ async def test_delete_asks_first_and_the_grid_follows(town: Store, host: PluginH
 
         await pilot.press("x")
         await settle(pilot)
-        assert isinstance(top(app), ConfirmScreen)
-        await pilot.press("n")
+        assert isinstance(top(app), ReasonScreen)
+        await pilot.press("escape")
         await settle(pilot)
         assert on_top(app, records)
         assert town.record(case.id) is not None
 
         await pilot.press("x")
         await settle(pilot)
-        await pilot.press("y")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert on_top(app, records)
+        assert town.record(case.id) is not None
+        assert "删除记录需要写明理由" in notes.messages[-1]
+
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press(*"录错了", "enter")
         await settle(pilot)
         assert on_top(app, records)
         assert town.record(case.id) is None
+        deleted = [e for e in town.audit_entries() if e.action == "record.delete"]
+        assert deleted and deleted[-1].after == {"reason": "录错了"}
         assert records.shown == []
         assert state(app, "V002", "N8") is State.PASS
 
@@ -378,8 +394,8 @@ async def test_help_lists_the_keys_of_the_records_form_and_dialogs(
         await pilot.press("escape", "x")
         await settle(pilot)
         await pilot.press("f1")
-        assert {"confirm.yes", "confirm.no"} <= help_ids(app)
-        assert "按键（确认）" in str(app.screen.query_one("#help-title", Static).render())
+        assert {"reason.cancel"} <= help_ids(app)
+        assert "按键（写理由）" in str(app.screen.query_one("#help-title", Static).render())
 
         await pilot.press("escape", "escape", "n")
         await settle(pilot)
@@ -401,3 +417,128 @@ async def test_help_lists_the_keys_of_the_records_form_and_dialogs(
         await pilot.press("escape", *"v00", "down", "down", "enter")
         await settle(pilot)
         assert picker.value == "V002"
+
+
+async def test_a_save_says_where_it_went_and_offers_to_go_to_another_quarter(
+    town: Store, host: PluginHost
+) -> None:
+    notes = Notifications()
+    app = make_app(town, host)
+    async with app.run_test(size=(120, 40), message_hook=notes.hook) as pilot:
+        await settle(pilot)
+        open_form(app, "police.case", village="V001", quarter=QUARTER)
+        await settle(pilot)
+        form = form_of(app)
+        await choose(pilot, form, "kind", "security")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert any(n.startswith(f"已保存到 {QUARTER}") for n in notes.messages), notes.messages
+        assert not isinstance(app.screen, ConfirmScreen | RecordFormScreen)
+
+        open_form(app, "police.case", village="V002", quarter=QUARTER)
+        await settle(pilot)
+        form = form_of(app)
+        await choose(pilot, form, "kind", "security")
+        await retype(pilot, form, "date", str(PREVIOUS.start))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert f"已保存到 {PREVIOUS}" in notes.messages[-1]
+        dialog = top(app)
+        assert isinstance(dialog, ConfirmScreen)
+        assert f"已保存到 {PREVIOUS}，而屏幕显示的是 {QUARTER}" in dialog.question.zh
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.quarter == PREVIOUS
+        assert app.grid is not None and app.grid.quarter == PREVIOUS
+        assert app.grid.cell("V002", "N8").state is State.FAIL
+
+
+async def test_escape_on_a_filled_form_asks_before_discarding(
+    town: Store, host: PluginHost
+) -> None:
+    app = make_app(town, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        open_form(app, "police.case", village="V001", quarter=QUARTER)
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(top(app), RecordFormScreen | ConfirmScreen)
+
+        open_form(app, "police.case", village="V001", quarter=QUARTER)
+        await settle(pilot)
+        form = form_of(app)
+        await retype(pilot, form, "summary", "打架")
+        await pilot.press("escape")
+        await settle(pilot)
+        dialog = top(app)
+        assert isinstance(dialog, ConfirmScreen) and "放弃已填写的内容" in dialog.question.zh
+        await pilot.press("n")
+        await settle(pilot)
+        assert on_top(app, form)
+        assert form.raw_values()["summary"] == "打架"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not isinstance(top(app), RecordFormScreen | ConfirmScreen)
+        assert town.records(QUARTER, "police.case") == []
+
+
+async def test_letters_in_a_number_field_are_refused_with_a_reason(
+    town: Store, host: PluginHost
+) -> None:
+    app = make_app(town, host, lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        open_form(app, "civil.key_population", village="V001", quarter=QUARTER)
+        await settle(pilot)
+        form = form_of(app)
+        await retype(pilot, form, "registered", "12a")
+        assert "expected a whole number, got '12a'" in error_text(form, "registered")
+        revision = town.revision()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert on_top(app, form) and town.revision() == revision
+
+
+async def test_r_opens_the_records_of_the_village_under_the_cursor_and_c_shows_all(
+    town: Store, host: PluginHost
+) -> None:
+    case = add(town, host, "police.case", "V002", kind="security")
+    app = make_app(town, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "r")
+        await settle(pilot)
+        records = top(app)
+        assert isinstance(records, RecordsScreen)
+        everything = town.records(QUARTER)
+        ours = [r.id for r in everything if r.village == "V002"]
+        assert records.selected_filters() == ("V002", None)
+        assert [r.id for r in records.shown] == ours
+        title = str(records.query_one("#records-title", Label).render())
+        assert f"筛选后 {len(ours)}/{len(everything)} 条（c 清除筛选）" in title
+        assert "西河" in records.query_one("#village-filter #village-query", Input).value
+
+        await pilot.press("c")
+        await settle(pilot)
+        assert records.selected_filters() == (None, None)
+        assert len(records.shown) == len(everything)
+        title = str(records.query_one("#records-title", Label).render())
+        assert title == f"{QUARTER} 记录（{len(everything)} 条）"
+
+        await pilot.press("escape", "g")
+        await settle(pilot)
+        main = top(app)
+        assert isinstance(main, MainScreen)
+        main.grid.select_village("V002")
+        column = list(main.grid.table.columns).index("N8")
+        main.grid.table.move_cursor(column=column)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(top(app), EvidenceScreen)
+        await pilot.press("e")
+        await settle(pilot)
+        form = form_of(app)
+        assert form.record is not None and form.record.id == case.id

@@ -8,8 +8,8 @@ the SVGs' diff before committing:
     .venv/bin/pytest tests/test_tui_snapshot.py -n 0 --snapshot-update    (or: make snapshots)
 
 The screens are made deterministic: the seeded demo town, every time the store stamps
-(returns filed, the store's creation) fixed, the header's "today" fixed, the chart's tick
-labels drawn in order, the test theme and no animations (tests.tui_support.make_app).
+(returns filed, the store's creation) fixed, the header's "today" fixed, the test theme and
+no animations (tests.tui_support.make_app).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import plotext._utility
 import pytest
 from textual.pilot import Pilot
 
@@ -80,18 +79,6 @@ def demo_town(tmp_path_factory: pytest.TempPathFactory, host: PluginHost) -> Sto
 def frozen_today(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Fix the date the header counts the report deadline from."""
     monkeypatch.setattr(tui.widgets.header, "date", FrozenDate)
-    yield
-
-
-@pytest.fixture(autouse=True)
-def chart_ticks_in_order(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Make plotext draw the chart's tick labels in the order given.
-
-    plotext de-duplicates points and ticks through a set, so the order it draws
-    overlapping tick labels in, and which label wins, follows Python's per-process string
-    hash seed; the order-preserving version is the one plotext itself leaves commented out.
-    """
-    monkeypatch.setattr(plotext._utility, "no_duplicates", lambda data: list(dict.fromkeys(data)))
     yield
 
 

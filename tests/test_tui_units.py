@@ -18,6 +18,7 @@ from textual.worker import WorkerFailed
 
 from plugins import Text, UnitSpec, ViewSpec, hookimpl
 from plugins.builtin.views import RecordsView
+from plugins.builtin.views.office import OfficeView
 from plugins.builtin.views.police import CaseLog
 from plugins.manager import PluginHost
 from plugins.views import ViewContext
@@ -348,3 +349,59 @@ def test_the_textual_internals_the_view_fence_relies_on_are_still_there() -> Non
     assert isinstance(_context.active_message_pump, ContextVar)
     assert "self._context()" in inspect.getsource(MessagePump._process_messages)
     assert WorkerFailed(ValueError("x")).error.args == ("x",)
+
+
+async def test_unit_views_have_a_column_per_field_and_follow_the_quarter_keys(
+    store: Store, host: PluginHost
+) -> None:
+    build_town(store, host)
+    add(store, host, "judicial.lawsuit", "V003", case_no="M-7")
+    app = make_app(store, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(UnitsScreen(view=("judicial", "records")))
+        await settle(pilot)
+        screen = units_of(app)
+        view = screen.query_one(RecordsView)
+        table = view.query_one(DataTable)
+        labels = [str(c.label) for c in table.columns.values()]
+        assert labels[:3] == ["日期", "村", "类型"]
+        assert "案号" in labels or "案件编号" in labels, labels
+        assert "内容" not in labels
+        row = table.get_row_at(0)
+        assert "M-7" in row and "南湾" in row
+
+        view.query_one("#filter-type", Select).value = "judicial.dispute"
+        await settle(pilot)
+        labels = [str(c.label) for c in table.columns.values()]
+        assert "类型" not in labels and not any("案" in label for label in labels), labels
+
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert app.quarter == QUARTER.previous()
+        view = screen.query_one(RecordsView)
+        assert view.context.quarter == QUARTER.previous()
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.query_one(RecordsView).context.quarter == QUARTER
+
+
+async def test_the_leadership_office_view_lists_decisions_and_returns(
+    store: Store, host: PluginHost
+) -> None:
+    build_town(store, host, filed=("police",))
+    app = make_app(store, host, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(UnitsScreen(view=("office", "decisions")))
+        await settle(pilot)
+        screen = units_of(app)
+        assert screen.failure is None
+        view = screen.query_one(OfficeView)
+        decisions = view.query_one("#office-decisions", DataTable)
+        assert decisions.row_count == 6
+        assert decisions.get_row_at(0)[:3] == ["东庄", "G1", "✔ pass"]
+        title = str(view.query_one("#office-returns-title").render())
+        assert title == f"Returns of {QUARTER}: 1 of 4 units filed"
+        returns = view.query_one("#office-returns", DataTable)
+        assert [returns.get_row_at(i)[1] for i in range(4)] == ["filed", *["missing"] * 3]

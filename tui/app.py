@@ -6,15 +6,18 @@ message handlers change what is on screen, so the UI never waits on the disk.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.reactive import reactive
+from textual.screen import Screen
 
 from plugins import actions
+from plugins import keymap as key_specs
 from plugins.actions import ActionContext, Actor
 from plugins.engine import Engine, Grid
 from plugins.i18n import check_lang
@@ -38,6 +41,18 @@ from tui.text import tr
 from tui.view_fence import FencedApp
 
 THEME = "textual-dark"
+
+
+def escape_then_key(key: str, bound: set[str]) -> bool:
+    """Whether key is Esc and a key typed fast, which terminals send as one alt+key.
+
+    A terminal encodes Alt+N as ESC N, so Esc then N typed within a few milliseconds
+    arrives as alt+n; no pingan binding uses alt, so unless the town bound that key it is
+    read as the two keys the person typed.
+    """
+    return key.startswith("alt+") and key.count("+") == 1 and key not in bound
+
+
 STORE_POLL_SECONDS = 3.0
 """How often the app looks for changes other processes (another desk) made to the store."""
 
@@ -106,6 +121,10 @@ class PinganApp(FencedApp):
         it starts from the grid before them."""
         self._grids: dict[Quarter, tuple[int, Grid]] = {}
         """Recent grids of the quarter on screen and its neighbours, by the revision read."""
+        self._typed_on: weakref.WeakKeyDictionary[events.Key, Screen[object]] = (
+            weakref.WeakKeyDictionary()
+        )
+        """The screen on top when each key came in, until the key has been handled."""
         self.set_reactive(PinganApp.lang, check_lang(lang or user_lang() or settings.lang))
         if quarter is None:
             # Finding the latest quarter reads every partition: read them as the grid will,
@@ -129,7 +148,6 @@ class PinganApp(FencedApp):
             self.notify(
                 tr("notice.plugins_failed", self.lang, names=names),
                 severity="warning",
-                timeout=20,
                 markup=False,
             )
         keys.relabel(self, self.lang)
@@ -137,6 +155,42 @@ class PinganApp(FencedApp):
             self.push_screen(LoginScreen(self.login_name), self._logged_in)
         else:
             self._start()
+
+    # keys typed during a screen change
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if not self.screen_stack:
+                return
+            if escape_then_key(event.key, self.keymap_keys()):
+                base = event.key.removeprefix("alt+")
+                self.post_message(events.Key("escape", None))
+                self.post_message(events.Key(base, base if len(base) == 1 else None))
+                return
+            self._typed_on[event] = self.screen_stack[-1]
+        await super().on_event(event)
+
+    def keymap_keys(self) -> set[str]:
+        """Every key the app's bindings answer to, the town's remapping included."""
+        return {
+            name
+            for spec in key_specs.KEY_SPECS
+            for name in key_specs.key_names(key_specs.effective_keys(spec.id, self.settings_keymap))
+        }
+
+    def on_key(self, event: events.Key) -> None:
+        """Give a key that was routed to a screen no longer on top to the screen that is.
+
+        Textual hands each key to the focused widget as it arrives; keys typed while an
+        earlier key opens or closes a screen would otherwise act on the old screen or be
+        lost, so they are delivered again, in order, as if typed now.
+        """
+        typed_on = self._typed_on.pop(event, None)
+        if typed_on is None or not self.screen_stack or typed_on is self.screen_stack[-1]:
+            return
+        event.prevent_default()
+        event.stop()
+        self.post_message(events.Key(event.key, event.character))
 
     def _logged_in(self, actor: Actor | None) -> None:
         if actor is None:

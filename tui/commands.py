@@ -36,37 +36,62 @@ def palette_commands(
     out: list[PaletteCommand] = []
     if isinstance(screen, MainScreen):
         main = screen
+
+        def later(action: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+            """Run action on the app's next turn: a palette callback is not awaited, and the
+            actions that open a screen await it."""
+            return partial(app.call_later, action, *args)
+
         quarter_help = tr("cmd.quarter.help", lang, quarter=app.quarter)
         out += [
             PaletteCommand(
-                tr("cmd.grid.jump", lang), tr("cmd.grid.jump.help", lang), main.action_jump
+                tr("cmd.grid.jump", lang), tr("cmd.grid.jump.help", lang), later(main.action_jump)
             ),
-            PaletteCommand(tr("cmd.grid.show", lang), "", partial(main.action_show_tab, "grid")),
+            PaletteCommand(tr("cmd.grid.show", lang), "", later(main.action_show_tab, "grid")),
             PaletteCommand(
-                tr("cmd.dashboard.show", lang), "", partial(main.action_show_tab, "dashboard")
+                tr("cmd.dashboard.show", lang), "", later(main.action_show_tab, "dashboard")
             ),
             PaletteCommand(tr("cmd.grid.office", lang), "", main.grid.action_cycle_office),
             PaletteCommand(tr("cmd.grid.sort", lang), "", main.grid.action_cycle_sort),
-            PaletteCommand(tr("cmd.quarter.next", lang), quarter_help, main.action_next_quarter),
             PaletteCommand(
-                tr("cmd.quarter.previous", lang), quarter_help, main.action_previous_quarter
+                tr("cmd.quarter.next", lang), quarter_help, later(main.action_next_quarter)
             ),
-            PaletteCommand(tr("cmd.records.new", lang), "", main.action_new_record),
-            PaletteCommand(tr("cmd.records.list", lang), "", main.action_records),
+            PaletteCommand(
+                tr("cmd.quarter.previous", lang), quarter_help, later(main.action_previous_quarter)
+            ),
+            PaletteCommand(tr("cmd.records.new", lang), "", later(main.action_new_record)),
+            PaletteCommand(tr("cmd.records.list", lang), "", later(main.action_records)),
             PaletteCommand(
                 tr("cmd.records.import", lang),
                 tr("cmd.records.import.help", lang),
-                main.action_import_file,
+                later(main.action_import_file),
             ),
-            PaletteCommand(tr("cmd.units.open", lang), "", main.action_units),
-            PaletteCommand(tr("cmd.quarter.meeting", lang), quarter_help, main.action_meeting),
-            PaletteCommand(tr("cmd.quarter.finalize", lang), quarter_help, main.action_finalize),
-            PaletteCommand(tr("cmd.quarter.lists", lang), quarter_help, main.action_lists),
-            PaletteCommand(tr("cmd.rectification", lang), "", main.action_rectification),
-            PaletteCommand(tr("cmd.quarter.report", lang), quarter_help, main.action_reports),
+            PaletteCommand(tr("cmd.units.open", lang), "", later(main.action_units)),
+            PaletteCommand(
+                tr("cmd.quarter.meeting", lang), quarter_help, later(main.action_meeting)
+            ),
+            PaletteCommand(
+                tr("cmd.quarter.finalize", lang), quarter_help, later(main.action_finalize)
+            ),
+            PaletteCommand(tr("cmd.quarter.lists", lang), quarter_help, later(main.action_lists)),
+            PaletteCommand(tr("cmd.rectification", lang), "", later(main.action_rectification)),
+            PaletteCommand(
+                tr("cmd.quarter.report", lang), quarter_help, later(main.action_reports)
+            ),
         ]
+        failed = app.host.failed()
+        if failed:
+            out.append(
+                PaletteCommand(
+                    tr("cmd.plugins.failed", lang, count=len(failed)),
+                    ", ".join(info.name for info in failed),
+                    later(main.action_plugin_failures),
+                )
+            )
         if main.tabs.active == "grid" and main.grid.cursor_village() is not None:
-            out.append(PaletteCommand(tr("cmd.grid.evidence", lang), "", main.grid.open_evidence))
+            out.append(
+                PaletteCommand(tr("cmd.grid.evidence", lang), "", later(main.grid.open_evidence))
+            )
         registry = app.host.registry
         for view in registry.views:
             unit = registry.units.get(view.unit)
@@ -75,7 +100,7 @@ def palette_commands(
                 PaletteCommand(
                     tr("cmd.units.view", lang, unit=unit_name, view=tr(view.title, lang)),
                     registry.plugin_of_view.get((view.unit, view.key), ""),
-                    partial(main.action_open_units_view, view.unit, view.key),
+                    later(main.action_open_units_view, view.unit, view.key),
                 )
             )
     out.append(PaletteCommand(tr("cmd.language", lang), "", app.action_toggle_language))

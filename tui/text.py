@@ -37,6 +37,14 @@ CATALOGUE: dict[str, Text] = {
         "达标村 {compliant}/{total}（{rate}）目标 {target}",
         "compliant {compliant}/{total} ({rate}) target {target}",
     ),
+    "grid.compliant_town": Text(
+        "全镇达标村 {compliant}/{total}（{rate}）目标 {target}",
+        "town: compliant {compliant}/{total} ({rate}) target {target}",
+    ),
+    "grid.compliant_office": Text(
+        "；{office} {compliant}/{total}（符号计数只计本办事处）",
+        "; {office}: {compliant}/{total} (symbol counts: this office only)",
+    ),
     "grid.errors": Text("出错 {count} 项（插件 {plugins}）", "{count} errors (plugins {plugins})"),
     "grid.failed": Text("网格计算失败：{reason}", "could not compute the grid: {reason}"),
     # the complies column
@@ -94,9 +102,10 @@ CATALOGUE: dict[str, Text] = {
     "jump.none": Text("没有匹配的村", "no village matches"),
     # notices
     "notice.plugins_failed": Text(
-        "以下插件未能加载，其余功能照常：{names}",
-        "these plugins did not load; the rest works: {names}",
+        "以下插件未能加载，其余功能照常：{names}。按 ! 查看文件与错误",
+        "these plugins did not load; the rest works: {names}. Press ! for files and errors",
     ),
+    "header.plugins_failed": Text("! {count} 个插件未加载（按 !）", "! {count} plugins failed (!)"),
     "notice.read_failed": Text("读取失败：{reason}", "could not read: {reason}"),
     "notice.save_failed": Text("保存失败：{reason}", "could not save: {reason}"),
     "notice.keymap_unknown": Text(
@@ -130,6 +139,9 @@ CATALOGUE: dict[str, Text] = {
     ),
     "cmd.units.open": Text("单位：打开单位菜单", "Units: Open the units menu"),
     "cmd.units.view": Text("单位：打开 {unit} {view}", "Units: Open {unit} {view}"),
+    "cmd.plugins.failed": Text(
+        "插件：未能加载的插件（{count} 个）", "Plugins: The {count} that did not load"
+    ),
     "cmd.help": Text("帮助：按键一览", "Help: Show the keys"),
 }
 

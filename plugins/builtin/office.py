@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from plugins import Text, Threshold, UnitSpec, hookimpl
+from plugins import Text, Threshold, UnitSpec, ViewSpec, hookimpl
 
 UNIT = UnitSpec(
     code="office",
@@ -42,3 +42,16 @@ UNIT = UnitSpec(
 def register_units(register: Callable[[UnitSpec], None]) -> None:
     """Declare the leadership office."""
     register(UNIT)
+
+
+@hookimpl
+def register_views(register: Callable[[ViewSpec], None]) -> None:
+    """Declare the table of meeting decisions and returns, a widget imported when opened."""
+    register(
+        ViewSpec(
+            "office",
+            "decisions",
+            Text("会议决定与季度报表", "Meeting decisions and returns"),
+            "plugins.builtin.views.office:OfficeView",
+        )
+    )

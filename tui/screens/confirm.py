@@ -43,7 +43,7 @@ class ConfirmScreen(ModalScreen[bool]):
         keys.follow_language(self)
         self.watch(self.app, "lang", self._relabel, init=False)
         self._relabel(pingan_app(self).lang)
-        self.query_one("#confirm-no", Button).focus()
+        self.set_focus(self.query_one("#confirm-no", Button))
 
     def _relabel(self, lang: str) -> None:
         self.query_one("#confirm-question", Label).update(escape(tr(self.question, lang)))

@@ -73,9 +73,24 @@ class EvidenceScreen(PinganAccess, ModalScreen[None]):
     def _relabel(self, lang: str) -> None:
         self._render_all()
 
-    def action_history(self) -> None:
+    async def action_edit_record(self) -> None:
+        """Edit the record behind the cell; with several, list the village's records instead."""
+        from tui.screens.record_actions import edit_record
+        from tui.screens.records import RecordsScreen
+
+        stored = [r for r in self.records or [] if isinstance(r, Record)]
+        if not stored:
+            self.notify(tr("evidence.no_records", self.pingan.lang), severity="warning")
+        elif len(stored) == 1:
+            edit_record(self.pingan, stored[0])
+        else:
+            await self.app.push_screen(
+                RecordsScreen(village=self.village.code, focus_record=stored[0].id)
+            )
+
+    async def action_history(self) -> None:
         """Show every audit entry behind this cell."""
-        self.app.push_screen(HistoryScreen(self.quarter, self.village, self.cell.criterion))
+        await self.app.push_screen(HistoryScreen(self.quarter, self.village, self.cell.criterion))
 
     @work(thread=True, exit_on_error=False, group="evidence")
     def _load_records(self, ids: Sequence[int]) -> None:

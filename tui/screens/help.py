@@ -35,6 +35,7 @@ SCREEN_NAMES: dict[str, Text] = {
     "ImportBatchesScreen": Text("导入批次", "import batches"),
     "ReportsScreen": Text("季度报告", "report"),
     "CommandPalette": Text("命令面板", "command palette"),
+    "PluginFailuresScreen": Text("未能加载的插件", "failed plugins"),
 }
 
 
@@ -123,7 +124,7 @@ class HelpScreen(PinganAccess, ModalScreen[None]):
         keys.follow_language(self)
         self.watch(self.app, "lang", self._fill, init=False)
         self._fill(self.pingan.lang)
-        self.query_one("#help-table", DataTable).focus()
+        self.set_focus(self.query_one("#help-table", DataTable))
 
     def _fill(self, lang: str) -> None:
         """Title, hint and one row per binding, in lang (registry bindings relabelled)."""

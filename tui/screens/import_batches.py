@@ -64,7 +64,7 @@ class ImportBatchesScreen(PinganAccess, Screen[None]):
         keys.follow_language(self)
         self.watch(self.app, "lang", self._relabel, init=False)
         self._relabel(self.pingan.lang)
-        self.query_one("#batches", DataTable).focus()
+        self.set_focus(self.query_one("#batches", DataTable))
 
     def _relabel(self, lang: str) -> None:
         self.query_one("#batches-title", Label).update(f"{tr(TITLE, lang)}  {tr(HINT, lang)}")

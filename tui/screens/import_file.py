@@ -137,7 +137,7 @@ class ImportScreen(PinganAccess, Screen[None]):
         self.watch(self.app, "lang", self._relabel, init=False)
         self._relabel(self.pingan.lang)
         self.query_one("#import-progress", ProgressBar).display = False
-        self.query_one("#import-path", Input).focus()
+        self.set_focus(self.query_one("#import-path", Input))
 
     def _relabel(self, lang: str) -> None:
         self.query_one("#import-title", Label).update(tr(TITLE, lang))

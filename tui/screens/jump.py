@@ -40,7 +40,7 @@ class JumpScreen(PinganAccess, ModalScreen[str | None]):
         self.watch(self.app, "lang", self._relabel, init=False)
         self._relabel(self.pingan.lang)
         self._show_matches("")
-        self.query_one("#jump-input", Input).focus()
+        self.set_focus(self.query_one("#jump-input", Input))
 
     def _relabel(self, lang: str) -> None:
         query = self.query_one("#jump-input", Input)

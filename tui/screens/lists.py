@@ -72,7 +72,7 @@ class ListsScreen(PinganAccess, Screen[None]):
         keys.follow_language(self)
         self.watch(self.app, "lang", self.show, init=False)
         self.show()
-        self.query_one("#lists-negative", DataTable).focus()
+        self.set_focus(self.query_one("#lists-negative", DataTable))
 
     def show(self, _changed: object = None) -> None:
         """Read the lists again and show them in the current language."""

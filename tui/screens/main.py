@@ -26,7 +26,11 @@ TABS: tuple[str, ...] = ("dashboard", "grid")
 
 
 class MainScreen(PinganAccess, Screen[None]):
-    """Where office staff work: which villages fail this quarter, and why."""
+    """Where office staff work: which villages fail this quarter, and why.
+
+    Actions that open a screen await its mount, so keys typed meanwhile wait in the queue
+    and go to the new screen, never to this one or to one opened after them.
+    """
 
     CSS_PATH = ["main.tcss", "../widgets/grid.tcss", "../widgets/dashboard.tcss"]
     BINDINGS = keys.owned("main")
@@ -94,12 +98,12 @@ class MainScreen(PinganAccess, Screen[None]):
         if tab == "grid":
             self.grid.table.focus()
 
-    def action_jump(self) -> None:
+    async def action_jump(self) -> None:
         """Show the grid and ask which village to jump to."""
         self.action_show_tab("grid")
         grid = self.pingan.grid
         villages = list(grid.villages) if grid is not None else []
-        self.app.push_screen(JumpScreen(villages), callback=self._jumped)
+        await self.app.push_screen(JumpScreen(villages), callback=self._jumped)
 
     def _jumped(self, code: str | None) -> None:
         if code is not None:
@@ -112,51 +116,59 @@ class MainScreen(PinganAccess, Screen[None]):
         village = self.grid.cursor_village() if self.tabs.active == "grid" else None
         await choose_and_create(self.pingan, village, self.pingan.quarter)
 
-    def action_import_file(self) -> None:
+    async def action_import_file(self) -> None:
         """Open the import screen: a file previewed, then imported on confirm."""
         from tui.screens.import_file import ImportScreen
 
-        self.app.push_screen(ImportScreen())
+        await self.app.push_screen(ImportScreen())
 
-    def action_records(self) -> None:
+    async def action_records(self) -> None:
+        """The quarter's records of the village under the grid's cursor (c shows them all)."""
         from tui.screens.records import RecordsScreen
 
-        self.app.push_screen(RecordsScreen())
+        village = self.grid.cursor_village() if self.tabs.active == "grid" else None
+        await self.app.push_screen(RecordsScreen(village=village))
 
-    def action_units(self) -> None:
+    async def action_units(self) -> None:
         from tui.screens.units import UnitsScreen
 
-        self.app.push_screen(UnitsScreen())
+        await self.app.push_screen(UnitsScreen())
 
-    def action_open_units_view(self, unit: str, key: str) -> None:
+    async def action_open_units_view(self, unit: str, key: str) -> None:
         """Open the units menu on one unit's data view (from the command palette)."""
         from tui.screens.units import UnitsScreen
 
-        self.app.push_screen(UnitsScreen(view=(unit, key)))
+        await self.app.push_screen(UnitsScreen(view=(unit, key)))
 
-    def action_lists(self) -> None:
+    async def action_plugin_failures(self) -> None:
+        """List the plugins that failed to load, with their files and errors."""
+        from tui.screens.plugin_failures import PluginFailuresScreen
+
+        await self.app.push_screen(PluginFailuresScreen())
+
+    async def action_lists(self) -> None:
         from tui.screens.lists import ListsScreen
 
-        self.app.push_screen(ListsScreen())
+        await self.app.push_screen(ListsScreen())
 
-    def action_rectification(self) -> None:
+    async def action_rectification(self) -> None:
         from tui.screens.rectification import RectificationScreen
 
-        self.app.push_screen(RectificationScreen())
+        await self.app.push_screen(RectificationScreen())
 
-    def action_reports(self) -> None:
+    async def action_reports(self) -> None:
         from tui.screens.reports import ReportsScreen
 
-        self.app.push_screen(ReportsScreen())
+        await self.app.push_screen(ReportsScreen())
 
-    def action_meeting(self) -> None:
+    async def action_meeting(self) -> None:
         """Hold the meeting of the quarter in view, unless it is finalized."""
         from tui.screens.meeting import MeetingScreen
 
         app = self.pingan
         if self._refused_as_finalized(app.quarter):
             return
-        self.app.push_screen(MeetingScreen(app.quarter))
+        await self.app.push_screen(MeetingScreen(app.quarter))
 
     def _refused_as_finalized(self, quarter: Quarter) -> bool:
         """Whether quarter is finalized, which the actions refuse, saying how to reopen it."""
@@ -167,7 +179,7 @@ class MainScreen(PinganAccess, Screen[None]):
             return True
         return False
 
-    def action_finalize(self) -> None:
+    async def action_finalize(self) -> None:
         """Show the preview of finalizing the quarter in view and finalize it on a yes."""
         from plugins.quarters import preview
 
@@ -187,7 +199,7 @@ class MainScreen(PinganAccess, Screen[None]):
             ask = PENDING_REASON.format(count=len(pv.pending))
             self.app.push_screen(ReasonScreen(ask), callback=self._finalize_pending)
 
-        self.app.push_screen(ConfirmScreen(question, yes=FINALIZE_YES), callback=confirmed)
+        await self.app.push_screen(ConfirmScreen(question, yes=FINALIZE_YES), callback=confirmed)
 
     def _finalize_pending(self, reason: str | None) -> None:
         """Finalize with PENDING cells left, once a reason is given (those villages fail)."""

@@ -99,7 +99,7 @@ class MeetingScreen(PinganAccess, Screen[None]):
         )
         field = self.query_one("#meeting-attendees", Input)
         field.placeholder = tr(ATTENDEES, lang)
-        field.focus()
+        self.set_focus(field)
         self.villages = agenda(Engine(self.pingan.store, self.pingan.host).grid(self.quarter))
         table = self.query_one("#meeting-row", DataTable)
         table.add_columns(*CRITERION_CODES)
@@ -207,7 +207,13 @@ class MeetingScreen(PinganAccess, Screen[None]):
     def action_pass_village(self) -> None:
         if not self.started:
             return
+        village = self.village
+        if village is None:
+            return
         if all(self._decide(c, True) for c in MEETING_CRITERIA):
+            verdict = tr(STATE_NAMES[State.PASS], self.pingan.lang)
+            decided = ", ".join(f"{c} {verdict}" for c in MEETING_CRITERIA)
+            self.last = f"{village.code} {decided}"
             self.action_move(1)
 
     def action_fail(self, criterion: str) -> None:

@@ -37,12 +37,16 @@ class ReasonScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         keys.follow_language(self)
-        lang = pingan_app(self).lang
-        self.query_one("#reason-question", Label).update(escape(tr(self.question, lang)))
+        self.watch(self.app, "lang", self._relabel, init=False)
+        self._relabel(pingan_app(self).lang)
         field = self.query_one("#reason-input", Input)
-        field.placeholder = tr(self.placeholder, lang)
         field.value = self.value
-        field.focus()
+        self.set_focus(field)
+
+    def _relabel(self, lang: str) -> None:
+        """The question and the placeholder in lang; what is typed stays."""
+        self.query_one("#reason-question", Label).update(escape(tr(self.question, lang)))
+        self.query_one("#reason-input", Input).placeholder = tr(self.placeholder, lang)
 
     @on(Input.Submitted, "#reason-input")
     def _submitted(self, event: Input.Submitted) -> None:

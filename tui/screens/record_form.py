@@ -26,6 +26,7 @@ from plugins.schema import REQUIRED, Field, FieldError, FieldProblem, Kind, Reco
 from store import Quarter, Record, StoreError, Village
 from tui import keys
 from tui.app_access import PinganAccess
+from tui.screens.confirm import ConfirmScreen
 from tui.symbols import STATE_SYMBOLS
 from tui.text import tr
 from tui.widgets.village_picker import VillagePicker
@@ -33,7 +34,18 @@ from tui.widgets.village_picker import VillagePicker
 DATE_LENGTH = len("2022-01-01")
 DATE_FORMS_LENGTH = len("2022年12月31日 00:00:00")
 NO_VILLAGE_CHOSEN = Text("请从列表中选择一个村", "choose a village from the list")
-SAVED_TO = Text("已保存记录 {id}，记入 {quarter}", "Saved record {id} to {quarter}")
+SAVED_TO = Text("已保存到 {quarter}（记录 {id}）", "saved to {quarter} (record {id})")
+GO_THERE = Text(
+    "记录 {id} 已保存到 {quarter}，而屏幕显示的是 {shown}。转到 {quarter}？",
+    "Record {id} was saved to {quarter}, but the screen shows {shown}. Go to {quarter}?",
+)
+DISCARD = Text(
+    "放弃已填写的内容？记录不会保存。", "Discard what you entered? The record is not saved."
+)
+DISCARD_YES = Text("放弃 (y)", "Discard (y)")
+KEEP_EDITING = Text("继续填写 (n)", "Keep editing (n)")
+GO_YES = Text("转到 {quarter} (y)", "Go to {quarter} (y)")
+STAY = Text("留在 {shown} (n)", "Stay on {shown} (n)")
 FIX_ERRORS = Text("有 {count} 处需要更正，未保存", "{count} field(s) to correct; nothing saved")
 NEW = Text("新建：{type}", "New: {type}")
 EDIT = Text("修改：{type}", "Edit: {type}")
@@ -61,10 +73,16 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
         """The worker stored the record; quarters are those whose data changed."""
 
         def __init__(
-            self, record_id: int, quarters: tuple[Quarter, ...], villages: tuple[str, ...] = ()
+            self,
+            record_id: int,
+            quarter: Quarter,
+            quarters: tuple[Quarter, ...],
+            villages: tuple[str, ...] = (),
         ) -> None:
             super().__init__()
             self.record_id = record_id
+            self.quarter = quarter
+            """The quarter the record is dated in, where it counts."""
             self.quarters = quarters
             self.villages = villages
             """The villages whose data changed: the record's, and its former one on an edit."""
@@ -94,6 +112,7 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
         self._form_error: Text | None = None
         self._tried_save = False
         self._saving = False
+        self._started_with: dict[str, Any] = {}
 
     @property
     def lang(self) -> str:
@@ -164,7 +183,8 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
             return VillagePicker(self._villages, value=value, id=wid)
         text = "" if value is None else str(value)
         if f.kind is Kind.INT:
-            return Input(value=text, type="integer", placeholder=_int_hint(f), id=wid, tooltip=tip)
+            # no type="integer": that drops a letter without a word, the schema says why
+            return Input(value=text, placeholder=_int_hint(f), id=wid, tooltip=tip)
         if f.kind is Kind.DATE:
             return Input(
                 value=text,
@@ -179,7 +199,8 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
         keys.follow_language(self)
         self.watch(self.app, "lang", self._relabel, init=False)
         first = next(iter(self.record_type.all_fields()))
-        self.query_one(f"#{field_id(first.name)}").focus()
+        self.set_focus(self.query_one(f"#{field_id(first.name)}"))
+        self._started_with = self.raw_values()
 
     def _relabel(self, lang: str) -> None:
         """Relabel the form in lang in place: what is typed, chosen and shown as wrong stays."""
@@ -301,8 +322,20 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
         self.action_cancel()
 
     def action_cancel(self) -> None:
-        if not self._saving:
+        """Close without saving; ask first when something was typed or chosen."""
+        if self._saving:
+            return
+        if self.raw_values() == self._started_with:
             self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(DISCARD, yes=DISCARD_YES, no=KEEP_EDITING), callback=answered
+        )
 
     def validate(self) -> tuple[dict[str, Any], list[FieldError]]:
         """Parse the whole form with the record type's schema, plus the village search box."""
@@ -353,16 +386,32 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
         except StoreError as exc:
             self.post_message(self.SaveFailed(not_saved(exc)))
         else:
-            villages = (saved.record.village, *((old.village,) if old is not None else ()))
-            self.post_message(self.Saved(saved.record.id, saved.quarters, villages))
+            record = saved.record
+            villages = (record.village, *((old.village,) if old is not None else ()))
+            self.post_message(
+                self.Saved(record.id, Quarter.of(record.date), saved.quarters, villages)
+            )
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
         for quarter in message.quarters:
             self.pingan.notify_data_changed(quarter, villages=message.villages)
-        where = message.quarters[-1]
-        self.pingan.notify(tr(SAVED_TO, self.lang, id=message.record_id, quarter=where))
+        app = self.pingan
+        where, shown = message.quarter, app.quarter
+        app.notify(tr(SAVED_TO, self.lang, id=message.record_id, quarter=where))
         self.dismiss(message.record_id)
+        if where != shown:
+
+            def go(yes: bool | None) -> None:
+                if yes:
+                    app.quarter = where
+
+            values = {"id": message.record_id, "quarter": where, "shown": shown}
+            question = ConfirmScreen(
+                GO_THERE.format(**values), yes=GO_YES.format(**values), no=STAY.format(**values)
+            )
+            # pushed once the form is gone, so the answer goes to the screen beneath it
+            app.call_later(app.push_screen, question, go)
 
     @on(SaveFailed)
     def _save_failed(self, message: SaveFailed) -> None:

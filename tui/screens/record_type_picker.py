@@ -52,7 +52,7 @@ class RecordTypePicker(PinganAccess, ModalScreen[str | None]):
         self.watch(self.app, "lang", self._relabel, init=False)
         self._relabel(self.pingan.lang)
         options = self.query_one("#record-types", OptionList)
-        options.focus()
+        self.set_focus(options)
         options.action_first()
 
     def options(self, lang: str) -> list[Option]:

@@ -18,13 +18,17 @@ from store import Quarter, Record, Store, StoreError, Village
 from tui import keys
 from tui.app_access import PinganAccess
 from tui.messages import DataChanged
-from tui.screens.confirm import ConfirmScreen
+from tui.screens.reason import ReasonScreen
 from tui.screens.record_actions import choose_and_create, edit_record
 from tui.text import tr
 from tui.widgets.village_picker import VillagePicker
 
 SUMMARY_WIDTH = 48
 TITLE = Text("{quarter} 记录（{count} 条）", "Records of {quarter} ({count})")
+FILTERED_TITLE = Text(
+    "{quarter} 记录：筛选后 {count}/{total} 条（c 清除筛选）",
+    "Records of {quarter}: {count} of {total} shown (c clears the filter)",
+)
 COLUMNS = (
     ("type", Text("类型", "Type")),
     ("village", Text("村", "Village")),
@@ -36,9 +40,12 @@ ALL_TYPES = Text("全部类型", "All types")
 TYPE_FILTER = Text("按记录类型筛选", "Filter by record type")
 VILLAGE_FILTER = Text("按村筛选：村名 / 编号 / 拼音首字母", "Village: name / code / initials")
 NOTHING_SELECTED = Text("没有选中的记录", "No record selected")
-DELETE_QUESTION = Text("删除这条记录？\n{summary}", "Delete this record?\n{summary}")
+DELETE_QUESTION = Text(
+    "删除这条记录？\n{summary}\n写明删除理由（记入审计日志），回车删除；Esc 取消",
+    "Delete this record?\n{summary}\nGive the reason (kept in the audit log), Enter deletes; "
+    "Esc cancels",
+)
 DELETED = Text("已删除记录 {id}", "Deleted record {id}")
-DELETE_REASON = "在界面中确认删除 / deleted in the TUI after confirming"
 NOT_DELETED = Text("未删除：{reason}", "Not deleted: {reason}")
 
 
@@ -73,14 +80,21 @@ class RecordsScreen(PinganAccess, Screen[None]):
             self.record = record
             self.reason = reason
 
-    def __init__(self, *, village: str | None = None, record_type: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        village: str | None = None,
+        record_type: str | None = None,
+        focus_record: int | None = None,
+    ) -> None:
+        """Open filtered on village and record_type (None: all), the cursor on focus_record."""
         super().__init__()
         self.records: list[Record] = []
         self.shown: list[Record] = []
         self._quarter: Quarter | None = None
         self._village = village
         self._type = record_type
-        self._focus_id: int | None = None
+        self._focus_id: int | None = focus_record
         self._names: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -120,7 +134,7 @@ class RecordsScreen(PinganAccess, Screen[None]):
         self._set_columns()
         self.watch(self.app, "quarter", self._quarter_changed, init=False)
         self.watch(self.app, "lang", self._relabel, init=False)
-        self.query_one("#records-table", DataTable).focus()
+        self.set_focus(self.query_one("#records-table", DataTable))
         self.reload()
 
     # loading
@@ -207,8 +221,15 @@ class RecordsScreen(PinganAccess, Screen[None]):
         if keep is not None and any(r.id == keep for r in self.shown):
             table.move_cursor(row=table.get_row_index(str(keep)))
         quarter = str(self._quarter or self.pingan.quarter)
+        filtered = self.selected_filters() != (None, None)
         self.query_one("#records-title", Label).update(
-            tr(TITLE, lang, quarter=quarter, count=len(self.shown))
+            tr(
+                FILTERED_TITLE if filtered else TITLE,
+                lang,
+                quarter=quarter,
+                count=len(self.shown),
+                total=len(self.records),
+            )
         )
 
     @on(VillagePicker.Changed, "#village-filter")
@@ -263,11 +284,11 @@ class RecordsScreen(PinganAccess, Screen[None]):
             DELETE_QUESTION.en.format(summary=self._line(record, "en")),
         )
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._delete(self.pingan.action_context(), record, self.pingan.lang)
+        def answered(reason: str | None) -> None:
+            if reason is not None:
+                self._delete(self.pingan.action_context(), record, reason, self.pingan.lang)
 
-        self.app.push_screen(ConfirmScreen(question), callback=answered)
+        self.app.push_screen(ReasonScreen(question), callback=answered)
 
     def _line(self, record: Record, lang: str) -> str:
         """A record in one line for the delete question: type, village, date and fields."""
@@ -279,9 +300,9 @@ class RecordsScreen(PinganAccess, Screen[None]):
         return f"{line}: {summary}" if summary else line
 
     @work(thread=True, exclusive=True, group="records-delete", exit_on_error=False)
-    def _delete(self, ctx: ActionContext, record: Record, lang: str) -> None:
+    def _delete(self, ctx: ActionContext, record: Record, reason: str, lang: str) -> None:
         try:
-            actions.delete_record(ctx, record.id, reason=DELETE_REASON, expected_rev=record.rev)
+            actions.delete_record(ctx, record.id, reason=reason, expected_rev=record.rev)
         except Refusal as exc:
             self.post_message(self.Deleted(record, " ".join(exc.render(lang))))
         except StoreError as exc:
@@ -304,6 +325,12 @@ class RecordsScreen(PinganAccess, Screen[None]):
 
     def action_focus_filter(self) -> None:
         self.query_one("#village-filter #village-query").focus()
+
+    def action_clear_filters(self) -> None:
+        """Show every record of the quarter again: no village, no type."""
+        self.query_one("#village-filter", VillagePicker).choose(None)
+        self.query_one("#type-filter", Select).clear()
+        self.fill()
 
     def action_back(self) -> None:
         self.dismiss(None)

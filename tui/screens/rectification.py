@@ -62,7 +62,7 @@ class RectificationScreen(PinganAccess, Screen[None]):
         keys.follow_language(self)
         self.watch(self.app, "lang", self.show, init=False)
         self.show()
-        self.query_one(DataTable).focus()
+        self.set_focus(self.query_one(DataTable))
 
     def show(self, _changed: object = None) -> None:
         """Read the items again and list them, open ones only unless toggled."""

@@ -66,7 +66,7 @@ class UnitsScreen(PinganAccess, Screen[None]):
         self.watch(self.app, "quarter", self._reopen, init=False)
         self._build_menu()
         menu = self.query_one("#units-menu", OptionList)
-        menu.focus()
+        self.set_focus(menu)
         if self._first_view is not None:
             await self.open_view(*self._first_view)
         else:
@@ -170,6 +170,14 @@ class UnitsScreen(PinganAccess, Screen[None]):
 
     async def action_reload_view(self) -> None:
         await self._reopen()
+
+    def action_previous_quarter(self) -> None:
+        """Step the whole app, and so the open view, back one quarter."""
+        self.pingan.quarter = self.pingan.quarter.previous()
+
+    def action_next_quarter(self) -> None:
+        """Step the whole app, and so the open view, on one quarter."""
+        self.pingan.quarter = self.pingan.quarter.next()
 
     def action_focus_menu(self) -> None:
         self.query_one("#units-menu", OptionList).focus()

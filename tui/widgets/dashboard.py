@@ -7,6 +7,7 @@ the quarter on screen is reused, so a save recomputes as little as it can.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 from textual import on, work
@@ -22,35 +23,47 @@ from plugins.criteria import BY_CODE, CRITERION_CODES
 from plugins.engine import Engine, Grid
 from plugins.i18n import Text
 from plugins.manager import PluginHost
-from plugins.summary import QuarterSummary, ResultCache, compute
+from plugins.summary import QuarterResult, QuarterSummary, ResultCache, compute
 from plugins.warnings import SEVERITY_WORDS, WarningReport, warnings
 from store import Quarter, Store
 from tui.app_access import PinganAccess
+from tui.pending_text import join_phrases, pending_phrase
 from tui.text import tr
 
 RATE_COLOUR = "green"
 TARGET_COLOUR = "red"
 
-SUMMARY = Text(
-    "{quarter}  达标 {compliant}/{total} 个村 = {rate}    {year} 年目标 {target}    {verdict}",
-    "{quarter}  compliant {compliant}/{total} villages = {rate}    target for {year}: {target}"
-    "    {verdict}",
+SUMMARY_RATE = Text(
+    "{quarter}  达标 {compliant}/{total} 个村 = {rate}",
+    "{quarter}  compliant {compliant}/{total} villages = {rate}",
 )
+SUMMARY_TARGET = Text("{year} 年目标 {target}", "target for {year}: {target}")
 MET = Text("已达到目标", "target met")
 SHORT = Text("未达目标，还差 {missing} 个村", "below target: {missing} more village(s) needed")
 UNDECIDED = Text("；另有 {count} 个村待定", "; {count} village(s) still pending")
 NO_VILLAGES = Text("{quarter}  还没有村", "{quarter}  no villages yet")
 LOADING = Text("正在计算...", "Computing...")
 FAILED = Text("仪表盘计算出错：{reason}", "The dashboard could not be computed: {reason}")
+RATE_MARKER = "*"
+PENDING_MARKER = "?"
+ERROR_MARKER = "!"
+Y_TICKS = (0.0, 25.0, 50.0, 75.0, 100.0)
 CHART_CAPTION = Text(
-    "[{rate}]-- 达标率 %[/]   [{target}]-- 年度目标 %[/]",
-    "[{rate}]-- rate %[/]   [{target}]-- target %[/]",
+    "[{rate}]* 达标率 %[/]  [{target}]⠒ 年度目标 %[/]  [{rate}]?[/] 有待定格（未完）"
+    "  标注：{labelled}",
+    "[{rate}]* rate %[/]  [{target}]⠒ target %[/]  [{rate}]?[/] PENDING, not final"
+    "  labels: {labelled}",
 )
+CHART_ERROR = Text("  [{rate}]![/] 有出错格（偏低）", "  [{rate}]![/] ERROR cells (too low)")
+LABELLED_SOME = Text("{shown} 个季度（间隔）", "{shown}, spaced")
+Y_AXIS_CELLS = 6
+"""What plotext takes of the chart's width besides the plot area: the y labels and the frame."""
 FAILURES_TITLE = Text("各项标准未达标村数", "Villages failing each criterion")
 FAILURE_COLUMNS = (
     Text("代码", "Code"),
     Text("未达标", "Fail"),
     Text("待定", "Pending"),
+    Text("出错", "Error"),
     Text("标准", "Criterion"),
 )
 RETURNS_TITLE = Text(
@@ -59,9 +72,11 @@ RETURNS_TITLE = Text(
 )
 RETURN_COLUMNS = (Text("单位", "Unit"), Text("报表", "Return"), Text("报送时间", "Filed at"))
 ERRORS = Text(
-    "注意：{count} 格出错（插件 {plugins} 的检查失败），这些村按不达标计，达标率偏低",
-    "Note: {count} cells are ERROR (checks of plugin {plugins} failed); those villages count "
-    "as not complying, so the rate is too low",
+    "注意：{count} 格出错，涉及 {villages} 个村（插件 {plugins} 的检查失败）。"
+    "达标率没有排除任何村：出错的格按未达标计，所以达标率偏低；修好插件后自动重算",
+    "Note: {count} cells are ERROR in {villages} villages (checks of plugin {plugins} failed). "
+    "The rate leaves no village out: an ERROR cell counts as not complying, so the rate is "
+    "too low until the plugin is fixed",
 )
 WARNINGS_TITLE = Text("预警 {count} 条（截至 {day}）", "{count} warnings (as of {day})")
 WARNING_COLUMNS = (
@@ -72,6 +87,36 @@ WARNING_COLUMNS = (
 )
 FILED = Text("已报送", "filed")
 MISSING = Text("未报送", "missing")
+
+
+def chart_labels(history: tuple[QuarterResult, ...], width: int) -> list[str]:
+    """Each quarter's x label ('23Q4'), or '' for the quarters left unlabelled so no two
+    labels touch at this chart width; the latest quarter is always labelled.
+
+    Labels that never overlap keep plotext from choosing between them, which it does in an
+    order that changes from one launch to the next (it de-duplicates ticks through a set).
+    """
+    names = [f"{r.quarter.year % 100:02d}Q{r.quarter.number}" for r in history]
+    if len(names) < 2:
+        return names
+    spacing = max(1, width - Y_AXIS_CELLS - 1) / (len(names) - 1)
+    need = max(len(n) for n in names) + 1
+    step = max(1, math.ceil(need / spacing))
+    last = len(names) - 1
+    return [name if (last - i) % step == 0 else "" for i, name in enumerate(names)]
+
+
+def complete_runs(history: tuple[QuarterResult, ...]) -> list[list[int]]:
+    """The indexes of history in runs of consecutive quarters without PENDING or ERROR cells."""
+    runs: list[list[int]] = []
+    for i, result in enumerate(history):
+        if result.incomplete or result.errors:
+            continue
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
 
 
 def percent(value: float) -> str:
@@ -211,10 +256,16 @@ class Dashboard(PinganAccess, Widget):
     def on_hide(self) -> None:
         self._on_screen = False
 
+    def on_resize(self) -> None:
+        if self.data is not None and self._drawn:
+            self.query_one("#dash-summary", Static).update(escape(self.summary_text()))
+            self._draw_chart(self.data)
+
     # drawing
 
     def summary_text(self) -> str:
-        """The headline: compliant/total, the rate, the year's target and how far from it."""
+        """The headline: compliant/total, the rate, the year's target, how far from it and
+        what pending cells wait on; lines break between phrases, never inside one."""
         lang = self.pingan.lang
         if self.data is None:
             return tr(LOADING, lang)
@@ -225,24 +276,29 @@ class Dashboard(PinganAccess, Widget):
         verdict = tr(MET, lang) if missing == 0 else tr(SHORT, lang, missing=missing)
         if result.undecided:
             verdict += tr(UNDECIDED, lang, count=result.undecided)
-        return tr(
-            SUMMARY,
-            lang,
-            quarter=str(result.quarter),
-            compliant=result.compliant,
-            total=result.total,
-            rate=percent(result.rate),
-            year=result.quarter.year,
-            target=percent(result.target),
-            verdict=verdict,
-        )
+        phrases = [
+            tr(
+                SUMMARY_RATE,
+                lang,
+                quarter=str(result.quarter),
+                compliant=result.compliant,
+                total=result.total,
+                rate=percent(result.rate),
+            ),
+            tr(SUMMARY_TARGET, lang, year=result.quarter.year, target=percent(result.target)),
+            verdict,
+            pending_phrase(result.causes, self.pingan.host, lang),
+        ]
+        summary = self.query_one("#dash-summary", Static)
+        width = summary.content_region.width or self.app.size.width - 2
+        return join_phrases(phrases, width)
 
     def _show(self) -> None:
         data = self.data
         if data is None:
             return
         summary = self.query_one("#dash-summary", Static)
-        summary.update(self.summary_text())
+        summary.update(escape(self.summary_text()))
         summary.set_classes("-met" if data.current.missing == 0 else "-below")
         self._show_errors(data)
         self._draw_chart(data)
@@ -259,7 +315,15 @@ class Dashboard(PinganAccess, Widget):
         if result.errors:
             plugins = ", ".join(result.error_plugins)
             notice.update(
-                escape(tr(ERRORS, self.pingan.lang, count=result.errors, plugins=plugins))
+                escape(
+                    tr(
+                        ERRORS,
+                        self.pingan.lang,
+                        count=result.errors,
+                        villages=result.error_villages,
+                        plugins=plugins,
+                    )
+                )
             )
 
     def _fill_warnings(self, report: WarningReport) -> None:
@@ -281,17 +345,50 @@ class Dashboard(PinganAccess, Widget):
             )
 
     def _draw_chart(self, data: QuarterSummary) -> None:
+        """The rate and target by quarter, each line its own marker; a quarter with PENDING
+        cells is a '?' off the rate line (not final), one with ERROR cells a '!' (too low)."""
         lang = self.pingan.lang
-        self.query_one("#dash-chart-caption", Label).update(
-            tr(CHART_CAPTION, lang, rate=RATE_COLOUR, target=TARGET_COLOUR)
-        )
         plot = self.query_one("#dash-chart", PlotextPlot)
+        history = data.history
+        labels = chart_labels(history, plot.size.width)
+        shown = sum(1 for label in labels if label)
+        every = Text("全部季度", "all") if shown == len(history) else None
+        caption = tr(
+            CHART_CAPTION,
+            lang,
+            rate=RATE_COLOUR,
+            target=TARGET_COLOUR,
+            labelled=tr(every, lang) if every else tr(LABELLED_SOME, lang, shown=shown),
+        )
+        if any(r.errors for r in history):
+            caption += tr(CHART_ERROR, lang, rate=RATE_COLOUR)
+        self.query_one("#dash-chart-caption", Label).update(caption)
         plt = plot.plt
         plt.clear_data()
-        xs = [float(i) for i in range(1, len(data.history) + 1)]
-        plt.plot(xs, [r.rate * 100 for r in data.history], marker="braille", color=RATE_COLOUR)
-        plt.plot(xs, [r.target * 100 for r in data.history], marker="braille", color=TARGET_COLOUR)
-        plt.xticks(xs, [str(r.quarter) for r in data.history])
+        xs = [float(i) for i in range(1, len(history) + 1)]
+        for run in complete_runs(history):
+            plt.plot(
+                [xs[i] for i in run],
+                [history[i].rate * 100 for i in run],
+                marker=RATE_MARKER,
+                color=RATE_COLOUR,
+            )
+        errored = [i for i, result in enumerate(history) if result.errors]
+        unfinished = [i for i, r in enumerate(history) if r.incomplete and i not in errored]
+        for marker, indexes in ((PENDING_MARKER, unfinished), (ERROR_MARKER, errored)):
+            if indexes:
+                plt.scatter(
+                    [xs[i] for i in indexes],
+                    [history[i].rate * 100 for i in indexes],
+                    marker=marker,
+                    color=RATE_COLOUR,
+                )
+        plt.plot(xs, [r.target * 100 for r in history], marker="braille", color=TARGET_COLOUR)
+        ticks = [x for x, label in zip(xs, labels, strict=True) if label]
+        plt.xticks(ticks, [label for label in labels if label])
+        if len(xs) > 1:
+            plt.xlim(xs[0], xs[-1])
+        plt.yticks(list(Y_TICKS), [str(int(y)) for y in Y_TICKS])
         plt.ylim(0, 100)
         plot.refresh()
 
@@ -308,6 +405,7 @@ class Dashboard(PinganAccess, Widget):
                 code,
                 str(result.failures.get(code, 0)),
                 str(result.pending.get(code, 0)),
+                str(result.errored.get(code, 0)),
                 tr(BY_CODE[code].name, lang),
                 key=code,
             )

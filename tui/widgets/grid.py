@@ -21,9 +21,12 @@ from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
 from plugins.api import State
 from plugins.criteria import BY_CODE, CRITERION_CODES
 from plugins.engine import Cell, Grid
+from plugins.offices import by_office, sort_offices
+from plugins.summary import PendingCauses
 from store import Village
 from tui import keys
 from tui.app_access import PinganAccess
+from tui.pending_text import pending_phrase
 from tui.screens.evidence import EvidenceScreen
 from tui.state_styles import STATE_STYLES
 from tui.symbols import STATE_SYMBOLS, state_name
@@ -71,8 +74,12 @@ class GridTable(DataTable[RichText]):
 
     BINDINGS = keys.owned("grid_table")
 
-    def action_open_evidence(self) -> None:
-        self.action_select_cursor()
+    async def action_open_evidence(self) -> None:
+        """Open the evidence at once, not through a CellSelected message that keys typed
+        after Enter would overtake."""
+        grid = self.parent
+        if isinstance(grid, ComplianceGrid):
+            await grid.open_evidence()
 
     def update_cells(self, changes: list[tuple[str, str, RichText]]) -> None:
         """Put new values in many cells (row key, column key, value) with one refresh.
@@ -102,6 +109,7 @@ class ComplianceGrid(PinganAccess, Vertical):
     ComplianceGrid { height: 1fr; }
     ComplianceGrid > GridTable { height: 1fr; }
     ComplianceGrid > Static { height: 1; width: 1fr; }
+    ComplianceGrid > #grid-legend { height: auto; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
@@ -170,8 +178,12 @@ class ComplianceGrid(PinganAccess, Vertical):
         self._update_bars()
 
     def offices(self) -> list[str]:
-        """The offices of the grid's villages, in name order."""
-        return sorted({v.office for v in self.grid.villages}) if self.grid else []
+        """The offices of the grid's villages, in the town's order."""
+        return (
+            sort_offices((v.office for v in self.grid.villages), self.grid.villages)
+            if self.grid
+            else []
+        )
 
     def shown_villages(self) -> list[Village]:
         """The grid's villages after the office filter, in the sort order."""
@@ -180,7 +192,7 @@ class ComplianceGrid(PinganAccess, Vertical):
         grid = self.grid
         villages = [v for v in grid.villages if self.office is None or v.office == self.office]
         if self.sort == "office":
-            return sorted(villages, key=lambda v: (v.office, v.code))
+            return by_office(villages)
         if self.sort == "failures":
             return sorted(villages, key=lambda v: (-len(grid.failures(v.code)), v.code))
         return sorted(villages, key=lambda v: v.code)
@@ -294,11 +306,11 @@ class ComplianceGrid(PinganAccess, Vertical):
         self._update_cursor_line()
 
     @on(DataTable.CellSelected)
-    def _cell_selected(self, event: DataTable.CellSelected) -> None:
+    async def _cell_selected(self, event: DataTable.CellSelected) -> None:
         event.stop()
-        self.open_evidence()
+        await self.open_evidence()
 
-    def open_evidence(self) -> None:
+    async def open_evidence(self) -> None:
         """Open the evidence of the cell under the cursor (on another column: the worst cell)."""
         village = self.cursor_village()
         if self.grid is None or village is None:
@@ -310,7 +322,7 @@ class ComplianceGrid(PinganAccess, Vertical):
             self._move_to(village, column)
         cell = self.grid.cell(village, column)
         shown = next(v for v in self.grid.villages if v.code == village)
-        self.app.push_screen(EvidenceScreen(self.grid.quarter, shown, cell))
+        await self.app.push_screen(EvidenceScreen(self.grid.quarter, shown, cell))
 
     def _worst_criterion(self, village: str) -> str:
         assert self.grid is not None
@@ -364,7 +376,7 @@ class ComplianceGrid(PinganAccess, Vertical):
         grid = self.grid
         line = RichText(
             tr(
-                "grid.compliant",
+                "grid.compliant" if self.office is None else "grid.compliant_town",
                 lang,
                 compliant=grid.compliant,
                 total=len(grid.villages),
@@ -372,7 +384,21 @@ class ComplianceGrid(PinganAccess, Vertical):
                 target=f"{grid.target:.0%}",
             )
         )
-        line.append("  |  ")
+        if self.office is not None:
+            ours = sum(1 for v in shown if grid.complies(v.code))
+            line.append(
+                tr(
+                    "grid.compliant_office",
+                    lang,
+                    office=self.office,
+                    compliant=ours,
+                    total=len(shown),
+                )
+            )
+        pending = pending_phrase(PendingCauses.of(grid), self.pingan.host, lang)
+        if pending:
+            line.append(f"  {pending}")
+        line.append("\n" if pending else "  |  ")
         line.append_text(self._legend_symbols(counts))
         if grid.errors:
             plugins = ", ".join(sorted({f.plugin for f in grid.errors}))

@@ -18,6 +18,7 @@ class TownHeader(PinganAccess, Horizontal):
     """One line: 桑村镇  2022Q3 已定稿  操作员 tester  上报截止 2022-10-06，还有 12 天.
 
     The deadline turns red once overdue and not reported; a reported quarter names the day.
+    Plugins that failed to load add "! 2 个插件未加载（按 !）", so the failure stays findable.
     """
 
     DEFAULT_CSS = """
@@ -31,6 +32,7 @@ class TownHeader(PinganAccess, Horizontal):
         yield Static(id="header-state")
         yield Static(id="header-actor")
         yield Static(id="header-deadline")
+        yield Static(id="header-plugins")
 
     def on_mount(self) -> None:
         self.watch(self.app, "quarter", self._refresh_text, init=False)
@@ -57,3 +59,7 @@ class TownHeader(PinganAccess, Horizontal):
         deadline.update(RichText(status.deadline_text(today).get(lang)))
         overdue = status.reported_on is None and (status.deadline - today).days < 0
         deadline.set_class(overdue, "overdue")
+        failed = len(app.host.failed())
+        plugins = self.query_one("#header-plugins", Static)
+        plugins.display = failed > 0
+        plugins.update(RichText(tr("header.plugins_failed", lang, count=failed)))

@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Label, Select
 
 from plugins.i18n import Text
-from plugins.schema import RecordType, summarize
+from plugins.schema import Kind, RecordType, summarize
 from plugins.views import ViewContext
 from store import Record, Store, Village
 
@@ -113,17 +113,39 @@ class RecordsView(Vertical):
         record_type = self.record_types.get(name)
         return record_type.label.get(self.lang) if record_type else name
 
+    def shown_types(self) -> tuple[str, ...]:
+        """The record types the type filter lets through (all when none is chosen)."""
+        chosen = self.selected("filter-type") if len(self.RECORD_TYPES) > 1 else None
+        return (chosen,) if chosen else self.RECORD_TYPES
+
+    def schema_fields(self) -> list[tuple[str, Text]]:
+        """(name, label) of the shown types' own fields, each once: short values first, free
+        text last, so dates, kinds and numbers stay in view on a narrow terminal."""
+        found: dict[str, tuple[bool, Text]] = {}
+        for name in self.shown_types():
+            record_type = self.record_types.get(name)
+            for f in record_type.all_fields() if record_type else ():
+                if f.name not in ("date", "village") and f.name not in found:
+                    found[f.name] = (f.kind is Kind.TEXT, f.label)
+        ordered = sorted(found.items(), key=lambda item: item[1][0])
+        return [(name, label) for name, (_, label) in ordered]
+
     def columns(self) -> list[Text]:
-        """Column headers; `cells` gives a row's values in the same order."""
-        return [DATE, VILLAGE, TYPE, DETAILS]
+        """Column headers: date, village, type (when several), then each field of the schema;
+        `cells` gives a row's values in the same order."""
+        head = [DATE, VILLAGE, TYPE] if len(self.shown_types()) > 1 else [DATE, VILLAGE]
+        return head + [label for _, label in self.schema_fields()]
 
     def cells(self, record: Record) -> list[str]:
-        return [
-            record.date.isoformat(),
-            self.village_names.get(record.village, record.village),
-            self.type_label(record.type),
-            details(record, self.record_types.get(record.type), self.lang),
-        ]
+        record_type = self.record_types.get(record.type)
+        values = [record.date.isoformat(), self.village_names.get(record.village, record.village)]
+        if len(self.shown_types()) > 1:
+            values.append(self.type_label(record.type))
+        own = {f.name for f in record_type.all_fields()} if record_type else set()
+        for name, _ in self.schema_fields():
+            value = record.fields.get(name) if name in own else None
+            values.append(value_text(record_type, name, value, self.lang) if name in own else "")
+        return values
 
     def selected(self, select_id: str) -> str | None:
         """The value chosen in one of the filter Selects, None for all."""
@@ -139,9 +161,6 @@ class RecordsView(Vertical):
         )
 
     def on_mount(self) -> None:
-        table = self.query_one("#view-table", DataTable)
-        for column in self.columns():
-            table.add_column(column.get(self.lang))
         self._load(self.context.store)
 
     @work(thread=True, exclusive=True, group="unit-view", exit_on_error=False)
@@ -178,7 +197,9 @@ class RecordsView(Vertical):
     def fill(self) -> None:
         """Show the loaded records the filters let through."""
         table = self.query_one("#view-table", DataTable)
-        table.clear()
+        table.clear(columns=True)
+        for column in self.columns():
+            table.add_column(column.get(self.lang))
         self.shown = [r for r in self.records if self.keeps(r)]
         for record in self.shown:
             table.add_row(*map(escape, self.cells(record)), key=str(record.id))
