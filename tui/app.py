@@ -34,6 +34,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
 from tui.screens.main import MainScreen
 from tui.text import tr
+from tui.textual_texts import TextualInLanguage
 from tui.view_fence import FencedApp
 
 THEME = "textual-dark"
@@ -41,10 +42,11 @@ STORE_POLL_SECONDS = 3.0
 """How often the app looks for changes other processes (another desk) made to the store."""
 
 
-class PinganApp(FencedApp):
+class PinganApp(TextualInLanguage, FencedApp):
     """The township's dashboard and compliance grid, in Chinese or English.
 
-    A FencedApp, so a plugin's data view that raises shows an error panel instead of ending it.
+    A FencedApp, so a plugin's data view that raises shows an error panel instead of ending it;
+    TextualInLanguage, so Textual's own commands and sentences follow the interface language.
     """
 
     CSS_PATH: ClassVar[str | Path] = "app.tcss"

@@ -34,6 +34,7 @@ SCREEN_NAMES: dict[str, Text] = {
     "ImportScreen": Text("导入文件", "import a file"),
     "ImportBatchesScreen": Text("导入批次", "import batches"),
     "CommandPalette": Text("命令面板", "command palette"),
+    "PinganPalette": Text("命令面板", "command palette"),
 }
 
 
