@@ -14,6 +14,7 @@ labels drawn in order, the test theme and no animations (tests.tui_support.make_
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -81,6 +82,16 @@ def frozen_today(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Fix the date the header counts the report deadline from."""
     monkeypatch.setattr(tui.widgets.header, "date", FrozenDate)
     yield
+
+
+@pytest.fixture(autouse=True)
+def town_time_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Read times in the town's zone, so local_time shows the same wall clock on any machine."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture(autouse=True)

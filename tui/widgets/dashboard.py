@@ -20,7 +20,7 @@ from textual_plotext import PlotextPlot
 
 from plugins.criteria import BY_CODE, CRITERION_CODES
 from plugins.engine import Engine
-from plugins.i18n import Text
+from plugins.i18n import Text, local_time
 from plugins.manager import PluginHost
 from plugins.summary import QuarterSummary, ResultCache, compute
 from plugins.warnings import SEVERITY_WORDS, WarningReport, warnings
@@ -294,6 +294,6 @@ class Dashboard(PinganAccess, Widget):
             table.add_row(
                 escape(tr(unit.name, lang)),
                 tr(FILED if unit.filed else MISSING, lang),
-                unit.filed_at[:16].replace("T", " "),
+                local_time(unit.filed_at) if unit.filed_at else "",
                 key=unit.code,
             )
