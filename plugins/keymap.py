@@ -414,7 +414,7 @@ KEY_SPECS: tuple[KeySpec, ...] = (
     ),
     KeySpec(
         "records.delete",
-        "delete,x",
+        "x,delete",
         "delete_record",
         Text("删除", "Delete"),
         Text("删除选中的记录（需确认）", "Delete the selected record, after confirmation"),

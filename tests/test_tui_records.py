@@ -357,8 +357,11 @@ def help_ids(app: PinganApp) -> set[str]:
     """The binding ids the help screen on top lists."""
     help_screen = app.screen
     assert isinstance(help_screen, HelpScreen)
-    table = help_screen.query_one("#help-table", DataTable)
-    return {str(table.get_row_at(row)[1]) for row in range(table.row_count)}
+    return {
+        active.binding.id or ""
+        for group in ("screen", "app")
+        for _key, _shown, active in help_screen.rows(group)
+    }
 
 
 async def test_help_lists_the_keys_of_the_records_form_and_dialogs(

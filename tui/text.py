@@ -85,7 +85,10 @@ CATALOGUE: dict[str, Text] = {
     "help.description": Text("功能", "Does"),
     "help.tooltip": Text("说明", "Details"),
     "help.id": Text("编号", "Id"),
-    "help.close": Text("Esc 关闭", "Esc closes"),
+    "help.close": Text(
+        "Esc 关闭；方向键、Tab、空格、回车照常使用",
+        "Esc closes; arrows, Tab, Space and Enter work as usual",
+    ),
     # jump
     "jump.title": Text("跳转到村", "Jump to village"),
     "jump.placeholder": Text(

@@ -101,7 +101,7 @@ class ListsScreen(PinganAccess, Screen[None]):
                 row["office"],
                 " ".join(row["failing"]),
                 " ".join(row["pending"]),
-                " ".join(row["units"]),
+                self.pingan.host.registry.unit_names(row["units"], lang),
                 key=row["code"],
             )
         flags = [

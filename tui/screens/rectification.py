@@ -93,7 +93,7 @@ class RectificationScreen(PinganAccess, Screen[None]):
                 str(item.id),
                 item.village,
                 item.criterion,
-                item.unit,
+                self.pingan.host.registry.unit_name(item.unit, lang),
                 item.opened,
                 item.deadline.isoformat(),
                 f"[{style}]{status}[/]" if style else status,

@@ -242,7 +242,7 @@ class Dashboard(PinganAccess, Widget):
         for index, warned in enumerate(report.warnings):
             table.add_row(
                 warned.warning.village,
-                warned.unit,
+                self.pingan.host.registry.unit_name(warned.unit, lang),
                 tr(SEVERITY_WORDS[warned.warning.severity], lang),
                 escape(tr(warned.warning.message, lang)),
                 key=str(index),

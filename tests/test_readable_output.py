@@ -1,7 +1,8 @@
-"""Times read one way everywhere: `2024-01-03 09:30` in local time, never a raw ISO stamp.
+"""What people read of times and units: `2024-01-03 09:30` in local time, a unit by its name.
 
 The demo town (with one import added) is shown through every command's plain output and
-every TUI screen that names a time; none may show an ISO 8601 stamp such as 2024-01-02T16:00.
+every TUI screen that names a time or a unit; none may show an ISO 8601 stamp such as
+2024-01-02T16:00, nor a unit's code (police, civil...) where its name belongs.
 """
 
 from __future__ import annotations
@@ -85,6 +86,22 @@ def test_no_command_prints_an_iso_stamp(
         assert not found, (args, found)
 
 
+UNIT_CODE = re.compile(r"\b(police|judicial|emergency|civil|office)\b")
+
+
+def test_lists_rectification_and_warnings_name_units_in_the_language(
+    imported: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for args in (["lists", "--quarter", str(MEETING_QUARTER)], ["rectification"], ["warnings"]):
+        code, zh, err = call_pingan(["--db", str(imported), *args], capsys)
+        assert code == 0, err
+        assert not UNIT_CODE.findall(zh), (args, zh)
+        assert any(name in zh for name in ("派出所", "司法所", "应急办", "民政办")), (args, zh)
+        code, en, err = call_pingan(["--db", str(imported), "--lang", "en", *args], capsys)
+        assert code == 0, err
+        assert "Judicial office" in en or "Police station" in en, (args, en)
+
+
 async def visit(pilot: Pilot[Any], *keys: str) -> str:
     await pilot.press(*keys)
     await settle(pilot)
@@ -116,6 +133,9 @@ async def test_no_screen_shows_an_iso_stamp(imported: Path, host: PluginHost, la
         seen["meeting"] = await visit(pilot, "m")
         assert isinstance(app.screen, MeetingScreen)
     stamped = {name: ISO_STAMP.findall(text) for name, text in seen.items()}
+    if lang == "zh":
+        for name in ("rectification", "dashboard"):
+            assert not UNIT_CODE.findall(seen[name]), (name, seen[name])
     assert not any(stamped.values()), stamped
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", seen["evidence"]), seen["evidence"]
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", seen["history"]), seen["history"]
