@@ -237,6 +237,7 @@ KEY_SPECS: tuple[KeySpec, ...] = (
         "undo",
         Text("撤销", "Undo"),
         Text("撤销上一个决定", "Undo the last decision"),
+        show=False,
     ),
     KeySpec(
         "meeting.next",
@@ -262,6 +263,7 @@ KEY_SPECS: tuple[KeySpec, ...] = (
             "其余尚未决定的村 G1、G2 全部达标（需确认）",
             "G1 and G2 pass for every village not yet decided (after confirmation)",
         ),
+        show=False,
     ),
     KeySpec(
         "meeting.evidence",

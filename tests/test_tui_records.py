@@ -217,7 +217,7 @@ async def test_editing_a_record_from_the_records_screen(town: Store, host: Plugi
         assert state(app, "V003", "N9") is State.PASS
         assert state(app, "V003", "N8") is State.FAIL
         row = table.get_row(str(case.id))
-        assert "治安" in row[3]
+        assert "治安" in row[4]
 
 
 async def test_an_edit_that_lost_a_race_says_so_and_keeps_the_other_change(
@@ -328,7 +328,7 @@ async def test_records_filter_by_village_and_type(town: Store, host: PluginHost)
         assert [r.type for r in records.shown] == ["judicial.lawsuit"]
         table = records.query_one("#records-table", DataTable)
         assert table.row_count == 1
-        assert "M-1" in table.get_row_at(0)[3]
+        assert "M-1" in table.get_row_at(0)[4]
 
         table.focus()
         await pilot.press("l")

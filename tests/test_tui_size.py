@@ -8,7 +8,7 @@ import pytest
 from textual.widget import Widget
 from textual.widgets import DataTable
 
-from plugins.criteria import CRITERION_CODES
+from plugins.criteria import BY_CODE, CRITERION_CODES
 from plugins.manager import PluginHost
 from store import Store
 from tests.tui_forms_support import QUARTER, choose, form_of
@@ -52,7 +52,15 @@ async def test_the_grid_and_the_dashboard(town: Store, host: PluginHost) -> None
         assert_shows(app, "达标村 1/5", "? 帮助", "n 新建")
         await pilot.press("d")
         await settle(pilot)
-        assert_shows(app, "达标 1/5 个村", "年目标", "2022Q2", "各项标准未达标村数", "季度报表")
+        assert_shows(app, "达标 1/5 个村", "年目标", "2022Q2", "各项标准的村数", "季度报表")
+        assert_shows(app, *(BY_CODE[code].name.zh for code in CRITERION_CODES))
+        returns = app.screen.query_one("#dash-returns", DataTable)
+        for _ in range(8):
+            if app.focused is returns:
+                break
+            await pilot.press("tab")
+            await settle(pilot)
+        assert app.focused is returns
         assert_shows(app, "派出所", "民政办", "已报送")
 
 
@@ -160,4 +168,5 @@ async def test_the_demo_dashboard_keeps_its_criterion_rows_beside_many_warnings(
         await settle(pilot)
         await pilot.press("d")
         await settle(pilot)
-        assert_shows(app, "Villages failing each criterion", "G1", "G2", "G3", "G4")
+        assert_shows(app, "Villages per criterion", *CRITERION_CODES)
+        assert_shows(app, *(BY_CODE[code].name.en for code in CRITERION_CODES))

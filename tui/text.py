@@ -85,7 +85,8 @@ CATALOGUE: dict[str, Text] = {
     "help.description": Text("功能", "Does"),
     "help.tooltip": Text("说明", "Details"),
     "help.id": Text("编号", "Id"),
-    "help.close": Text(
+    "help.close": Text("Esc 关闭", "Esc closes"),
+    "help.hint": Text(
         "Esc 关闭；方向键、Tab、空格、回车照常使用",
         "Esc closes; arrows, Tab, Space and Enter work as usual",
     ),

@@ -100,7 +100,7 @@ class HelpScreen(PinganAccess, ModalScreen[None]):
                 tr("help.title", lang, screen=screen_name(self.screen_class, lang)), style="bold"
             )
         )
-        self.query_one("#help-hint", Static).update(RichText(tr("help.close", lang)))
+        self.query_one("#help-hint", Static).update(RichText(tr("help.hint", lang)))
         table: DataTable[RichText] = self.query_one("#help-table", DataTable)
         row = table.cursor_row
         table.clear(columns=True)

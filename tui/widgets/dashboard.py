@@ -46,13 +46,17 @@ CHART_CAPTION = Text(
     "[{rate}]-- 达标率 %[/]   [{target}]-- 年度目标 %[/]",
     "[{rate}]-- rate %[/]   [{target}]-- target %[/]",
 )
-FAILURES_TITLE = Text("各项标准未达标村数", "Villages failing each criterion")
+FAILURES_TITLE = Text(
+    "各项标准的村数：✘ 未达标  ? 待定", "Villages per criterion: ✘ failing  ? pending"
+)
 FAILURE_COLUMNS = (
     Text("代码", "Code"),
-    Text("未达标", "Fail"),
-    Text("待定", "Pending"),
+    Text("✘", "✘"),
+    Text("?", "?"),
     Text("标准", "Criterion"),
 )
+"""The counts' columns are headed by the states' symbols, which the title spells out, so the
+criterion's whole name fits beside them at 80 columns."""
 RETURNS_TITLE = Text(
     "{quarter} 季度报表：已报送 {filed}/{total} 个单位",
     "Returns for {quarter}: {filed} of {total} units filed",
