@@ -30,6 +30,7 @@ from tui.messages import (
     QuarterChanged,
     StoreMoved,
 )
+from tui.mono_theme import MONO
 from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
 from tui.screens.main import MainScreen
@@ -102,7 +103,8 @@ class PinganApp(TextualInLanguage, FencedApp):
         self._grid_revision = -1
         self.set_reactive(PinganApp.lang, check_lang(lang or user_lang() or settings.lang))
         self.set_reactive(PinganApp.quarter, quarter or store.latest_quarter())
-        self.theme = THEME
+        self.register_theme(MONO)
+        self.theme = MONO.name if self.no_color else THEME
 
     def on_mount(self) -> None:
         known, unknown = keys.valid_keymap(self.settings_keymap)
