@@ -170,3 +170,17 @@ async def test_the_demo_dashboard_keeps_its_criterion_rows_beside_many_warnings(
         await settle(pilot)
         assert_shows(app, "Villages per criterion", *CRITERION_CODES)
         assert_shows(app, *(BY_CODE[code].name.en for code in CRITERION_CODES))
+
+
+async def test_the_lists_show_the_selected_villages_whole_row_in_english(
+    town: Store, host: PluginHost
+) -> None:
+    app = make_app(town, host, quarter=Q3, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        table = app.screen.query_one("#lists-negative", DataTable)
+        table.move_cursor(row=table.get_row_index("SC002"))
+        await settle(pilot)
+        assert_shows(app, "SC002  西王庄", "G1 N1 N9  Leadership office, Police station")
