@@ -134,6 +134,7 @@ class Dashboard(PinganAccess, Widget):
                 yield DataTable[str](id="dash-returns", cursor_type="row")
                 yield Label("", id="dash-warnings-title", classes="dash-title")
                 yield DataTable[str](id="dash-warnings", cursor_type="row")
+                yield Static(id="dash-warning-detail")
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", self._relabel, init=False)
@@ -233,6 +234,22 @@ class Dashboard(PinganAccess, Widget):
             notice.update(
                 escape(tr(ERRORS, self.pingan.lang, count=result.errors, plugins=plugins))
             )
+
+    @on(DataTable.RowHighlighted, "#dash-warnings")
+    def _show_warning(self, event: DataTable.RowHighlighted) -> None:
+        """The selected warning whole, with its unit and records, which the table cuts."""
+        report = self.report
+        detail = self.query_one("#dash-warning-detail", Static)
+        index = int(event.row_key.value or 0)
+        if report is None or not 0 <= index < len(report.warnings):
+            detail.update("")
+            return
+        warned = report.warnings[index]
+        lang = self.pingan.lang
+        unit = self.pingan.host.registry.unit_name(warned.unit, lang)
+        records = " ".join(f"#{r}" for r in warned.warning.records)
+        line = f"{warned.warning.village} {unit}: {tr(warned.warning.message, lang)} {records}"
+        detail.update(escape(line.strip()))
 
     def _fill_warnings(self, report: WarningReport) -> None:
         lang = self.pingan.lang
