@@ -170,6 +170,7 @@ async def test_the_grid_fits_80_by_24_without_scrolling_sideways(
     for code in CRITERION_CODES:
         assert code in text
     assert VILLAGES[0].name in text and "Village" in text and "? Help" in text
+    assert "l 中文" in text, "the way back to Chinese stays in the English footer"
 
 
 SMALL = (80, 24)
