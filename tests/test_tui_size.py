@@ -14,7 +14,15 @@ from store import Store
 from tests.tui_forms_support import QUARTER, choose, form_of
 from tests.tui_forms_support import build_town as build_form_town
 from tests.tui_forms_support import make_app as make_form_app
-from tests.tui_support import Q3, VILLAGES, build_town, make_app, screen_text, settle
+from tests.tui_support import (
+    Q3,
+    VILLAGES,
+    build_town,
+    make_app,
+    screen_text,
+    settle,
+    wait_until,
+)
 from tui.app import PinganApp
 from tui.keys import SPECS
 from tui.screens.evidence import EvidenceScreen
@@ -38,6 +46,11 @@ def on_screen(app: PinganApp, widget: Widget) -> bool:
     return region.area > 0 and app.screen.region.contains_region(region)
 
 
+def shows(app: PinganApp, *labels: str) -> bool:
+    text = screen_text(app)
+    return all(label in text for label in labels)
+
+
 def assert_shows(app: PinganApp, *labels: str) -> None:
     text = screen_text(app)
     missing = [label for label in labels if label not in text]
@@ -52,8 +65,9 @@ async def test_the_grid_and_the_dashboard(town: Store, host: PluginHost) -> None
         assert_shows(app, "达标村 1/5", "? 帮助", "n 新建")
         await pilot.press("d")
         await settle(pilot)
+        names = [BY_CODE[code].name.zh for code in CRITERION_CODES]
+        await wait_until(pilot, lambda: shows(app, *names), "every criterion's name")
         assert_shows(app, "达标 1/5 个村", "年目标", "2022Q2", "各项标准的村数", "季度报表")
-        assert_shows(app, *(BY_CODE[code].name.zh for code in CRITERION_CODES))
         returns = app.screen.query_one("#dash-returns", DataTable)
         for _ in range(8):
             if app.focused is returns:
@@ -61,6 +75,7 @@ async def test_the_grid_and_the_dashboard(town: Store, host: PluginHost) -> None
             await pilot.press("tab")
             await settle(pilot)
         assert app.focused is returns
+        await wait_until(pilot, lambda: shows(app, "派出所", "民政办"), "the returns in view")
         assert_shows(app, "派出所", "民政办", "已报送")
 
 
