@@ -237,6 +237,7 @@ KEY_SPECS: tuple[KeySpec, ...] = (
         "undo",
         Text("撤销", "Undo"),
         Text("撤销上一个决定", "Undo the last decision"),
+        show=False,
     ),
     KeySpec(
         "meeting.next",
@@ -262,6 +263,7 @@ KEY_SPECS: tuple[KeySpec, ...] = (
             "其余尚未决定的村 G1、G2 全部达标（需确认）",
             "G1 and G2 pass for every village not yet decided (after confirmation)",
         ),
+        show=False,
     ),
     KeySpec(
         "meeting.evidence",
@@ -439,7 +441,7 @@ KEY_SPECS: tuple[KeySpec, ...] = (
     ),
     KeySpec(
         "records.delete",
-        "delete,x",
+        "x,delete",
         "delete_record",
         Text("删除", "Delete"),
         Text("删除选中的记录（需确认）", "Delete the selected record, after confirmation"),

@@ -11,7 +11,7 @@ from datetime import date
 from plugins.api import STATE_NAMES, State
 from plugins.criteria import BY_CODE
 from plugins.engine import Engine, Grid, verdict_state
-from plugins.i18n import Text
+from plugins.i18n import Text, local_time
 from plugins.manager import PluginHost
 from plugins.offices import by_office
 from store import Quarter, Store, Village
@@ -76,7 +76,7 @@ def minutes(
             STATE_NAMES[verdict_state(d.passed)].get(lang),
             d.reason,
             d.actor,
-            d.at,
+            local_time(d.at),
         )
         lines.append("| " + " | ".join(_cell(p) for p in parts) + " |")
     return "\n".join(lines).rstrip() + "\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +84,15 @@ class Registry:
     plugin_of_unit: dict[str, str] = field(default_factory=dict)
     plugin_of_check: dict[str, str] = field(default_factory=dict)
     plugin_of_view: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def unit_name(self, code: str, lang: str) -> str:
+        """What unit code is called in lang; the code itself for a unit no plugin declares."""
+        unit = self.units.get(code)
+        return unit.name.get(lang) if unit is not None else code
+
+    def unit_names(self, codes: Iterable[str], lang: str) -> str:
+        """The names of units codes in lang, joined as the language lists them."""
+        return ("、" if lang == "zh" else ", ").join(self.unit_name(c, lang) for c in codes)
 
     def vet(self, plugin: str, found: Contributions) -> None:
         """Raise ContributionError if found clashes with what is registered or is malformed."""

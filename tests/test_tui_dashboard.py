@@ -121,9 +121,9 @@ async def test_the_dashboard_follows_a_new_record_and_the_language(
         failures = dashboard.query_one("#dash-failures", DataTable)
         assert [str(c.label) for c in failures.columns.values()] == [
             "Code",
-            "Fail",
-            "Pending",
-            "Error",
+            "✘",
+            "?",
+            "!",
             "Criterion",
         ]
         assert failures.get_row("N8")[4] == "No public-security cases"
@@ -204,7 +204,10 @@ async def test_the_dashboard_says_when_error_cells_pull_the_rate_down_and_lists_
         title = str(dashboard.query_one("#dash-warnings-title").render())
         assert title == "1 warnings (as of 2022-06-30)"
         table = dashboard.query_one("#dash-warnings", DataTable)
-        assert table.get_row_at(0)[:3] == ["V002", "civil", "low"]
+        assert table.get_row_at(0)[:3] == ["V002", "Civil affairs office", "low"]
+        message = str(table.get_row_at(0)[3])
+        detail = str(dashboard.query_one("#dash-warning-detail", Static).render())
+        assert detail.startswith(f"V002 Civil affairs office: {message}")
 
 
 async def test_no_error_notice_when_every_check_runs(store: Store, host: PluginHost) -> None:

@@ -97,7 +97,7 @@ async def test_evidence_shows_the_meeting_decision_and_its_reason(
         await pilot.press("down", "enter")
         await settle(pilot)
         text = statics_text(app.screen)
-        assert "Meeting decision" in text and "fail (tester 2022-10-02)" in text
+        assert "Meeting decision" in text and "fail (tester 2022-10-02 00:00)" in text
         assert "村两委班子不团结" in text
         assert "No records behind it" in text
 

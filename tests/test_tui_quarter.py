@@ -43,7 +43,7 @@ async def test_b_opens_the_lists_of_the_quarter_in_view(town: Store, host: Plugi
         table = screen.query_one("#lists-negative", DataTable)
         rows = {str(key.value): table.get_row(key) for key in table.rows}
         assert set(rows) == {"SC001", "SC002", "SC003", "SC004"}
-        assert rows["SC002"][3:] == ["G1 N1 N9", "", "office police"]
+        assert rows["SC002"][3:] == ["G1 N1 N9", "", "Leadership office, Police station"]
         target = str(screen.query_one("#lists-target", Static).content)
         assert target.startswith("2022 target 70%: 1/5 comply, 3 more needed")
         await pilot.press("l")
@@ -200,7 +200,7 @@ async def test_rectification_items_stand_out_when_overdue_and_take_notes_and_dea
         assert title == "Rectification: 6 open, 6 of them overdue (6 in all)"
         table = screen.query_one("#rectification-items", DataTable)
         first = table.get_row_at(0)
-        assert first[:6] == ["1", "SC001", "N8", "police", "2022Q3", "2022-12-31"]
+        assert first[:6] == ["1", "SC001", "N8", "Police station", "2022Q3", "2022-12-31"]
         assert "overdue" in first[6]
         await pilot.press("a")
         await settle(pilot)

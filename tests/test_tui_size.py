@@ -8,13 +8,21 @@ import pytest
 from textual.widget import Widget
 from textual.widgets import DataTable
 
-from plugins.criteria import CRITERION_CODES
+from plugins.criteria import BY_CODE, CRITERION_CODES
 from plugins.manager import PluginHost
 from store import Store
 from tests.tui_forms_support import QUARTER, choose, form_of
 from tests.tui_forms_support import build_town as build_form_town
 from tests.tui_forms_support import make_app as make_form_app
-from tests.tui_support import Q3, VILLAGES, build_town, make_app, screen_text, settle
+from tests.tui_support import (
+    Q3,
+    VILLAGES,
+    build_town,
+    make_app,
+    screen_text,
+    settle,
+    wait_until,
+)
 from tui.app import PinganApp
 from tui.keys import SPECS
 from tui.screens.evidence import EvidenceScreen
@@ -38,6 +46,11 @@ def on_screen(app: PinganApp, widget: Widget) -> bool:
     return region.area > 0 and app.screen.region.contains_region(region)
 
 
+def shows(app: PinganApp, *labels: str) -> bool:
+    text = screen_text(app)
+    return all(label in text for label in labels)
+
+
 def assert_shows(app: PinganApp, *labels: str) -> None:
     text = screen_text(app)
     missing = [label for label in labels if label not in text]
@@ -52,7 +65,17 @@ async def test_the_grid_and_the_dashboard(town: Store, host: PluginHost) -> None
         assert_shows(app, "达标村 1/5", "? 帮助", "n 新建")
         await pilot.press("d")
         await settle(pilot)
-        assert_shows(app, "达标 1/5 个村", "年目标", "22Q2", "各项标准未达标村数", "季度报表")
+        names = [BY_CODE[code].name.zh for code in CRITERION_CODES]
+        await wait_until(pilot, lambda: shows(app, *names), "every criterion's name")
+        assert_shows(app, "达标 1/5 个村", "年目标", "22Q2", "各项标准的村数", "季度报表")
+        returns = app.screen.query_one("#dash-returns", DataTable)
+        for _ in range(8):
+            if app.focused is returns:
+                break
+            await pilot.press("tab")
+            await settle(pilot)
+        assert app.focused is returns
+        await wait_until(pilot, lambda: shows(app, "派出所", "民政办"), "the returns in view")
         assert_shows(app, "派出所", "民政办", "已报送")
 
 
@@ -86,13 +109,13 @@ async def test_the_help_list_scrolls_and_shows_each_whole_tooltip(
         await settle(pilot)
         assert table.cursor_row == table.row_count - 1
         assert table.scroll_y == table.max_scroll_y
-        last_key, _id, last_description, _tooltip = table.get_row_at(table.cursor_row)
+        last_key, last_description, _tooltip = table.get_row_at(table.cursor_row)
         assert f"{last_key}  {last_description}" in screen_text(app)
-        await pilot.press("ctrl+home", "down")
+        table.move_cursor(row=table.get_row_index("b"))
         await settle(pilot)
-        help_anywhere = SPECS["app.help_anywhere"].tooltip.zh
-        assert str(table.get_row_at(1)[1]) == "app.help_anywhere"
-        assert help_anywhere in screen_text(app)
+        lists_tooltip = SPECS["lists.open"].tooltip.zh
+        assert len(lists_tooltip) * 2 > table.columns[table.ordered_columns[2].key].width
+        assert f"[lists.open]  {lists_tooltip}" in screen_text(app)
 
 
 async def test_jump_and_records(town: Store, host: PluginHost) -> None:
@@ -108,7 +131,7 @@ async def test_jump_and_records(town: Store, host: PluginHost) -> None:
         await settle(pilot)
         assert isinstance(app.screen, RecordsScreen)
         assert_shows(app, f"Records of {Q3}", "Village: name / code / initials", "All types")
-        assert_shows(app, "Type", "Village", "Date", "Details", "n New", "del Delete", "? Help")
+        assert_shows(app, "Type", "Village", "Date", "Details", "n New", "x Delete", "? Help")
 
 
 async def test_the_longest_form_reaches_save_by_keyboard(store: Store, host: PluginHost) -> None:
@@ -160,4 +183,19 @@ async def test_the_demo_dashboard_keeps_its_criterion_rows_beside_many_warnings(
         await settle(pilot)
         await pilot.press("d")
         await settle(pilot)
-        assert_shows(app, "Villages failing each criterion", "G1", "G2", "G3", "G4")
+        assert_shows(app, "Villages per criterion", *CRITERION_CODES)
+        assert_shows(app, *(BY_CODE[code].name.en for code in CRITERION_CODES))
+
+
+async def test_the_lists_show_the_selected_villages_whole_row_in_english(
+    town: Store, host: PluginHost
+) -> None:
+    app = make_app(town, host, quarter=Q3, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        table = app.screen.query_one("#lists-negative", DataTable)
+        table.move_cursor(row=table.get_row_index("SC002"))
+        await settle(pilot)
+        assert_shows(app, "SC002  西王庄", "G1 N1 N9  Leadership office, Police station")

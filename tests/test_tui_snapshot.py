@@ -1,4 +1,6 @@
-"""Snapshot tests: the grid, the evidence and the dashboard of the demo town at 120×40.
+"""Snapshot tests of the demo town: the grid, the evidence and the dashboard at 120×40; the
+grid, dashboard, records, help, meeting and evidence at 80×24 in Chinese and in English; the
+grid, dashboard and a form without colour (NO_COLOR and the monochrome theme).
 
 Each test compares an SVG screenshot with the one stored in tests/__snapshots__/ and fails
 on any difference; pytest then writes snapshot_report.html showing both side by side.
@@ -14,6 +16,7 @@ no animations (tests.tui_support.make_app).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -37,6 +40,7 @@ from tests.tui_support import (
     wait_until,
 )
 from tui.app import PinganApp
+from tui.mono_theme import MONO
 from tui.screens.evidence import EvidenceScreen
 from tui.screens.main import MainScreen
 from tui.widgets.dashboard import Dashboard
@@ -80,6 +84,16 @@ def frozen_today(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Fix the date the header counts the report deadline from."""
     monkeypatch.setattr(tui.widgets.header, "date", FrozenDate)
     yield
+
+
+@pytest.fixture(autouse=True)
+def town_time_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Read times in the town's zone, so local_time shows the same wall clock on any machine."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture
@@ -143,6 +157,60 @@ async def test_the_grid_fits_80_by_24_without_scrolling_sideways(
     for code in CRITERION_CODES:
         assert code in text
     assert VILLAGES[0].name in text and "Village" in text and "? Help" in text
+    assert "l 中文" in text, "the way back to Chinese stays in the English footer"
+
+
+SMALL = (80, 24)
+"""The smallest terminal every screen must work in, in Chinese and in English."""
+SMALL_SCREENS: dict[str, tuple[str, ...]] = {
+    "grid": (),
+    "dashboard": ("d",),
+    "records": ("r",),
+    "help": ("question_mark",),
+    "meeting": ("m", *"wang,li", "enter"),
+    "evidence": (
+        "j",
+        *EVIDENCE_VILLAGE,
+        "enter",
+        *["right"] * CRITERION_CODES.index(EVIDENCE_CRITERION),
+        "enter",
+    ),
+}
+"""The keys that open each screen from the grid (the meeting: its attendees typed in)."""
+
+
+@pytest.mark.parametrize("screen", list(SMALL_SCREENS))
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_at_80_by_24(
+    demo_town: Store, host: PluginHost, snap_compare: SnapCompare, lang: str, screen: str
+) -> None:
+    app = make_app(demo_town, host, lang=lang)
+    assert snap_compare(app, terminal_size=SMALL, run_before=opened(app, *SMALL_SCREENS[screen]))
+
+
+NO_COLOUR_SCREENS: dict[str, tuple[str, ...]] = {
+    "grid": (),
+    "dashboard": ("d",),
+    "form": ("n", "enter"),
+}
+
+
+@pytest.mark.parametrize("screen", list(NO_COLOUR_SCREENS))
+def test_without_colour(
+    demo_town: Store,
+    host: PluginHost,
+    snap_compare: SnapCompare,
+    monkeypatch: pytest.MonkeyPatch,
+    screen: str,
+) -> None:
+    """NO_COLOR set: Textual greys every colour and the app takes its monochrome theme."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(demo_town, host)
+    app.theme = MONO.name
+    assert app.no_color
+    assert snap_compare(
+        app, terminal_size=SMALL, run_before=opened(app, *NO_COLOUR_SCREENS[screen])
+    )
 
 
 def test_the_snapshots_live_where_the_docstring_says() -> None:

@@ -34,10 +34,12 @@ from tui.messages import (
     QuarterChanged,
     StoreMoved,
 )
+from tui.mono_theme import MONO
 from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
 from tui.screens.main import MainScreen
 from tui.text import tr
+from tui.textual_texts import TextualInLanguage
 from tui.view_fence import FencedApp
 
 THEME = "textual-dark"
@@ -57,10 +59,11 @@ STORE_POLL_SECONDS = 3.0
 """How often the app looks for changes other processes (another desk) made to the store."""
 
 
-class PinganApp(FencedApp):
+class PinganApp(TextualInLanguage, FencedApp):
     """The township's dashboard and compliance grid, in Chinese or English.
 
-    A FencedApp, so a plugin's data view that raises shows an error panel instead of ending it.
+    A FencedApp, so a plugin's data view that raises shows an error panel instead of ending it;
+    TextualInLanguage, so Textual's own commands and sentences follow the interface language.
     """
 
     CSS_PATH: ClassVar[str | Path] = "app.tcss"
@@ -132,7 +135,8 @@ class PinganApp(FencedApp):
             with self.engine.reading():
                 quarter = store.latest_quarter()
         self.set_reactive(PinganApp.quarter, quarter)
-        self.theme = THEME
+        self.register_theme(MONO)
+        self.theme = MONO.name if self.no_color else THEME
 
     def on_mount(self) -> None:
         known, unknown = keys.valid_keymap(self.settings_keymap)

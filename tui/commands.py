@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
@@ -105,6 +106,40 @@ def palette_commands(
             )
     out.append(PaletteCommand(tr("cmd.language", lang), "", app.action_toggle_language))
     out.append(PaletteCommand(tr("cmd.help", lang), "", app.action_help))
+    return out
+
+
+def system_commands(app: PinganApp, screen: Screen[Any]) -> list[SystemCommand]:
+    """Textual's own palette commands, titled in the app's language.
+
+    "Keys" opens pingan's help, which lists the screen's keys in the interface language,
+    where Textual's key panel would show its widgets' English descriptions.
+    """
+    lang = app.lang
+    out = [
+        SystemCommand(tr("sys.theme", lang), tr("sys.theme.help", lang), app.action_change_theme),
+        SystemCommand(tr("sys.quit", lang), tr("sys.quit.help", lang), app.action_quit),
+        SystemCommand(tr("sys.keys", lang), tr("sys.keys.help", lang), app.action_help),
+    ]
+    if screen.maximized is not None:
+        out.append(
+            SystemCommand(
+                tr("sys.minimize", lang), tr("sys.minimize.help", lang), screen.action_minimize
+            )
+        )
+    elif screen.focused is not None and screen.focused.allow_maximize:
+        out.append(
+            SystemCommand(
+                tr("sys.maximize", lang), tr("sys.maximize.help", lang), screen.action_maximize
+            )
+        )
+    out.append(
+        SystemCommand(
+            tr("sys.screenshot", lang),
+            tr("sys.screenshot.help", lang),
+            lambda: app.set_timer(0.1, app.deliver_screenshot),
+        )
+    )
     return out
 
 

@@ -94,6 +94,10 @@ CATALOGUE: dict[str, Text] = {
     "help.tooltip": Text("说明", "Details"),
     "help.id": Text("编号", "Id"),
     "help.close": Text("Esc 关闭", "Esc closes"),
+    "help.hint": Text(
+        "Esc 关闭；方向键、Tab、空格、回车照常使用",
+        "Esc closes; arrows, Tab, Space and Enter work as usual",
+    ),
     # jump
     "jump.title": Text("跳转到村", "Jump to village"),
     "jump.placeholder": Text(
@@ -143,6 +147,33 @@ CATALOGUE: dict[str, Text] = {
         "插件：未能加载的插件（{count} 个）", "Plugins: The {count} that did not load"
     ),
     "cmd.help": Text("帮助：按键一览", "Help: Show the keys"),
+    # Textual's own commands and sentences
+    "palette.placeholder": Text(
+        "搜索命令（中文或英文均可）", "Search for commands (English or Chinese)"
+    ),
+    "palette.no_matches": Text("没有匹配的命令", "No matches found"),
+    "palette.themes": Text("搜索配色主题", "Search for themes"),
+    "sys.theme": Text("界面：配色主题", "Theme"),
+    "sys.theme.help": Text("换一种配色", "Change the current theme"),
+    "sys.quit": Text("退出", "Quit"),
+    "sys.quit.help": Text("立即退出程序", "Quit the application as soon as possible"),
+    "sys.keys": Text("按键", "Keys"),
+    "sys.keys.help": Text("本屏幕的全部按键及说明", "Every key of this screen, with what it does"),
+    "sys.maximize": Text("界面：放大当前控件", "Maximize"),
+    "sys.maximize.help": Text("让光标所在的控件占满屏幕", "Maximize the focused widget"),
+    "sys.minimize": Text("界面：还原", "Minimize"),
+    "sys.minimize.help": Text(
+        "让放大的控件恢复原来大小", "Minimize the widget and restore to normal size"
+    ),
+    "sys.screenshot": Text("界面：截图", "Screenshot"),
+    "sys.screenshot.help": Text(
+        "把当前屏幕存为 SVG 图片", "Save an SVG 'screenshot' of the current screen"
+    ),
+    "sys.screenshot.saved": Text("截图已保存到 {path}", "Saved screenshot to {path}"),
+    "sys.screenshot.failed": Text("截图没有保存成功", "Failed to save screenshot"),
+    "sys.screenshot.title": Text("截图", "Screenshot"),
+    "sys.how_to_quit": Text("按 {key} 退出程序", "Press {key} to quit the app"),
+    "sys.how_to_quit.title": Text("要退出吗？", "Do you want to quit?"),
 }
 
 

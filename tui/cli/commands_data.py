@@ -7,6 +7,7 @@ from pathlib import Path
 
 from plugins import actions
 from plugins.api import STATE_NAMES
+from plugins.i18n import local_time
 from store import Quarter, Village
 from tui.cli.output import field_values, table
 from tui.cli.session import Session
@@ -123,7 +124,7 @@ def run_returns_list(session: Session, args: argparse.Namespace) -> int:
                 unit.code,
                 unit.name.get(session.lang),
                 status,
-                got.filed_at if got else "",
+                local_time(got.filed_at) if got else "",
                 got.actor if got else "",
             ]
         )

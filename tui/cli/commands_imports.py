@@ -9,7 +9,7 @@ from typing import Any
 
 from plugins import actions
 from plugins.actions import RecordImport
-from plugins.i18n import Text
+from plugins.i18n import Text, local_time
 from plugins.importing import record_type
 from plugins.schema import summarize
 from store import Quarter, Record
@@ -83,7 +83,7 @@ def run_imports_list(session: Session, args: argparse.Namespace) -> int:
             b.record_type,
             str(b.rows),
             b.actor,
-            b.at,
+            local_time(b.at),
             session.text("已撤销", "undone") if b.undone else "",
             b.sha256[:12],
         ]

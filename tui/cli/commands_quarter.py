@@ -54,11 +54,12 @@ def print_preview(session: Session, pv: FinalizePreview, reason: str = "") -> No
     )
     if pv.pending:
         cells = sum(len(c) for c in pv.pending.values())
+        registry = session.host().registry
         session.say(
-            f"待定 {cells} 格（{len(pv.pending)} 村），未报送：{'、'.join(pv.waiting_units)}；"
-            f"理由：{reason or '-'}",
+            f"待定 {cells} 格（{len(pv.pending)} 村），"
+            f"未报送：{registry.unit_names(pv.waiting_units, 'zh')}；理由：{reason or '-'}",
             f"{cells} PENDING cells ({len(pv.pending)} villages), not filed: "
-            f"{', '.join(pv.waiting_units)}; reason: {reason or '-'}",
+            f"{registry.unit_names(pv.waiting_units, 'en')}; reason: {reason or '-'}",
         )
 
 
@@ -162,8 +163,15 @@ def lists_text(session: Session, store: Store, doc: dict[str, Any], *, md: bool)
     headers = [say("代码", "code"), say("村", "village"), say("办事处", "office")]
     parts.append(table(rows, headers, fmt=fmt) if rows else "-")
     parts.append(f"{sub}{say('黑榜（未达标村）', 'Negative list')} {len(doc['negative'])}")
+    registry = session.host().registry
     rows = [
-        [r["code"], r["name"], " ".join(r["failing"]), " ".join(r["pending"]), " ".join(r["units"])]
+        [
+            r["code"],
+            r["name"],
+            " ".join(r["failing"]),
+            " ".join(r["pending"]),
+            registry.unit_names(r["units"], session.lang),
+        ]
         for r in doc["negative"]
     ]
     headers = [
@@ -233,6 +241,7 @@ def run_rectification(session: Session, args: argparse.Namespace) -> int:
         session.out.write(buffer.getvalue())
         return 0
     rows = []
+    registry = session.host().registry
     for doc in docs:
         status = STATUS_WORDS[doc["status"]].get(session.lang).upper()
         if doc["status"] == "overdue":
@@ -243,7 +252,7 @@ def run_rectification(session: Session, args: argparse.Namespace) -> int:
                 doc["id"],
                 doc["village"],
                 doc["criterion"],
-                doc["unit"],
+                registry.unit_name(doc["unit"], session.lang),
                 doc["opened"],
                 doc["deadline"],
                 status,
@@ -317,7 +326,7 @@ def run_warnings(session: Session, args: argparse.Namespace) -> int:
     rows = [
         [
             w.warning.village,
-            w.unit,
+            session.host().registry.unit_name(w.unit, session.lang),
             SEVERITY_WORDS[w.warning.severity].get(session.lang),
             w.warning.message.get(session.lang),
             " ".join(str(r) for r in w.warning.records),

@@ -15,6 +15,7 @@ from textual.widgets import Static
 from plugins.api import State
 from plugins.criteria import BY_CODE
 from plugins.engine import Cell, CellFinding, verdict_state
+from plugins.i18n import local_time
 from store import Quarter, Record, StoreError, Village
 from tui import keys
 from tui.app_access import PinganAccess
@@ -160,7 +161,7 @@ class EvidenceScreen(PinganAccess, ModalScreen[None]):
                 lang,
                 verdict=verdict,
                 actor=decision.actor,
-                at=decision.at,
+                at=local_time(decision.at),
             )
         )
         if self.cell.against_data(decision.passed):

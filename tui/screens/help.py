@@ -1,10 +1,10 @@
-"""The help screen: every key of the screen it was opened from, with its id and tooltip."""
+"""The help screen: pingan's keys on the screen it came from, grouped, with ids and tooltips."""
 
 from __future__ import annotations
 
 from rich.text import Text as RichText
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -36,63 +36,8 @@ SCREEN_NAMES: dict[str, Text] = {
     "ReportsScreen": Text("季度报告", "report"),
     "CommandPalette": Text("命令面板", "command palette"),
     "PluginFailuresScreen": Text("未能加载的插件", "failed plugins"),
+    "PinganPalette": Text("命令面板", "command palette"),
 }
-
-
-WIDGET_ACTIONS: dict[str, Text] = {
-    "app.focus_next": Text("下一个控件", "Focus next"),
-    "app.focus_previous": Text("上一个控件", "Focus previous"),
-    "copy": Text("复制选中的文字", "Copy selected text"),
-    "screen.copy_text": Text("复制选中的文字", "Copy selected text"),
-    "cut": Text("剪切选中的文字", "Cut selected text"),
-    "paste": Text("粘贴", "Paste"),
-    "select_all": Text("全选", "Select all"),
-    "cursor_up": Text("上移", "Cursor up"),
-    "cursor_down": Text("下移", "Cursor down"),
-    "cursor_left": Text("左移", "Cursor left"),
-    "cursor_right": Text("右移", "Cursor right"),
-    "cursor_left(True)": Text("向左选择", "Select left"),
-    "cursor_right(True)": Text("向右选择", "Select right"),
-    "cursor_left_word": Text("左移一个词", "Word left"),
-    "cursor_right_word": Text("右移一个词", "Word right"),
-    "cursor_left_word(True)": Text("向左选择一个词", "Select a word left"),
-    "cursor_right_word(True)": Text("向右选择一个词", "Select a word right"),
-    "home": Text("到开头", "Go to start"),
-    "end": Text("到末尾", "Go to end"),
-    "home(True)": Text("选择到开头", "Select to start"),
-    "end(True)": Text("选择到末尾", "Select to end"),
-    "delete_left": Text("删除左边一个字", "Delete character left"),
-    "delete_right": Text("删除右边一个字", "Delete character right"),
-    "delete_left_word": Text("删除左边一个词", "Delete word left"),
-    "delete_right_word": Text("删除右边一个词", "Delete word right"),
-    "delete_left_all": Text("删除左边全部", "Delete all to the left"),
-    "delete_right_all": Text("删除右边全部", "Delete all to the right"),
-    "submit": Text("确定", "Submit"),
-    "first": Text("第一项", "First"),
-    "last": Text("最后一项", "Last"),
-    "page_up": Text("上一页", "Page up"),
-    "page_down": Text("下一页", "Page down"),
-    "page_left": Text("左翻一页", "Page left"),
-    "page_right": Text("右翻一页", "Page right"),
-    "scroll_up": Text("向上滚动", "Scroll up"),
-    "scroll_down": Text("向下滚动", "Scroll down"),
-    "scroll_left": Text("向左滚动", "Scroll left"),
-    "scroll_right": Text("向右滚动", "Scroll right"),
-    "scroll_home": Text("滚到开头", "Scroll to start"),
-    "scroll_end": Text("滚到末尾", "Scroll to end"),
-    "scroll_top": Text("到顶部", "Top"),
-    "scroll_bottom": Text("到底部", "Bottom"),
-    "select": Text("选择或勾选", "Select or tick"),
-    "select_cursor": Text("选择", "Select"),
-    "show_overlay": Text("展开选项", "Show the choices"),
-    "dismiss": Text("收起", "Dismiss"),
-    "press": Text("按下按钮", "Press the button"),
-    "toggle_switch": Text("切换开关", "Toggle"),
-    "next_tab": Text("下一个标签页", "Next tab"),
-    "previous_tab": Text("上一个标签页", "Previous tab"),
-    "help_quit": Text("提示如何退出", "Tell how to quit"),
-}
-"""What the keys Textual's own widgets bind (they carry no id) do, in both languages."""
 
 
 def screen_name(screen_class: str, lang: str) -> str:
@@ -101,8 +46,25 @@ def screen_name(screen_class: str, lang: str) -> str:
     return tr(known, lang) if known is not None else screen_class
 
 
+KEY_WIDTH = 8
+"""Cells of the key column: wide enough for `ctrl+s`, `[` and `shift+tab`."""
+DESCRIPTION_WIDTH = {"zh": 12, "en": 18}
+"""Cells of the description column; the details column takes the rest and wraps."""
+CHROME = 12
+"""Cells the dialog's border, padding, scrollbar and the columns' padding take."""
+GROUPS: tuple[tuple[str, Text], ...] = (
+    ("screen", Text("本屏幕", "This screen")),
+    ("app", Text("任何屏幕", "Everywhere")),
+)
+SPEC_ORDER = {spec.id: index for index, spec in enumerate(key_specs.KEY_SPECS)}
+
+
 class HelpScreen(PinganAccess, ModalScreen[None]):
-    """Lists the active bindings of a screen (its own, its focused widgets' and the app's)."""
+    """Lists pingan's keys active on a screen: its own first, then those that work everywhere.
+
+    Textual's own widget keys (typing in a box, moving in a list) are left out; the hint
+    under the table says that arrows, Tab and Space work as usual.
+    """
 
     CSS_PATH = "help.tcss"
     BINDINGS = keys.owned("help")
@@ -116,7 +78,7 @@ class HelpScreen(PinganAccess, ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="help"):
             yield Static(id="help-title")
-            yield DataTable[RichText](id="help-table", cursor_type="row", zebra_stripes=True)
+            yield DataTable[RichText](id="help-table", cursor_type="row")
             yield Static(id="help-detail")
             yield Static(id="help-hint")
 
@@ -126,45 +88,71 @@ class HelpScreen(PinganAccess, ModalScreen[None]):
         self._fill(self.pingan.lang)
         self.set_focus(self.query_one("#help-table", DataTable))
 
+    def on_resize(self) -> None:
+        self._fill(self.pingan.lang)
+
+    def _details_width(self, lang: str) -> int:
+        dialog = min(120, self.app.size.width * 9 // 10)
+        return max(16, dialog - KEY_WIDTH - DESCRIPTION_WIDTH[lang] - CHROME)
+
     def _fill(self, lang: str) -> None:
-        """Title, hint and one row per binding, in lang (registry bindings relabelled)."""
+        """Title, hint and the keys in their groups, in lang; long details wrap in their cell."""
         self.query_one("#help-title", Static).update(
             RichText(
                 tr("help.title", lang, screen=screen_name(self.screen_class, lang)), style="bold"
             )
         )
-        self.query_one("#help-hint", Static).update(RichText(tr("help.close", lang)))
+        self.query_one("#help-hint", Static).update(RichText(tr("help.hint", lang)))
         table: DataTable[RichText] = self.query_one("#help-table", DataTable)
         row = table.cursor_row
         table.clear(columns=True)
-        for column in ("key", "id", "description", "tooltip"):
-            table.add_column(tr(f"help.{column}", lang), key=column)
-        for key, (_node, binding, enabled, tooltip) in self.rows():
-            style = "" if enabled else "dim"
-            description, tip = self.labels(binding, tooltip, lang)
+        table.add_column(tr("help.key", lang), key="key", width=KEY_WIDTH)
+        table.add_column(
+            tr("help.description", lang), key="description", width=DESCRIPTION_WIDTH[lang]
+        )
+        table.add_column(tr("help.tooltip", lang), key="tooltip", width=self._details_width(lang))
+        for group, title in GROUPS:
+            rows = self.rows(group)
+            if not rows:
+                continue
             table.add_row(
-                RichText(self.app.get_key_display(binding), style=f"bold {style}".strip()),
-                RichText(binding.id or "", style="dim"),
-                RichText(description or binding.action, style=style),
-                RichText(tip, style=style),
-                key=key,
+                RichText(""),
+                RichText(tr(title, lang), style="bold reverse"),
+                RichText(""),
+                key=f"group-{group}",
             )
-        table.move_cursor(row=row)
+            for key, shown, (_node, binding, enabled, tooltip) in rows:
+                style = "" if enabled else "dim"
+                description, tip = self.labels(binding, tooltip, lang)
+                table.add_row(
+                    RichText(shown, style=f"bold {style}".strip()),
+                    RichText(description or binding.action, style=style),
+                    RichText(tip, style=style),
+                    key=key,
+                    height=None,
+                )
+        table.move_cursor(row=max(1, row))
         self._show_detail()
 
     @on(DataTable.RowHighlighted, "#help-table")
     def _show_detail(self) -> None:
-        """The highlighted binding's key, description and whole tooltip, wrapped under the table.
+        """The highlighted key's description, id and whole tooltip under the table.
 
-        A narrow terminal cuts the table's last column; this line never is.
+        The id is what `pingan settings set key.<id>` remaps.
         """
         table: DataTable[RichText] = self.query_one("#help-table", DataTable)
         detail = self.query_one("#help-detail", Static)
         if not table.row_count:
             detail.update("")
             return
-        key, _id, description, tooltip = table.get_row_at(table.cursor_row)
+        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        active = self.active.get(row_key)
+        if active is None:
+            detail.update("")
+            return
+        key, description, tooltip = table.get_row_at(table.cursor_row)
         line = RichText.assemble(key, "  ", description, style="bold")
+        line.append(f"  [{active.binding.id}]", style="dim")
         if tooltip.plain:
             line.append("  ")
             line.append_text(tooltip)
@@ -172,18 +160,25 @@ class HelpScreen(PinganAccess, ModalScreen[None]):
 
     @staticmethod
     def labels(binding: Binding, tooltip: str, lang: str) -> tuple[str, str]:
-        """A binding's description and tooltip in lang: the registry's, else a widget action's."""
+        """A binding's description and tooltip in lang, from the registry."""
         spec = key_specs.SPECS.get(binding.id or "")
         if spec is not None:
             return tr(spec.description, lang), tr(spec.tooltip, lang)
-        known = WIDGET_ACTIONS.get(binding.action)
-        if known is not None:
-            return tr(known, lang), tooltip or binding.tooltip
         return binding.description, tooltip or binding.tooltip
 
-    def rows(self) -> list[tuple[str, ActiveBinding]]:
-        """The bindings to list: ours (with ids) first, in id order, then the widgets' own."""
-        return sorted(
-            self.active.items(),
-            key=lambda item: (item[1].binding.id is None, item[1].binding.id or "", item[0]),
-        )
+    def rows(self, group: str) -> list[tuple[str, str, ActiveBinding]]:
+        """pingan's bindings of a group ("screen": the screen's and its widgets', "app": the
+        app's) in the registry's order, each once with every key it has (`/ j`), as
+        (first key, keys shown, binding); Textual's own widget keys carry no id and are left out.
+        """
+        by_id: dict[str, list[tuple[str, ActiveBinding]]] = {}
+        for key, active in self.active.items():
+            binding_id = active.binding.id or ""
+            if binding_id in key_specs.SPECS and isinstance(active.node, App) == (group == "app"):
+                by_id.setdefault(binding_id, []).append((key, active))
+        out: list[tuple[str, str, ActiveBinding]] = []
+        for binding_id in sorted(by_id, key=SPEC_ORDER.__getitem__):
+            bound = by_id[binding_id]
+            shown = " ".join(self.app.get_key_display(active.binding) for _, active in bound)
+            out.append((bound[0][0], shown, bound[0][1]))
+        return out

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Footer, Input, Label
 
 from plugins import actions
 from plugins.actions import ImportUndone, Refusal
-from plugins.i18n import Text
+from plugins.i18n import Text, local_time
 from tui import keys
 from tui.app_access import PinganAccess
 from tui.text import tr
@@ -81,7 +81,14 @@ class ImportBatchesScreen(PinganAccess, Screen[None]):
         for b in batches:
             status = tr(UNDONE, lang) if b.undone else ""
             table.add_row(
-                str(b.id), b.file, b.record_type, str(b.rows), b.actor, b.at, status, key=str(b.id)
+                str(b.id),
+                b.file,
+                b.record_type,
+                str(b.rows),
+                b.actor,
+                local_time(b.at),
+                status,
+                key=str(b.id),
             )
         if not batches:
             self.query_one("#batches-message", Label).update(tr(NONE_YET, lang))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.markup import escape
@@ -66,6 +67,7 @@ class ListsScreen(PinganAccess, Screen[None]):
             yield DataTable(id="lists-negative", cursor_type="row", zebra_stripes=True)
             yield Static(id="lists-flags")
             yield Static(id="lists-target")
+        yield Static(id="lists-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -73,6 +75,17 @@ class ListsScreen(PinganAccess, Screen[None]):
         self.watch(self.app, "lang", self.show, init=False)
         self.show()
         self.set_focus(self.query_one("#lists-negative", DataTable))
+
+    @on(DataTable.RowHighlighted, "#lists-negative")
+    def _show_detail(self) -> None:
+        """The selected village's whole row, which the table cuts at 80 columns."""
+        table: DataTable[Any] = self.query_one("#lists-negative", DataTable)
+        detail = self.query_one("#lists-detail", Static)
+        if not table.row_count:
+            detail.update("")
+            return
+        cells = [str(cell) for cell in table.get_row_at(table.cursor_row)]
+        detail.update(escape("  ".join(cell for cell in cells if cell)))
 
     def show(self, _changed: object = None) -> None:
         """Read the lists again and show them in the current language."""
@@ -101,9 +114,10 @@ class ListsScreen(PinganAccess, Screen[None]):
                 row["office"],
                 " ".join(row["failing"]),
                 " ".join(row["pending"]),
-                " ".join(row["units"]),
+                self.pingan.host.registry.unit_names(row["units"], lang),
                 key=row["code"],
             )
+        self._show_detail()
         flags = [
             tr(SUPERVISION, lang, codes=_codes(doc["supervision"], "quarters")),
             tr(NOTICE, lang, codes=_codes(doc["public_notice"], "quarters")),

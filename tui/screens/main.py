@@ -53,7 +53,7 @@ class MainScreen(PinganAccess, Screen[None]):
                 yield Dashboard(id="dashboard-view")
             with TabPane(tr("tab.grid", lang), id="grid"):
                 yield ComplianceGrid(id="compliance-grid")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         keys.follow_language(self)

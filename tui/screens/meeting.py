@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from plugins import actions
+from plugins import keymap as key_specs
 from plugins.actions import Refusal
 from plugins.api import STATE_NAMES, State
 from plugins.criteria import CRITERION_CODES
@@ -67,6 +68,16 @@ class Step:
     before: Decision | None
 
 
+MORE_KEYS = (
+    "meeting.undo",
+    "meeting.previous",
+    "meeting.evidence",
+    "meeting.all_pass",
+    "app.palette",
+)
+"""Keys listed under the village's row rather than in the footer, which 80 columns cannot hold."""
+
+
 class MeetingScreen(PinganAccess, Screen[None]):
     """The meeting: attendance, then each village's row and its decisions in a few keys."""
 
@@ -89,10 +100,12 @@ class MeetingScreen(PinganAccess, Screen[None]):
         yield Static(id="meeting-progress")
         yield DataTable(id="meeting-row", cursor_type="cell")
         yield Static(id="meeting-last")
-        yield Footer()
+        yield Static(id="meeting-keys")
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         keys.follow_language(self)
+        self.watch(self.app, "lang", self._show_more_keys, init=False)
         lang = self.pingan.lang
         self.query_one("#meeting-title", Static).update(
             escape(tr(TITLE, lang, quarter=self.quarter))
@@ -104,6 +117,20 @@ class MeetingScreen(PinganAccess, Screen[None]):
         table = self.query_one("#meeting-row", DataTable)
         table.add_columns(*CRITERION_CODES)
         table.display = False
+
+    def _show_more_keys(self, lang: str) -> None:
+        """The meeting keys the footer leaves out, so that it fits 80 columns, with Ctrl+P.
+
+        A key as the town's keymap binds it, else (Enter, which the row's table shadows in
+        the active bindings) as the registry does.
+        """
+        bound = {a.binding.id: a.binding for a in self.active_bindings.values() if a.binding.id}
+        parts = []
+        for binding_id in MORE_KEYS:
+            spec = key_specs.SPECS[binding_id]
+            binding = bound.get(binding_id) or spec.binding(lang)
+            parts.append(f"{self.app.get_key_display(binding)} {tr(spec.description, lang)}")
+        self.query_one("#meeting-keys", Static).update(escape("   ".join(parts)))
 
     @on(Input.Submitted, "#meeting-attendees")
     def _attendees(self, event: Input.Submitted) -> None:
@@ -169,6 +196,7 @@ class MeetingScreen(PinganAccess, Screen[None]):
         self.query_one("#meeting-last", Static).update(
             escape(tr(LAST, lang, what=self.last)) if self.last else ""
         )
+        self.call_after_refresh(self._show_more_keys, lang)
 
     # deciding
 

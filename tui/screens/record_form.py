@@ -29,6 +29,7 @@ from tui.app_access import PinganAccess
 from tui.screens.confirm import ConfirmScreen
 from tui.symbols import STATE_SYMBOLS
 from tui.text import tr
+from tui.widgets.tick_list import TickList
 from tui.widgets.village_picker import VillagePicker
 
 DATE_LENGTH = len("2022-01-01")
@@ -171,7 +172,7 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
             )
         if f.kind is Kind.MULTI_ENUM:
             selected = set(value or ())
-            choices = SelectionList[str](
+            choices = TickList[str](
                 *[(tr(c.label, lang), c.value, c.value in selected) for c in f.choices],
                 id=wid,
             )

@@ -8,7 +8,7 @@ from textual.containers import Horizontal
 from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Select
+from textual.widgets import DataTable, Footer, Label, Select, Static
 
 from plugins import actions
 from plugins.actions import ActionContext, Refusal
@@ -31,11 +31,13 @@ FILTERED_TITLE = Text(
 )
 COLUMNS = (
     ("type", Text("类型", "Type")),
+    ("unit", Text("单位", "Unit")),
     ("village", Text("村", "Village")),
     ("date", Text("日期", "Date")),
     ("summary", Text("内容", "Details")),
-    ("unit", Text("单位", "Unit")),
 )
+"""The details come last: a narrow terminal cuts them, and the line under the table shows
+the selected record's whole details."""
 ALL_TYPES = Text("全部类型", "All types")
 TYPE_FILTER = Text("按记录类型筛选", "Filter by record type")
 VILLAGE_FILTER = Text("按村筛选：村名 / 编号 / 拼音首字母", "Village: name / code / initials")
@@ -118,6 +120,7 @@ class RecordsScreen(PinganAccess, Screen[None]):
                 tooltip=tr(TYPE_FILTER, lang),
             )
         yield DataTable[str](id="records-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="records-detail")
         yield Footer()
 
     def _type_options(self) -> list[tuple[str, str]]:
@@ -212,10 +215,10 @@ class RecordsScreen(PinganAccess, Screen[None]):
             unit = registry.units.get(record.unit)
             cells = (
                 tr(rtype.label, lang) if rtype else record.type,
+                tr(unit.name, lang) if unit else record.unit,
                 self._names.get(record.village, record.village),
                 record.date.isoformat(),
                 summary_line(record, rtype, lang),
-                tr(unit.name, lang) if unit else record.unit,
             )
             table.add_row(*map(escape, cells), key=str(record.id))
         if keep is not None and any(r.id == keep for r in self.shown):
@@ -231,6 +234,19 @@ class RecordsScreen(PinganAccess, Screen[None]):
                 total=len(self.records),
             )
         )
+        self._show_detail()
+
+    @on(DataTable.RowHighlighted, "#records-table")
+    def _show_detail(self) -> None:
+        """The selected record's id and whole details, which the table's last column may cut."""
+        record = self.selected_record()
+        detail = self.query_one("#records-detail", Static)
+        if record is None:
+            detail.update("")
+            return
+        rtype = self.pingan.host.registry.record_types.get(record.type)
+        details = summarize(rtype, record.fields, self.pingan.lang)
+        detail.update(f"#{record.id}  {details}")
 
     @on(VillagePicker.Changed, "#village-filter")
     def _village_filter(self) -> None:

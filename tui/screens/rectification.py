@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from textual import on
 from textual.app import ComposeResult
 from textual.markup import escape
 from textual.screen import Screen
@@ -12,7 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from plugins import actions
 from plugins.actions import Refusal
-from plugins.i18n import Text
+from plugins.i18n import Text, local_time
 from plugins.rectification import STATUS_WORDS, Item, items
 from tui import keys
 from tui.app_access import PinganAccess
@@ -40,6 +41,8 @@ DEADLINE = Text("整改事项 {id} 的新期限（YYYY-MM-DD）", "New deadline 
 DEADLINE_HINT = Text("日期，如 2024-03-31", "a date such as 2024-03-31")
 NOT_A_DATE = Text("不是日期：{value}", "not a date: {value}")
 STATUS_STYLE = {"open": "", "overdue": "bold $text-error", "closed": "$text-muted"}
+"""Overdue items also read "!!" before their status, as in `pingan rectification`, for
+screens without colour."""
 
 
 class RectificationScreen(PinganAccess, Screen[None]):
@@ -56,6 +59,7 @@ class RectificationScreen(PinganAccess, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="rectification-title")
         yield DataTable(id="rectification-items", cursor_type="row", zebra_stripes=True)
+        yield Static(id="rectification-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -88,12 +92,14 @@ class RectificationScreen(PinganAccess, Screen[None]):
         table.add_columns(*(tr(c, lang) for c in COLUMNS))
         for item in self.shown:
             status = escape(tr(STATUS_WORDS[item.status], lang))
+            if item.status == "overdue":
+                status = f"!! {status}"
             style = STATUS_STYLE[item.status]
             table.add_row(
                 str(item.id),
                 item.village,
                 item.criterion,
-                item.unit,
+                self.pingan.host.registry.unit_name(item.unit, lang),
                 item.opened,
                 item.deadline.isoformat(),
                 f"[{style}]{status}[/]" if style else status,
@@ -103,6 +109,23 @@ class RectificationScreen(PinganAccess, Screen[None]):
             )
         if self.shown:
             table.move_cursor(row=min(row, len(self.shown) - 1))
+        self._show_detail()
+
+    @on(DataTable.RowHighlighted, "#rectification-items")
+    def _show_detail(self) -> None:
+        """The selected item's unit, deadline and every note, which the table cuts or omits."""
+        item = self.current()
+        detail = self.query_one("#rectification-detail", Static)
+        if item is None:
+            detail.update("")
+            return
+        lang = self.pingan.lang
+        unit = self.pingan.host.registry.unit_name(item.unit, lang)
+        notes = "; ".join(
+            f"{local_time(str(n.get('at', '')))} {n.get('text', '')}" for n in item.notes
+        )
+        line = f"#{item.id} {item.village} {item.criterion} {unit} {item.deadline.isoformat()}"
+        detail.update(escape(f"{line}  {notes}".strip()))
 
     def current(self) -> Item | None:
         table = self.query_one(DataTable)

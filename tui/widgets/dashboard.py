@@ -21,7 +21,7 @@ from textual_plotext import PlotextPlot
 
 from plugins.criteria import BY_CODE, CRITERION_CODES
 from plugins.engine import Engine, Grid
-from plugins.i18n import Text
+from plugins.i18n import Text, local_time
 from plugins.manager import PluginHost
 from plugins.summary import QuarterResult, QuarterSummary, ResultCache, compute
 from plugins.warnings import SEVERITY_WORDS, WarningReport, warnings
@@ -58,14 +58,19 @@ CHART_ERROR = Text("  [{rate}]![/] 有出错格（偏低）", "  [{rate}]![/] ER
 LABELLED_SOME = Text("{shown} 个季度（间隔）", "{shown}, spaced")
 Y_AXIS_CELLS = 6
 """What plotext takes of the chart's width besides the plot area: the y labels and the frame."""
-FAILURES_TITLE = Text("各项标准未达标村数", "Villages failing each criterion")
+FAILURES_TITLE = Text(
+    "各项标准的村数：✘ 未达标  ? 待定  ! 出错",
+    "Villages per criterion: ✘ failing  ? pending  ! error",
+)
 FAILURE_COLUMNS = (
     Text("代码", "Code"),
-    Text("未达标", "Fail"),
-    Text("待定", "Pending"),
-    Text("出错", "Error"),
+    Text("✘", "✘"),
+    Text("?", "?"),
+    Text("!", "!"),
     Text("标准", "Criterion"),
 )
+"""The counts' columns are headed by the states' symbols, which the title spells out, so the
+criterion's whole name fits beside them at 80 columns."""
 RETURNS_TITLE = Text(
     "{quarter} 季度报表：已报送 {filed}/{total} 个单位",
     "Returns for {quarter}: {filed} of {total} units filed",
@@ -178,6 +183,7 @@ class Dashboard(PinganAccess, Widget):
                 yield DataTable[str](id="dash-returns", cursor_type="row")
                 yield Label("", id="dash-warnings-title", classes="dash-title")
                 yield DataTable[str](id="dash-warnings", cursor_type="row")
+                yield Static(id="dash-warning-detail")
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", self._relabel, init=False)
@@ -326,6 +332,22 @@ class Dashboard(PinganAccess, Widget):
                 )
             )
 
+    @on(DataTable.RowHighlighted, "#dash-warnings")
+    def _show_warning(self, event: DataTable.RowHighlighted) -> None:
+        """The selected warning whole, with its unit and records, which the table cuts."""
+        report = self.report
+        detail = self.query_one("#dash-warning-detail", Static)
+        index = int(event.row_key.value or 0)
+        if report is None or not 0 <= index < len(report.warnings):
+            detail.update("")
+            return
+        warned = report.warnings[index]
+        lang = self.pingan.lang
+        unit = self.pingan.host.registry.unit_name(warned.unit, lang)
+        records = " ".join(f"#{r}" for r in warned.warning.records)
+        line = f"{warned.warning.village} {unit}: {tr(warned.warning.message, lang)} {records}"
+        detail.update(escape(line.strip()))
+
     def _fill_warnings(self, report: WarningReport) -> None:
         lang = self.pingan.lang
         self.query_one("#dash-warnings-title", Label).update(
@@ -338,7 +360,7 @@ class Dashboard(PinganAccess, Widget):
         for index, warned in enumerate(report.warnings):
             table.add_row(
                 warned.warning.village,
-                warned.unit,
+                self.pingan.host.registry.unit_name(warned.unit, lang),
                 tr(SEVERITY_WORDS[warned.warning.severity], lang),
                 escape(tr(warned.warning.message, lang)),
                 key=str(index),
@@ -424,6 +446,6 @@ class Dashboard(PinganAccess, Widget):
             table.add_row(
                 escape(tr(unit.name, lang)),
                 tr(FILED if unit.filed else MISSING, lang),
-                unit.filed_at[:16].replace("T", " "),
+                local_time(unit.filed_at) if unit.filed_at else "",
                 key=unit.code,
             )
