@@ -247,7 +247,7 @@ async def test_the_headline_says_which_returns_and_meeting_the_pending_villages_
         text = summary(app)
         assert "3 villages pending: " in text
         for unit in ("Police station", "Judicial office", "Emergency office"):
-            assert f"3 await the {unit}'s return" in text
+            assert f"3 await {unit}'s return" in text
         assert "3 the meeting" in text
 
 

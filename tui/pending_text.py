@@ -10,7 +10,7 @@ from plugins.summary import PendingCauses
 from tui.text import tr
 
 PENDING = Text("待定 {villages} 个村：{causes}", "{villages} villages pending: {causes}")
-WAITING_RETURN = Text("{count} 村等{unit}报表", "{count} await the {unit}'s return")
+WAITING_RETURN = Text("{count} 村等{unit}报表", "{count} await {unit}'s return")
 WAITING_MEETING = Text("{count} 村等会议决定", "{count} the meeting")
 CAUSE_SEPARATOR = Text("，", ", ")
 

@@ -60,7 +60,7 @@ Y_AXIS_CELLS = 6
 """What plotext takes of the chart's width besides the plot area: the y labels and the frame."""
 FAILURES_TITLE = Text(
     "各项标准的村数：✘ 未达标  ? 待定  ! 出错",
-    "Villages per criterion: ✘ failing  ? pending  ! error",
+    "Villages per criterion: ✘ fail ? pending ! error",
 )
 FAILURE_COLUMNS = (
     Text("代码", "Code"),
