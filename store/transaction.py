@@ -869,10 +869,14 @@ class Transaction:
         self._vouch_for_partitions(others)
         files: dict[Path, bytes | None] = {main.path: dumps(main.data or {}), **others}
         files.update({path: None for path in sorted(self._removed) if path not in files})
+        appended = log_path
+
+        def append_audit() -> None:
+            if appended is not None:
+                audit.append(appended, offset, lines)
+
         try:
-            if log_path is not None:
-                audit.append(log_path, offset, lines)
-            journal.commit(self.layout.journal, files, token)
+            journal.commit(self.layout.journal, files, token, append_audit)
         except OSError as exc:
             if self.layout.journal.exists() or self._landed(token):
                 raise StoreError(
