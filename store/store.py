@@ -218,7 +218,11 @@ class Store:
         """
         with self._naming_backup(), self.locked():
             tx = Transaction(
-                self.layout, actor or default_actor(), self._locate, self._max_record_id
+                self.layout,
+                actor or default_actor(),
+                self._locate,
+                self._max_record_id,
+                self._village_codes,
             )
             yield tx
             if self.layout.main.exists() and not backup.made_on(self.layout, date.today()):
@@ -350,6 +354,11 @@ class Store:
         with self._naming_backup():
             listed = self._villages.get(self.layout.villages)
         return listed or main.villages
+
+    def _village_codes(self) -> frozenset[str]:
+        """The codes of the village list file as on disk (a transaction's check, in the lock)."""
+        with self._naming_backup():
+            return frozenset(v.code for v in self._villages.get(self.layout.villages))
 
     def villages(self, *, active_only: bool = True) -> list[Village]:
         villages = self._all_villages()

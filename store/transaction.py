@@ -109,11 +109,13 @@ class Transaction:
         actor: str,
         locate: Callable[[int], Quarter | None],
         max_record_id: Callable[[frozenset[Path]], int] = lambda skip: 0,
+        village_codes: Callable[[], frozenset[str]] | None = None,
     ) -> None:
         self.layout = layout
         self.actor = actor
         self._locate = locate
         self._max_record_id = max_record_id
+        self._stored_village_codes = village_codes
         self._buffers: dict[Path, _Buffer] = {}
         self._dbs: dict[Path, TinyDB] = {}
         self.clock: str | None = None
@@ -143,11 +145,17 @@ class Transaction:
         """The table of villages, in its own file (the main file's before schema 4)."""
         return self.db(self.layout.villages).table("villages")
 
-    def _village_docs(self) -> list[dict[str, Any]]:
-        """The villages as stored, read-only, without TinyDB's copies."""
+    def _village_codes(self) -> frozenset[str]:
+        """The codes of every village, as this transaction will leave them.
+
+        Until the transaction touches the village list, they come from the store's copy of
+        the file on disk (checked against its version), so a save does not parse it.
+        """
+        if self.layout.villages not in self._buffers and self._stored_village_codes is not None:
+            return self._stored_village_codes()
         self.db(self.layout.villages)
         data = self._buffers[self.layout.villages].data or {}
-        return list((data.get("villages") or {}).values())
+        return frozenset(doc["code"] for doc in (data.get("villages") or {}).values())
 
     def _insert_records(self, path: Path, docs: dict[str, dict[str, Any]]) -> None:
         """Add documents under new ids to a block's copy, as TinyDB would store them.
@@ -390,7 +398,7 @@ class Transaction:
             raise Refused(f"quarter {quarter} is finalized; reopen it before changing its data")
 
     def _ensure_village(self, code: str) -> None:
-        if not any(doc.get("code") == code for doc in self._village_docs()):
+        if code not in self._village_codes():
             raise Refused(f"unknown village code {code}")
 
     def add_records(
@@ -420,7 +428,7 @@ class Transaction:
         docs = prepared.docs
         if not docs:
             return []
-        known = {doc["code"] for doc in self._village_docs()}
+        known = self._village_codes()
         if not prepared.villages <= known:
             first = next(d["village"] for _, d in docs if d["village"] not in known)
             raise Refused(f"unknown village code {first}")
@@ -638,7 +646,7 @@ class Transaction:
         batch = list(decisions)
         table = self.table("decisions")
         taken = {(d["quarter"], d["village"], d["criterion"]) for d in table.all()}
-        known = {doc["code"] for doc in self._village_docs()}
+        known = self._village_codes()
         docs = []
         for decision in batch:
             key = (str(decision.quarter), decision.village, decision.criterion)
