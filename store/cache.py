@@ -52,6 +52,11 @@ class FileCache(Generic[T]):
         self._entries[path] = _Entry(key, value)
         return value
 
+    def put(self, path: Path, value: T) -> None:
+        """Keep value for the version of path on disk now: what the writer, holding the
+        lock, knows it just wrote, so no reader parses the file again to learn it."""
+        self._entries[path] = _Entry(file_key(path), value)
+
 
 @dataclass(slots=True)
 class Partition:

@@ -23,34 +23,43 @@ from pathlib import Path
 
 import orjson
 
+from store import storage
 from store.storage import atomic_write, fsync_dir, new_token, replace, write_temp
 
 TEMP_MARK = ".tmp-"
 
 
-def commit(journal: Path, files: Mapping[Path, bytes | None], token: str) -> None:
+def commit(
+    journal: Path,
+    files: Mapping[Path, bytes | None],
+    token: str,
+    alongside: Callable[[], object] | None = None,
+) -> None:
     """Write every file's new content so that either all land or none do; the first goes first.
 
     A file given None is deleted, in the same all-or-nothing commit (after the renames).
+    alongside (the audit append) runs while the temp files are written: every fsync of
+    that stage waits on the disk at once, so a save waits for one flush, not one per file.
     """
     if not files:
+        if alongside is not None:
+            alongside()
         return
     if len(files) == 1 and None not in files.values():
+        if alongside is not None:
+            alongside()
         [(path, data)] = files.items()
         assert data is not None
         atomic_write(path, data)
         return
     written = [(path, data) for path, data in files.items() if data is not None]
+    plan = [[f"{path}{TEMP_MARK}{token}", str(path)] for path, _ in written]
+    plan += [["", str(path)] for path, data in files.items() if data is None]
+    staged = [*written, (journal, orjson.dumps({"renames": plan, "token": token}))]
     temps: list[tuple[Path, Path]] = []
     try:
-        if len(written) >= _PARALLEL_FROM:
-            temps = _write_temps_at_once(written, token)
-        else:
-            for path, data in written:
-                temps.append((write_temp(path, data, token), path))
-        plan = [[str(temp), str(path)] for temp, path in temps]
-        plan += [["", str(path)] for path, data in files.items() if data is None]
-        atomic_write(journal, orjson.dumps({"renames": plan, "token": token}))
+        temps = _write_temps_at_once(staged, token, alongside)
+        land_journal(temps[-1][0], journal)
     except BaseException:
         for temp, _ in temps:
             with contextlib.suppress(OSError):
@@ -59,24 +68,64 @@ def commit(journal: Path, files: Mapping[Path, bytes | None], token: str) -> Non
     _apply(journal, plan)
 
 
-_PARALLEL_FROM = 16
-"""From how many files a commit writes its temp files from several threads."""
-_WRITERS = 8
+def land_journal(temp: Path, journal: Path) -> None:
+    """Rename the journal's fsynced temp file into place and fsync its folder.
 
-
-def _write_temps_at_once(written: list[tuple[Path, bytes]], token: str) -> list[tuple[Path, Path]]:
-    """Write and fsync many temp files from a few threads; (temp, target) in the given order.
-
-    An import fills hundreds of record blocks and fsync waits on the disk, not the CPU:
-    waiting on several at once lets the disk flush them together. If any write fails, the
-    temps of this commit are removed and the error raised.
+    Only then may the renames start: a crash after any of them finds the journal whole.
     """
-    with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
-        futures = [pool.submit(write_temp, path, data, token) for path, data in written]
-        errors = [f.exception() for f in futures]
+    storage.replace(temp, journal)
+    fsync_dir(journal.parent)
+
+
+_WRITERS = 8
+_pool: ThreadPoolExecutor | None = None
+
+
+def _writers() -> ThreadPoolExecutor:
+    """The threads commits wait on the disk from, started once per process: a save should
+    not pay for starting threads."""
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=_WRITERS, thread_name_prefix="pingan-commit")
+    return _pool
+
+
+def _forget_writers() -> None:
+    """A forked child has none of its parent's threads: it starts its own pool."""
+    global _pool
+    _pool = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_writers)
+
+
+def _write_temps_at_once(
+    written: list[tuple[Path, bytes]], token: str, alongside: Callable[[], object] | None = None
+) -> list[tuple[Path, Path]]:
+    """Write and fsync the temp files (and run alongside) from a few threads; (temp, target).
+
+    The last file is the journal: its temp gets a token of its own, so a sweep always
+    removes it rather than finishing it.
+
+    fsync waits on the disk, not the CPU: waiting on several at once lets the disk flush
+    them together. If anything fails, the temps of this commit are removed and the first
+    error raised.
+    """
+    pool = _writers()
+    extra = pool.submit(alongside) if alongside is not None else None
+    futures = [pool.submit(write_temp, path, data, token) for path, data in written[:-1]]
+    futures.append(pool.submit(write_temp, *written[-1]))
+    errors = [f.exception() for f in futures]
+    if extra is not None:
+        errors.insert(0, extra.exception())
     failed = next((e for e in errors if e is not None), None)
     if failed is not None:
-        for path, _ in written:
+        for future in futures:
+            if future.exception() is None:
+                with contextlib.suppress(OSError):
+                    future.result().unlink()
+        for path, _ in written[:-1]:
             with contextlib.suppress(OSError):
                 path.with_name(f"{path.name}{TEMP_MARK}{token}").unlink()
         raise failed
@@ -144,7 +193,13 @@ def matching(folder: Path, pattern: str) -> list[Path]:
 
 
 def _apply(journal: Path, plan: list[list[str]]) -> None:
-    touched: set[Path] = set()
+    """Do the journal's renames and deletions in order, drop the journal, then fsync the folders.
+
+    The journal goes before the folder fsyncs: were its removal on disk and a rename not,
+    the temp file left carries the main file's token (or the main rename is lost too, and
+    nothing landed), so recover still settles it.
+    """
+    touched: set[Path] = {journal.parent}
     for temp_name, final_name in plan:
         final = Path(final_name)
         if not temp_name:
@@ -153,8 +208,10 @@ def _apply(journal: Path, plan: list[list[str]]) -> None:
         elif Path(temp_name).exists():
             replace(Path(temp_name), final)
         touched.add(final.parent)
-    for folder in touched:
-        fsync_dir(folder)
     with contextlib.suppress(FileNotFoundError):
         journal.unlink()
-    fsync_dir(journal.parent)
+    folders = sorted(touched)
+    if len(folders) == 1:
+        fsync_dir(folders[0])
+        return
+    list(_writers().map(fsync_dir, folders))

@@ -44,6 +44,11 @@ class Layout:
         return self.folder / "records"
 
     @property
+    def villages(self) -> Path:
+        """The village list (schema 4): its own file, so a save of records leaves it be."""
+        return self.folder / "villages.json"
+
+    @property
     def audit_dir(self) -> Path:
         return self.folder / "audit"
 
@@ -162,6 +167,7 @@ class Layout:
         return [
             (self.main.parent, f"{self.main.name}.tmp-*"),
             (self.main.parent, f"{self.journal.name}.tmp-*"),
+            (self.folder, f"{self.villages.name}.tmp-*"),
             (self.records_dir, "*.json.tmp-*"),
             (self.records_dir, "*/*.json.tmp-*"),
             (self.audit_dir, "*.json.tmp-*"),

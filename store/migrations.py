@@ -7,6 +7,10 @@ over RFC 8785 canonical JSON, and saves a sha256 of each snapshot in the meta.
 Schema 3 split each quarter's one partition file (`records/<quarter>.json`, rewritten
 whole by every save: 7 MB a quarter for a county) into blocks of ids
 (`records/<quarter>/<block>.json`, see store.layout), so a save rewrites one block.
+
+Schema 4 moved the villages out of the main file into `villages.json` (vouched for by
+its sha256 in the meta): every save rewrites the main file, and a county's two thousand
+villages were nine tenths of it.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from store.storage import read_object
 if TYPE_CHECKING:
     from store.transaction import Transaction
 
-CURRENT_SCHEMA = 3
+CURRENT_SCHEMA = 4
 
 _ENTRY_KEYS = ("at", "actor", "action", "target", "before", "after")
 
@@ -109,5 +113,24 @@ def _split_partitions(tx: Transaction) -> None:
     )
 
 
+def _villages_apart(tx: Transaction) -> None:
+    """Move the villages table of the main file into the village list file, ids kept."""
+    docs = [Document(dict(doc), doc_id=doc.doc_id) for doc in tx.table("villages").all()]
+    if not docs:
+        return
+    tx.villages_table().insert_multiple(docs)
+    tx.db(tx.layout.main).drop_table("villages")
+    tx.audit(
+        "villages.move",
+        "villages",
+        {"file": tx.layout.main.name, "villages": len(docs)},
+        {"file": tx.layout.villages.name, "villages": len(docs)},
+    )
+
+
 # MIGRATIONS[n] upgrades a store at schema n to n + 1, inside one transaction.
-MIGRATIONS: dict[int, Callable[[Transaction], None]] = {1: _audit_to_log, 2: _split_partitions}
+MIGRATIONS: dict[int, Callable[[Transaction], None]] = {
+    1: _audit_to_log,
+    2: _split_partitions,
+    3: _villages_apart,
+}

@@ -88,6 +88,15 @@ class MainView:
             raise StoreCorrupt(self._path, f"bad document: {exc!r}") from None
 
 
+def village_list(path: Path, data: dict[str, Any]) -> list[Village]:
+    """The villages of a village list file, in code order; StoreCorrupt if one does not parse."""
+    try:
+        villages = [Village.from_doc(doc) for doc in _docs(data, "villages")]
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise StoreCorrupt(path, f"bad village: {exc!r}") from None
+    return sorted(villages, key=lambda v: v.code)
+
+
 def _snapshot_doc(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
     """The one document of a snapshot file."""
     try:
@@ -129,6 +138,7 @@ class Store:
         self._partitions = FileCache(Partition.build)
         self._snapshots = FileCache(_snapshot_doc)
         self._max_ids = FileCache(_max_id)
+        self._villages = FileCache(village_list)
         self._merged: dict[Quarter, tuple[tuple[Path, ...], tuple[Partition, ...], Partition]] = {}
 
     @property
@@ -208,12 +218,21 @@ class Store:
         """
         with self._naming_backup(), self.locked():
             tx = Transaction(
-                self.layout, actor or default_actor(), self._locate, self._max_record_id
+                self.layout,
+                actor or default_actor(),
+                self._locate,
+                self._max_record_id,
+                self._village_codes,
             )
             yield tx
             if self.layout.main.exists() and not backup.made_on(self.layout, date.today()):
                 backup.make(self.layout, "daily", tx.settings().backups_kept)
             tx.commit()
+            meta, top_ids = tx.written()
+            if meta:
+                self._meta.put(self.layout.main, meta)
+            for path, top in top_ids.items():
+                self._max_ids.put(path, top)
 
     def init(self, town: str, actor: str = "") -> None:
         """Create an empty store for a town; refuse if one, or the folder of one, is there."""
@@ -326,12 +345,27 @@ class Store:
     def settings(self) -> Settings:
         return self.main().settings
 
+    def _all_villages(self) -> list[Village]:
+        """Every village, in code order: from the village list, or a schema-3 main file.
+
+        The main file is read first: a store whose main file is damaged is refused whole.
+        """
+        main = self.main()
+        with self._naming_backup():
+            listed = self._villages.get(self.layout.villages)
+        return listed or main.villages
+
+    def _village_codes(self) -> frozenset[str]:
+        """The codes of the village list file as on disk (a transaction's check, in the lock)."""
+        with self._naming_backup():
+            return frozenset(v.code for v in self._villages.get(self.layout.villages))
+
     def villages(self, *, active_only: bool = True) -> list[Village]:
-        villages = self.main().villages
+        villages = self._all_villages()
         return [v for v in villages if v.active] if active_only else list(villages)
 
     def village(self, code: str) -> Village | None:
-        return next((v for v in self.main().villages if v.code == code), None)
+        return next((v for v in self._all_villages() if v.code == code), None)
 
     def partition(self, quarter: Quarter) -> Partition:
         """The quarter's records: its blocks, each parsed once per version on disk, merged."""
@@ -453,7 +487,9 @@ class Store:
     def holds_data(self) -> bool:
         """Whether the store holds anything entered: villages, records, returns or decisions."""
         main = self.main()
-        return bool(main.villages or main.returns or main.decisions or self.record_quarters())
+        return bool(
+            self._all_villages() or main.returns or main.decisions or self.record_quarters()
+        )
 
     def audit_entries(
         self,

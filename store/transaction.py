@@ -109,11 +109,13 @@ class Transaction:
         actor: str,
         locate: Callable[[int], Quarter | None],
         max_record_id: Callable[[frozenset[Path]], int] = lambda skip: 0,
+        village_codes: Callable[[], frozenset[str]] | None = None,
     ) -> None:
         self.layout = layout
         self.actor = actor
         self._locate = locate
         self._max_record_id = max_record_id
+        self._stored_village_codes = village_codes
         self._buffers: dict[Path, _Buffer] = {}
         self._dbs: dict[Path, TinyDB] = {}
         self.clock: str | None = None
@@ -139,11 +141,21 @@ class Transaction:
         """The records table of the block that holds record_id of quarter."""
         return self.db(self.layout.block(quarter, record_id)).table("records")
 
-    def _raw_docs(self, name: str) -> list[dict[str, Any]]:
-        """The documents of a main-file table as stored, read-only, without TinyDB's copies."""
-        self.db(self.layout.main)
-        data = self._buffers[self.layout.main].data or {}
-        return list((data.get(name) or {}).values())
+    def villages_table(self) -> Table:
+        """The table of villages, in its own file (the main file's before schema 4)."""
+        return self.db(self.layout.villages).table("villages")
+
+    def _village_codes(self) -> frozenset[str]:
+        """The codes of every village, as this transaction will leave them.
+
+        Until the transaction touches the village list, they come from the store's copy of
+        the file on disk (checked against its version), so a save does not parse it.
+        """
+        if self.layout.villages not in self._buffers and self._stored_village_codes is not None:
+            return self._stored_village_codes()
+        self.db(self.layout.villages)
+        data = self._buffers[self.layout.villages].data or {}
+        return frozenset(doc["code"] for doc in (data.get("villages") or {}).values())
 
     def _insert_records(self, path: Path, docs: dict[str, dict[str, Any]]) -> None:
         """Add documents under new ids to a block's copy, as TinyDB would store them.
@@ -281,7 +293,7 @@ class Transaction:
     # villages
 
     def add_village(self, village: Village) -> None:
-        table = self.table("villages")
+        table = self.villages_table()
         if table.contains(Query().code == village.code):
             raise Refused(f"village code {village.code} already exists")
         table.insert(village.to_doc())
@@ -294,7 +306,7 @@ class Transaction:
         thousand villages would otherwise cost one table scan each.
         """
         batch = list(villages)
-        table = self.table("villages")
+        table = self.villages_table()
         taken = {doc["code"] for doc in table.all()}
         for village in batch:
             if village.code in taken:
@@ -312,7 +324,7 @@ class Transaction:
 
     def put_village(self, village: Village) -> None:
         """Insert the village or replace the one with its code."""
-        table = self.table("villages")
+        table = self.villages_table()
         existing = table.get(Query().code == village.code)
         if isinstance(existing, Document):
             table.update(village.to_doc(), doc_ids=[existing.doc_id])
@@ -328,7 +340,7 @@ class Transaction:
         Each village added or changed is audited as put_village does; a later one of the
         same code wins.
         """
-        table = self.table("villages")
+        table = self.villages_table()
         by_code = {doc["code"]: doc for doc in table.all()}
         new_docs: dict[str, dict[str, Any]] = {}
         changed: dict[str, dict[str, Any]] = {}
@@ -386,7 +398,7 @@ class Transaction:
             raise Refused(f"quarter {quarter} is finalized; reopen it before changing its data")
 
     def _ensure_village(self, code: str) -> None:
-        if not any(doc.get("code") == code for doc in self._raw_docs("villages")):
+        if code not in self._village_codes():
             raise Refused(f"unknown village code {code}")
 
     def add_records(
@@ -416,7 +428,7 @@ class Transaction:
         docs = prepared.docs
         if not docs:
             return []
-        known = {doc["code"] for doc in self._raw_docs("villages")}
+        known = self._village_codes()
         if not prepared.villages <= known:
             first = next(d["village"] for _, d in docs if d["village"] not in known)
             raise Refused(f"unknown village code {first}")
@@ -634,7 +646,7 @@ class Transaction:
         batch = list(decisions)
         table = self.table("decisions")
         taken = {(d["quarter"], d["village"], d["criterion"]) for d in table.all()}
-        known = {doc["code"] for doc in self.table("villages").all()}
+        known = self._village_codes()
         docs = []
         for decision in batch:
             key = (str(decision.quarter), decision.village, decision.criterion)
@@ -816,17 +828,36 @@ class Transaction:
         self.set_meta(audit_head="", audit_seq=0, audit_log="", audit_end=0)
 
     def _vouch_for_partitions(self, files: dict[Path, bytes]) -> None:
-        """Keep the sha256 of each record partition written in the meta, for verify to check."""
+        """Keep the sha256 of each record partition and of the village list written in the
+        meta, for verify to check."""
         written = {
             block_name(path): hashlib.sha256(data).hexdigest()
             for path, data in files.items()
             if self._is_block(path)
         }
+        villages = files.get(self.layout.villages)
+        if villages is not None:
+            self.set_meta(villages_sha256=hashlib.sha256(villages).hexdigest())
         gone = {block_name(path) for path in self._removed if self._is_block(path)}
         if written or gone:
             hashes = dict(self.meta().get("partition_sha256") or {})
             kept = {key: value for key, value in hashes.items() if key not in gone}
             self.set_meta(partition_sha256={**kept, **written})
+
+    def written(self) -> tuple[dict[str, Any], dict[Path, int]]:
+        """After commit: the meta as written, and the largest record id of each block written.
+
+        The store keeps them for the files' new versions, so the next save's lock and id
+        counter do not parse again the main file and the block this one just wrote.
+        """
+        blocks = {
+            buffer.path: max(
+                (int(key) for key in (buffer.data or {}).get("records") or {}), default=0
+            )
+            for buffer in self._buffers.values()
+            if buffer.dirty and self._is_block(buffer.path) and buffer.path not in self._removed
+        }
+        return self.meta(), blocks
 
     def _landed(self, token: str) -> bool:
         """Whether the main file on disk is the one this commit (by its token) wrote."""
@@ -869,10 +900,14 @@ class Transaction:
         self._vouch_for_partitions(others)
         files: dict[Path, bytes | None] = {main.path: dumps(main.data or {}), **others}
         files.update({path: None for path in sorted(self._removed) if path not in files})
+        appended = log_path
+
+        def append_audit() -> None:
+            if appended is not None:
+                audit.append(appended, offset, lines)
+
         try:
-            if log_path is not None:
-                audit.append(log_path, offset, lines)
-            journal.commit(self.layout.journal, files, token)
+            journal.commit(self.layout.journal, files, token, append_audit)
         except OSError as exc:
             if self.layout.journal.exists() or self._landed(token):
                 raise StoreError(

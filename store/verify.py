@@ -85,6 +85,7 @@ def verify(store: Store) -> VerifyReport:
     else:
         _check_legacy_chain(store, meta, report)
     _check_records(store, meta, report)
+    _check_villages(store, meta, report)
     if schema >= 2:
         _check_snapshots(store, meta, report)
     return report
@@ -110,6 +111,34 @@ def _check_main(store: Store, report: VerifyReport) -> dict[str, Any] | None:
         report.add("schema", path, "由更新版本写入", "written by a newer pingan")
         return None
     return meta
+
+
+def _check_villages(store: Store, meta: dict[str, Any], report: VerifyReport) -> None:
+    """The village list file parses and is the one the main file vouches for."""
+    from store.store import village_list
+
+    path = store.layout.villages
+    want = meta.get("villages_sha256")
+    if not path.exists():
+        if want is not None:
+            report.add("villages", path, "村名单文件不见了", "the village list is missing")
+        return
+    try:
+        raw = path.read_bytes()
+        village_list(path, read_object(path) or {})
+    except StoreCorrupt as exc:
+        report.add("file", path, f"无法读取（{exc.detail}）", f"unreadable ({exc.detail})")
+        return
+    report.files += 1
+    if want is None:
+        report.add("villages", path, "主文件中没有它的哈希", "no hash of it in the main file")
+    elif hashlib.sha256(raw).hexdigest() != want:
+        report.add(
+            "villages",
+            path,
+            "内容与最后一次保存时的哈希不符（被改动过）",
+            "content differs from the hash of its last save (altered)",
+        )
 
 
 def _check_pending(store: Store, report: VerifyReport) -> None:

@@ -215,7 +215,8 @@ class Child:
 
 
 def _wrap_journal_step(name: str, wrap: Callable[[Any], Any]) -> None:
-    """Replace a function store.journal calls (write_temp, atomic_write, replace, _apply)."""
+    """Replace a function store.journal calls (write_temp, atomic_write, land_journal, replace,
+    _apply)."""
     setattr(store_journal, name, wrap(getattr(store_journal, name)))
 
 
@@ -225,14 +226,16 @@ def _announce_commit_steps() -> None:
     def announced(name: str) -> Callable[[Any], Any]:
         def wrap(step: Any) -> Any:
             def run(*args: Any) -> Any:
-                print("at", name, flush=True)
+                # one write call: commits run some steps from several threads at once
+                sys.stdout.write(f"at {name}\n")
+                sys.stdout.flush()
                 return step(*args)
 
             return run
 
         return wrap
 
-    for name in ("write_temp", "atomic_write", "replace"):
+    for name in ("write_temp", "atomic_write", "land_journal", "replace"):
         _wrap_journal_step(name, announced(name))
     store_audit.append = announced("append")(store_audit.append)
 
@@ -381,15 +384,15 @@ def _crash(path: Path, stage: str) -> None:
     store = Store(path).open()
     if stage == "before-journal":
 
-        def die_instead_of_journal(write: Any) -> Any:
-            def run(target: Path, data: bytes) -> None:
+        def die_instead_of_journal(land: Any) -> Any:
+            def run(temp: Path, target: Path) -> None:
                 if target == store.layout.journal:
                     os._exit(CRASH_EXIT)
-                write(target, data)
+                land(temp, target)
 
             return run
 
-        _wrap_journal_step("atomic_write", die_instead_of_journal)
+        _wrap_journal_step("land_journal", die_instead_of_journal)
     elif stage == "after-journal":
         _wrap_journal_step("_apply", lambda _apply: lambda *args: os._exit(CRASH_EXIT))
     elif stage == "mid-renames":

@@ -106,9 +106,14 @@ def test_files_are_plain_tinydb_json(town: Store) -> None:
         [record_id] = tx.add_records([note("V002", date(2022, 8, 1), summary="口角")])
     db = TinyDB(town.path, access_mode="r", encoding="utf-8")
     try:
-        villages = {doc["code"]: doc["name"] for doc in db.table("villages").all()}
+        assert db.table("meta").get(doc_id=1)["last_commit"]  # type: ignore[index]
     finally:
         db.close()
+    listed = TinyDB(town.layout.villages, access_mode="r", encoding="utf-8")
+    try:
+        villages = {doc["code"]: doc["name"] for doc in listed.table("villages").all()}
+    finally:
+        listed.close()
     assert villages == {"V001": "张庄", "V002": "李寨"}
     part = TinyDB(town.layout.block(Q3, 1), access_mode="r", encoding="utf-8")
     try:

@@ -34,7 +34,7 @@ KILL_AT = (
     ("write_temp", 1),
     ("write_temp", 2),
     ("write_temp", 3),
-    ("atomic_write", 1),
+    ("land_journal", 1),
     ("replace", 1),
     ("replace", 2),
     ("replace", 3),
@@ -238,7 +238,7 @@ def test_a_commit_cut_before_its_journal_landed_leaves_the_old_files(tmp_path: P
     before = store_files(store)
     crash(store, "before-journal")
     assert not store.layout.journal.exists()
-    assert len(leftovers(store.layout)) == 2
+    assert len(leftovers(store.layout)) == 3, "two staged files and the journal's temp"
     [log] = store.layout.audit_logs()
     assert len(log.read_bytes()) > len(before[log]), "the entries were appended"
     assert store_files(store) == {**before, log: log.read_bytes()}
@@ -261,6 +261,7 @@ MIXED_KILL_AT = (
     ("write_temp", 1),
     ("write_temp", 2),
     ("atomic_write", 1),
+    ("land_journal", 1),
     ("replace", 1),
     ("replace", 2),
 )

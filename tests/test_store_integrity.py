@@ -394,14 +394,14 @@ def test_a_full_disk_stores_nothing_and_says_so(
 
         monkeypatch.setattr(store_journal, "write_temp", full_after_one)
     else:
-        real_atomic = store_journal.atomic_write
+        real_land = store_journal.land_journal
 
-        def full_at_journal(path: Path, data: bytes) -> None:
+        def full_at_journal(temp: Path, path: Path) -> None:
             if path == town.layout.journal:
                 raise _enospc()
-            real_atomic(path, data)
+            real_land(temp, path)
 
-        monkeypatch.setattr(store_journal, "atomic_write", full_at_journal)
+        monkeypatch.setattr(store_journal, "land_journal", full_at_journal)
     with pytest.raises(StoreFull) as caught, town.transaction() as tx:
         tx.add_records([note("V001", date(2022, 8, 20)), note("V002", date(2022, 11, 20))])
     message = str(caught.value)
