@@ -45,8 +45,9 @@ BUDGET_S = 0.5
 def demo_store(folder: Path, host: PluginHost) -> Path:
     """A new demo store in folder, as `pingan demo` builds it."""
     path = folder / "demo" / "town.json"
-    actions.create_store(path, "示范镇")
-    actions.fill_demo(Store(path).open(), host)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    store = actions.create_store(Store(path), "示范镇")
+    actions.fill_demo(store.open(), host)
     return path
 
 
