@@ -23,6 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -89,9 +90,9 @@ def grid_figures(store_path: Path, quick: bool) -> dict[str, Any]:
         actions.add_record(
             ctx, "emergency.accident", {"village": village, "date": day, "category": "fire"}
         )
-        grid, wall, cpu = timed(lambda g=grid: engine.update_rows(g, (village,)))
+        grid, wall, cpu = timed(partial(engine.update_rows, grid, (village,)))
         after.append((wall, cpu))
-        rows.append(timed(lambda g=grid: engine.update_rows(g, (village,)))[1:])
+        rows.append(timed(partial(engine.update_rows, grid, (village,)))[1:])
     if not same_grid(grid, engine.grid(quarter)):
         raise AssertionError("the grid updated row by row differs from a full recompute")
     wall, cpu = median_of(after)
@@ -118,7 +119,7 @@ def frozen_figures(store: Store, host: PluginHost, engine: Engine, runs: int) ->
     frozen: list[tuple[float, float]] = []
     for _ in range(runs):
         reader = Engine(Store(store.path), host)
-        grid, wall, cpu = timed(lambda r=reader: r.shown_grid(quarter))
+        grid, wall, cpu = timed(partial(reader.shown_grid, quarter))
         if not grid.frozen:
             raise AssertionError(f"{quarter} is finalized but its grid was computed")
         frozen.append((wall, cpu))

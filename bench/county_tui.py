@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from textual.pilot import Pilot  # noqa: E402
 from textual.worker import WorkerCancelled, WorkerFailed  # noqa: E402
 
 from plugins.manager import PluginHost  # noqa: E402
-from store import Store  # noqa: E402
+from store import Quarter, Store  # noqa: E402
 from tui.app import PinganApp  # noqa: E402
 from tui.widgets.grid import ComplianceGrid  # noqa: E402
 
@@ -66,6 +67,11 @@ async def settle(app: PinganApp, pilot: Pilot[Any]) -> None:
     """Wait until no worker runs and the message queues are empty."""
     await until(app, pilot, lambda: not any(w.is_running for w in app.workers), None)
     await pilot.pause()
+
+
+def stepped_to(app: PinganApp, quarter: Quarter) -> bool:
+    """Whether the app shows quarter's grid."""
+    return app.quarter == quarter and grid_shown(app)
 
 
 def grid_shown(app: PinganApp) -> bool:
@@ -112,7 +118,7 @@ async def step_quarter(
         target = app.quarter.previous()
         started, cpu = time.perf_counter(), time.process_time()
         await pilot.press("left_square_bracket")
-        await until(app, pilot, lambda t=target: app.quarter == t and grid_shown(app))
+        await until(app, pilot, partial(stepped_to, app, target))
         walls.append((time.perf_counter() - started) * 1000)
         cpus.append((time.process_time() - cpu) * 1000)
     return statistics.median(walls), statistics.median(cpus)
