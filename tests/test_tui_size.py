@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,7 @@ from tui.screens.record_actions import open_form
 from tui.screens.record_form import RecordFormScreen, field_id
 from tui.screens.records import RecordsScreen
 from tui.screens.units import UnitsScreen
+from tui.widgets.dashboard import Dashboard
 
 SIZE = (80, 24)
 
@@ -243,3 +245,35 @@ async def test_a_new_form_shows_its_first_label_and_save_and_names_what_to_corre
         assert kind_label in str(form.query_one("#form-error", Label).render())
         assert_shows(app, kind_label + " *")
         assert on_screen(app, form.query_one("#save"))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_demo_warning_rows_each_show_their_village_and_figure(
+    store: Store, host: PluginHost, lang: str
+) -> None:
+    from plugins.demo import build_demo
+
+    build_demo(store, host)
+    names = {v.code: v.name for v in store.villages(active_only=False)}
+    app = make_app(store, host, lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        dashboard = app.screen.query_one(Dashboard)
+        await wait_until(pilot, lambda: dashboard.report is not None, "the warnings")
+        report = dashboard.report
+        assert report is not None and len(report.warnings) >= 3
+        table = dashboard.query_one("#dash-warnings", DataTable)
+        table.focus()
+        await settle(pilot)
+        lines = [line for line in screen_text(app).splitlines() if "│" in line]
+        for warned in report.warnings[:3]:
+            name = names[warned.warning.village]
+            figure = re.search(r"\d+", warned.warning.message.get(lang))
+            assert figure is not None
+            assert any(name in line and figure.group() in line for line in lines), (
+                name,
+                figure.group(),
+                lines,
+            )
