@@ -204,10 +204,10 @@ async def test_the_dashboard_says_when_error_cells_pull_the_rate_down_and_lists_
         title = str(dashboard.query_one("#dash-warnings-title").render())
         assert title == "1 warnings (as of 2022-06-30)"
         table = dashboard.query_one("#dash-warnings", DataTable)
-        assert table.get_row_at(0)[:3] == ["V002", "Civil affairs office", "low"]
-        message = str(table.get_row_at(0)[3])
+        village, level, message, unit = (str(cell) for cell in table.get_row_at(0))
+        assert (village, level, unit) == ("西河", "low", "Civil affairs office")
         detail = str(dashboard.query_one("#dash-warning-detail", Static).render())
-        assert detail.startswith(f"V002 Civil affairs office: {message}")
+        assert detail.startswith(f"西河 (V002) Civil affairs office: {message}")
 
 
 async def test_no_error_notice_when_every_check_runs(store: Store, host: PluginHost) -> None:

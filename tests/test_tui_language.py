@@ -169,10 +169,14 @@ async def test_the_record_form_switches_in_place_keeping_what_was_typed(
         form.query_one(f"#{field_id('kind')}", Select).clear()
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "2 field(s) to correct" in str(form.query_one("#form-error", Label).render())
+        message = str(form.query_one("#form-error", Label).render())
+        assert "2 field(s) to correct; nothing saved: Date, Kind" in message
+        assert app.focused is form.query_one(f"#{field_id('date')}")
         assert "required" in error_text(form, "kind")
         await switch_with_palette(pilot)
-        assert "有 2 处需要更正" in str(form.query_one("#form-error", Label).render())
+        assert "有 2 处需要更正，未保存：日期、案件性质" in str(
+            form.query_one("#form-error", Label).render()
+        )
         assert zh_date in error_text(form, "date") and "必填" in error_text(form, "kind")
         assert "required" not in error_text(form, "kind")
         assert form.raw_values() == {**typed, "kind": None}

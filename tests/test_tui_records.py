@@ -148,8 +148,9 @@ async def test_an_impossible_date_is_refused_inline_and_nothing_is_saved(
         assert "不是日期：'2022-02-30'" in error_text(form, "date")
         assert town.revision() == revision
         assert town.records(QUARTER, "police.case") == []
-        expected = FIX_ERRORS.format(count=1).get("zh")
+        expected = FIX_ERRORS.format(count=1, fields="日期").get("zh")
         assert str(form.query_one("#form-error", Label).render()) == expected
+        assert expected.endswith("未保存：日期")
 
         await retype(pilot, form, "date", "2022/5/30")
         assert error_text(form, "date") == ""

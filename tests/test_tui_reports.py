@@ -12,7 +12,7 @@ from plugins.manager import PluginHost
 from plugins.reports.formats import codes_in
 from plugins.reports.stamp import stamp_of
 from store import Store
-from tests.tui_support import Q3, build_town, make_app, settle, wait_until
+from tests.tui_support import Q3, build_town, make_app, screen_text, settle, wait_until
 from tui.commands import palette_commands
 from tui.screens.reports import ReportsScreen
 
@@ -108,3 +108,26 @@ async def test_the_screen_reads_in_chinese_at_80_by_24_and_follows_a_switch(
         await settle(pilot)
         assert str(title.content) == "2022Q3 report to the district (open)"
         assert str(label.render()) == "File (Enter writes docx, 中文)"
+
+
+async def test_the_chosen_format_and_language_differ_in_shape_without_colour(
+    town: Store, host: PluginHost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(town, host, quarter=Q3, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.no_color
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        text = screen_text(app)
+        assert "(•) docx" in text and "( ) md" in text and "( ) csv" in text, text
+        assert "(•) 中文" in text and "( ) English" in text, text
+        [md] = [b for b in screen.query(RadioButton) if b.name == "md"]
+        await pilot.click(md)
+        await settle(pilot)
+        text = screen_text(app)
+        assert "(•) md" in text and "( ) docx" in text, text
+        assert text.count("(•)") == 2, text

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from textual.widget import Widget
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Label
 
 from plugins.criteria import BY_CODE, CRITERION_CODES
 from plugins.manager import PluginHost
@@ -29,8 +30,10 @@ from tui.screens.evidence import EvidenceScreen
 from tui.screens.help import HelpScreen
 from tui.screens.jump import JumpScreen
 from tui.screens.record_actions import open_form
+from tui.screens.record_form import RecordFormScreen, field_id
 from tui.screens.records import RecordsScreen
 from tui.screens.units import UnitsScreen
+from tui.widgets.dashboard import Dashboard
 
 SIZE = (80, 24)
 
@@ -86,10 +89,21 @@ async def test_the_evidence_scrolls_to_its_last_line(town: Store, host: PluginHo
         await pilot.press(*["right"] * CRITERION_CODES.index("N8"), "enter")
         await settle(pilot)
         assert isinstance(app.screen, EvidenceScreen)
-        assert_shows(app, "东庄 2022Q3 N8", "Result:", "Findings", "Records behind it (1)")
+        assert_shows(app, "东庄 2022Q3 N8", "Result:", "Findings", "Esc closes")
         await pilot.press("end")
         await settle(pilot)
-        assert_shows(app, "打架斗殴", "Esc closes")
+        assert_shows(app, "打架斗殴", "Records behind it (1)", "Esc closes")
+
+
+async def test_the_evidence_keeps_its_close_hint_in_chinese(town: Store, host: PluginHost) -> None:
+    app = make_app(town, host)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*["right"] * CRITERION_CODES.index("N8"), "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EvidenceScreen)
+        assert_shows(app, "东庄 2022Q3 N8", "Esc 关闭")
+        assert on_screen(app, app.screen.query_one("#evidence-hint"))
 
 
 async def test_the_help_list_scrolls_and_shows_each_whole_tooltip(
@@ -199,3 +213,67 @@ async def test_the_lists_show_the_selected_villages_whole_row_in_english(
         table.move_cursor(row=table.get_row_index("SC002"))
         await settle(pilot)
         assert_shows(app, "SC002  西王庄", "G1 N1 N9  Leadership office, Police station")
+
+
+@pytest.mark.parametrize(
+    ("lang", "date_label", "kind_label"), [("zh", "日期 *", "案件性质"), ("en", "Date *", "Kind")]
+)
+async def test_a_new_form_shows_its_first_label_and_save_and_names_what_to_correct(
+    town: Store, host: PluginHost, lang: str, date_label: str, kind_label: str
+) -> None:
+    app = make_app(town, host, lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        if not isinstance(app.screen, RecordFormScreen):
+            await pilot.press("enter")
+            await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RecordFormScreen)
+        assert form.record_type.name == "police.case"
+        assert_shows(app, date_label)
+        assert on_screen(app, form.query_one("#save"))
+        form.query_one("#form-fields").scroll_end(animate=False)
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        kind = form.query_one(f"#{field_id('kind')}")
+        assert app.focused is kind
+        assert on_screen(app, kind)
+        assert kind_label in str(form.query_one("#form-error", Label).render())
+        assert_shows(app, kind_label + " *")
+        assert on_screen(app, form.query_one("#save"))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_demo_warning_rows_each_show_their_village_and_figure(
+    store: Store, host: PluginHost, lang: str
+) -> None:
+    from plugins.demo import build_demo
+
+    build_demo(store, host)
+    names = {v.code: v.name for v in store.villages(active_only=False)}
+    app = make_app(store, host, lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        dashboard = app.screen.query_one(Dashboard)
+        await wait_until(pilot, lambda: dashboard.report is not None, "the warnings")
+        report = dashboard.report
+        assert report is not None and len(report.warnings) >= 3
+        table = dashboard.query_one("#dash-warnings", DataTable)
+        table.focus()
+        await settle(pilot)
+        lines = [line for line in screen_text(app).splitlines() if "│" in line]
+        for warned in report.warnings[:3]:
+            name = names[warned.warning.village]
+            figure = re.search(r"\d+", warned.warning.message.get(lang))
+            assert figure is not None
+            assert any(name in line and figure.group() in line for line in lines), (
+                name,
+                figure.group(),
+                lines,
+            )

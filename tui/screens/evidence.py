@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from rich.text import Text as RichText
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -55,14 +55,15 @@ class EvidenceScreen(PinganAccess, ModalScreen[None]):
         """The records behind the cell once loaded, in evidence order."""
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="evidence"):
-            yield Static(id="evidence-title")
-            yield Static(id="evidence-state")
-            yield Static(id="evidence-decision")
-            yield Static(id="evidence-findings-title", classes="heading")
-            yield VerticalScroll(id="evidence-findings")
-            yield Static(id="evidence-records-title", classes="heading")
-            yield VerticalScroll(id="evidence-records")
+        with Vertical(id="evidence"):
+            with VerticalScroll(id="evidence-body"):
+                yield Static(id="evidence-title")
+                yield Static(id="evidence-state")
+                yield Static(id="evidence-decision")
+                yield Static(id="evidence-findings-title", classes="heading")
+                yield VerticalScroll(id="evidence-findings")
+                yield Static(id="evidence-records-title", classes="heading")
+                yield VerticalScroll(id="evidence-records")
             yield Static(id="evidence-hint")
 
     def on_mount(self) -> None:

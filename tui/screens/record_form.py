@@ -6,6 +6,7 @@ form refuses exactly what an import would refuse; the write runs in a thread wor
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -47,7 +48,10 @@ DISCARD_YES = Text("放弃 (y)", "Discard (y)")
 KEEP_EDITING = Text("继续填写 (n)", "Keep editing (n)")
 GO_YES = Text("转到 {quarter} (y)", "Go to {quarter} (y)")
 STAY = Text("留在 {shown} (n)", "Stay on {shown} (n)")
-FIX_ERRORS = Text("有 {count} 处需要更正，未保存", "{count} field(s) to correct; nothing saved")
+FIX_ERRORS = Text(
+    "有 {count} 处需要更正，未保存：{fields}",
+    "{count} field(s) to correct; nothing saved: {fields}",
+)
 NEW = Text("新建：{type}", "New: {type}")
 EDIT = Text("修改：{type}", "Edit: {type}")
 SAVE = Text("保存 (ctrl+s)", "Save (ctrl+s)")
@@ -200,7 +204,8 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
         keys.follow_language(self)
         self.watch(self.app, "lang", self._relabel, init=False)
         first = next(iter(self.record_type.all_fields()))
-        self.set_focus(self.query_one(f"#{field_id(first.name)}"))
+        # unscrolled, so the first field's label stays above its box
+        self.set_focus(self.query_one(f"#{field_id(first.name)}"), scroll_visible=False)
         self._started_with = self.raw_values()
 
     def _relabel(self, lang: str) -> None:
@@ -357,9 +362,11 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
         clean, errors = self.validate()
         self.show_errors(errors)
         if errors:
-            self._show_form_error(FIX_ERRORS.format(count=len(errors)))
-            first = next(f for f in self.record_type.all_fields() if f.name in self._errors)
+            wrong = [f for f in self.record_type.all_fields() if f.name in self._errors]
+            self._show_form_error(fix_errors(wrong))
+            first = wrong[0]
             self.query_one(f"#{field_id(first.name)}").focus()
+            self.query_one(f"#row-{first.name}").scroll_visible(top=True, animate=False)
             return
         self._show_form_error(None)
         self._saving = True
@@ -420,6 +427,14 @@ class RecordFormScreen(PinganAccess, ModalScreen[int | None]):
         self.query_one("#save", Button).disabled = False
         self._show_form_error(message.reason)
         self.notify(tr(message.reason, self.lang), severity="error")
+
+
+def fix_errors(wrong: Sequence[Field]) -> Text:
+    """The form's message naming each field to correct by its label, in both languages."""
+    return Text(
+        FIX_ERRORS.zh.format(count=len(wrong), fields="、".join(f.label.zh for f in wrong)),
+        FIX_ERRORS.en.format(count=len(wrong), fields=", ".join(f.label.en for f in wrong)),
+    )
 
 
 def not_saved(error: StoreError) -> Text:

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Footer, Input, Label, RadioSet, Static
 
 from plugins import actions
 from plugins.actions import Refusal, WrittenReport
@@ -25,6 +25,7 @@ from plugins.reports.formats import FORMATS
 from tui import keys
 from tui.app_access import PinganAccess
 from tui.text import tr
+from tui.widgets.choice_button import ChoiceButton
 
 TITLE = Text(
     "{quarter} 向区里上报的季度报告（{state}）", "{quarter} report to the district ({state})"
@@ -70,12 +71,12 @@ class ReportsScreen(PinganAccess, Screen[None]):
                 yield Label(id="reports-format-label", classes="reports-label")
                 with RadioSet(id="reports-format"):
                     for name in FORMATS:
-                        yield RadioButton(name, value=name == self.fmt, name=name)
+                        yield ChoiceButton(name, value=name == self.fmt, name=name)
             with Horizontal(classes="reports-row"):
                 yield Label(id="reports-lang-label", classes="reports-label")
                 with RadioSet(id="reports-lang"):
                     for code, word in LANGS:
-                        yield RadioButton(word, value=code == self.report_lang, name=code)
+                        yield ChoiceButton(word, value=code == self.report_lang, name=code)
             yield Label(id="reports-file-label")
             yield Input(id="reports-file")
             yield Static(id="reports-status")

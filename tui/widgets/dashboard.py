@@ -86,10 +86,12 @@ ERRORS = Text(
 WARNINGS_TITLE = Text("预警 {count} 条（截至 {day}）", "{count} warnings (as of {day})")
 WARNING_COLUMNS = (
     Text("村", "Village"),
-    Text("单位", "Unit"),
     Text("级别", "Level"),
     Text("预警", "Warning"),
+    Text("单位", "Unit"),
 )
+"""The warning before the unit, so at 80 columns a row shows its own figures (days, counts)
+rather than a unit name every row of a rule shares; the detail line below names the unit."""
 FILED = Text("已报送", "filed")
 MISSING = Text("未报送", "missing")
 
@@ -139,11 +141,18 @@ class Dashboard(PinganAccess, Widget):
     class Computed(Message):
         """The worker finished computing the dashboard's data."""
 
-        def __init__(self, data: QuarterSummary, report: WarningReport, serial: int) -> None:
+        def __init__(
+            self,
+            data: QuarterSummary,
+            report: WarningReport,
+            serial: int,
+            village_names: dict[str, str],
+        ) -> None:
             super().__init__()
             self.data = data
             self.report = report
             self.serial = serial
+            self.village_names = village_names
 
     class Failed(Message):
         """The worker could not compute the data; reason names the error."""
@@ -163,6 +172,8 @@ class Dashboard(PinganAccess, Widget):
         super().__init__(name=name, id=id, classes=classes)
         self.data: QuarterSummary | None = None
         self.report: WarningReport | None = None
+        self.village_names: dict[str, str] = {}
+        """Village names by code, for the warning rows."""
         self._cache = ResultCache()
         self._serial = 0
         self._on_screen = False
@@ -214,10 +225,11 @@ class Dashboard(PinganAccess, Widget):
         try:
             data = compute(store, host, engine, quarter, self._cache, self._keep)
             report = warnings(store, host, quarter, date.today())
+            names = {v.code: v.name for v in store.villages(active_only=False)}
         except Exception as exc:  # noqa: BLE001 - shown on the dashboard instead of ending the app
             self.post_message(self.Failed(f"{type(exc).__name__}: {exc}", serial))
         else:
-            self.post_message(self.Computed(data, report, serial))
+            self.post_message(self.Computed(data, report, serial, names))
 
     def _keep(self, grid: Grid, revision: int) -> None:
         """Hand a grid the worker computed to the app, for a quarter step to it (worker side)."""
@@ -229,6 +241,7 @@ class Dashboard(PinganAccess, Widget):
             return
         self.data = message.data
         self.report = message.report
+        self.village_names = message.village_names
         self._draw()
 
     @on(Failed)
@@ -345,7 +358,8 @@ class Dashboard(PinganAccess, Widget):
         lang = self.pingan.lang
         unit = self.pingan.host.registry.unit_name(warned.unit, lang)
         records = " ".join(f"#{r}" for r in warned.warning.records)
-        line = f"{warned.warning.village} {unit}: {tr(warned.warning.message, lang)} {records}"
+        village = self._village_label(warned.warning.village)
+        line = f"{village} {unit}: {tr(warned.warning.message, lang)} {records}"
         detail.update(escape(line.strip()))
 
     def _fill_warnings(self, report: WarningReport) -> None:
@@ -359,12 +373,17 @@ class Dashboard(PinganAccess, Widget):
             table.add_column(tr(column, lang))
         for index, warned in enumerate(report.warnings):
             table.add_row(
-                warned.warning.village,
-                self.pingan.host.registry.unit_name(warned.unit, lang),
+                escape(self.village_names.get(warned.warning.village, warned.warning.village)),
                 tr(SEVERITY_WORDS[warned.warning.severity], lang),
                 escape(tr(warned.warning.message, lang)),
+                self.pingan.host.registry.unit_name(warned.unit, lang),
                 key=str(index),
             )
+
+    def _village_label(self, code: str) -> str:
+        """A warned village as its name and code, or the code of one no longer stored."""
+        name = self.village_names.get(code)
+        return f"{name} ({code})" if name else code
 
     def _draw_chart(self, data: QuarterSummary) -> None:
         """The rate and target by quarter, each line its own marker; a quarter with PENDING
