@@ -238,9 +238,7 @@ def test_a_fail_needs_a_reason_and_a_blank_one_stores_nothing(
     assert made.decision.reason == "缺席会议"
 
 
-def test_a_fail_without_a_reason_is_refused_on_the_command_line(
-    db: Path, tmp_path: Path
-) -> None:
+def test_a_fail_without_a_reason_is_refused_on_the_command_line(db: Path, tmp_path: Path) -> None:
     revision = data_revision(Store(db))
     argv = ["decide", "--quarter", "2023Q4", "--village", "V01", "--criterion", "G1", "--fail"]
     for extra in ([], ["--reason", "  "]):

@@ -41,7 +41,7 @@ def meeting(quarter: str, capsys: Run, fail: tuple[str, str] | None = None) -> N
     if fail is not None:
         village, criterion = fail
         ok(["decide", "--quarter", quarter, "--village", village, "--criterion", criterion,
-            "--fail"], capsys)  # fmt: skip
+            "--fail", "--reason", "复核"], capsys)  # fmt: skip
     for criterion in CRITERION_CODES:
         ok(["decide", "--quarter", quarter, "--all", "--criterion", criterion, "--pass"], capsys)
 
@@ -129,7 +129,8 @@ def test_a_year_of_quarters_through_the_command_line(db: Path, capsys: Run) -> N
 
 
 def test_decide_all_skips_decided_villages_and_refuses_both_forms(db: Path, capsys: Run) -> None:
-    ok(["decide", "--quarter", "2023Q1", "--village", "V01", "--criterion", "G1", "--fail"], capsys)
+    ok(["decide", "--quarter", "2023Q1", "--village", "V01", "--criterion", "G1", "--fail",
+        "--reason", "复核"], capsys)  # fmt: skip
     out = ok(["--lang", "en", "decide", "--quarter", "2023Q1", "--all", "--criterion", "G1",
               "--pass"], capsys)  # fmt: skip
     assert "V02" in out and "V01" not in out

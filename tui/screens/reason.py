@@ -72,7 +72,9 @@ class ReasonScreen(ModalScreen[str | None]):
                 self.attempt(answer)
             except Refusal as exc:
                 lines = exc.render(pingan_app(self).lang)
-                self.query_one("#reason-refusal", Label).update(escape("✗ " + " ".join(lines)))
+                shown = self.query_one("#reason-refusal", Label)
+                shown.update(escape("✗ " + " ".join(lines)))
+                shown.display = True
                 return
         self.dismiss(answer)
 
