@@ -55,6 +55,33 @@ async def test_b_opens_the_lists_of_the_quarter_in_view(town: Store, host: Plugi
         assert not isinstance(app.screen, ListsScreen)
 
 
+async def test_b_lists_a_village_that_only_waits_as_pending_not_failing(
+    town: Store, host: PluginHost
+) -> None:
+    with town.transaction("tester") as tx:
+        tx.withdraw_decision(Q3, "SC005", "G1")
+    app = make_app(town, host, quarter=Q3, lang="en")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ListsScreen)
+        table = screen.query_one("#lists-negative", DataTable)
+        assert {str(key.value) for key in table.rows} == {"SC001", "SC002", "SC003", "SC004"}
+        assert str(screen.query_one("#lists-negative-title", Static).content) == (
+            "Negative list: 4 not compliant"
+        )
+        pending = str(screen.query_one("#lists-pending", Static).content)
+        assert pending.startswith("Pending: 1 failing nowhere, waiting on:\nSC005 大寨: G1 wait on")
+        target = str(screen.query_one("#lists-target", Static).content)
+        assert "SC005 only pending (G1)" in target and " - " not in target
+        await pilot.press("l")
+        await settle(pilot)
+        pending = str(screen.query_one("#lists-pending", Static).content)
+        assert pending.startswith("待定 1 村") and "SC005 大寨：待定 G1，等" in pending
+
+
 async def test_f_previews_then_finalizes_and_the_header_follows(
     town: Store, host: PluginHost
 ) -> None:
