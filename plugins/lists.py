@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from plugins.api import State
+from plugins.i18n import Text
 from plugins.manager import PluginHost
 from plugins.quarters import QuarterGrid, VillageRow, quarter_grid, responsible_units
 from store import Quarter, Store
@@ -90,8 +91,33 @@ class Target:
             "compliant": self.compliant,
             "active": self.active,
             "needed": self.needed,
-            "closest": [{"code": r.code, "failing": r.having(State.FAIL)} for r in self.closest],
+            "closest": [
+                {
+                    "code": r.code,
+                    "failing": r.having(State.FAIL),
+                    "pending": r.having(State.PENDING),
+                }
+                for r in self.closest
+            ],
         }
+
+
+def closest_words(entry: dict[str, Any]) -> Text:
+    """A village of the target's closest, in words: how many criteria short, or only pending."""
+    code, failing, pending = entry["code"], entry["failing"], entry.get("pending", [])
+    if not failing:
+        return Text(
+            f"{code} 仅待定（{' '.join(pending)}）", f"{code} only pending ({' '.join(pending)})"
+        )
+    short = Text(
+        f"{code} 差 {len(failing)} 项（{' '.join(failing)}）",
+        f"{code} {len(failing)} short ({' '.join(failing)})",
+    )
+    if not pending:
+        return short
+    return Text(
+        f"{short.zh}，另待定 {' '.join(pending)}", f"{short.en}, pending {' '.join(pending)}"
+    )
 
 
 def needed(rate: float, compliant: int, active: int) -> int:
@@ -133,9 +159,25 @@ def negative_entry(host: PluginHost, row: VillageRow) -> dict[str, Any]:
     }
 
 
+def only_pending(row: VillageRow) -> bool:
+    """Whether a village fails nowhere and only waits (on a return or the meeting)."""
+    return (
+        not row.complies
+        and not row.having(State.FAIL)
+        and not row.having(State.ERROR)
+        and bool(row.having(State.PENDING))
+    )
+
+
 def lists(store: Store, host: PluginHost, quarter: Quarter) -> dict[str, Any]:
-    """Everything `pingan lists --format json` prints, in its contract's shape."""
+    """Everything `pingan lists --format json` prints, in its contract's shape.
+
+    In an open quarter a village that fails nowhere and only waits is listed under pending,
+    not on the negative list; in a finalized one frozen PENDING counts as not compliant, as
+    the report and the boards count it, so pending stays empty.
+    """
     grid = quarter_grid(store, host, quarter)
+    waiting = set() if grid.finalized else {r.code for r in grid.rows if only_pending(r)}
     supervision, public_notice = flagged(store, quarter)
     honours = commendation(store, quarter.year) if store.is_locked(Quarter(quarter.year, 4)) else []
     return {
@@ -144,7 +186,10 @@ def lists(store: Store, host: PluginHost, quarter: Quarter) -> dict[str, Any]:
         "positive": [
             {"code": r.code, "name": r.name, "office": r.office} for r in grid.rows if r.complies
         ],
-        "negative": [negative_entry(host, r) for r in grid.rows if not r.complies],
+        "negative": [
+            negative_entry(host, r) for r in grid.rows if not r.complies and r.code not in waiting
+        ],
+        "pending": [negative_entry(host, r) for r in grid.rows if r.code in waiting],
         "supervision": supervision,
         "public_notice": public_notice,
         "commendation": honours,

@@ -15,7 +15,7 @@ from plugins import actions
 from plugins.actions import ActionContext, Actor, Refusal, Role
 from plugins.manager import PluginHost
 from store import Quarter, Store, Village
-from tests.cli_support import call_pingan
+from tests.cli_support import call_pingan, run_pingan
 from tests.store_support import data_revision
 from tests.tui_forms_support import QUARTER, add, build_town, make_app
 from tests.tui_support import settle
@@ -220,6 +220,33 @@ def test_a_decision_against_the_data_needs_a_reason(ctx: ActionContext) -> None:
     assert exc.field == "reason" and "the data says fail" in exc.message.en
     made = actions.decide(ctx, Quarter(2023, 4), "V01", "N8", True, "case was withdrawn")
     assert made.decision.reason == "case was withdrawn"
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_a_fail_needs_a_reason_and_a_blank_one_stores_nothing(
+    ctx: ActionContext, reason: str
+) -> None:
+    q = Quarter(2023, 4)
+    revision = data_revision(ctx.store)
+    exc = refused(lambda: actions.decide(ctx, q, "V01", "G1", False, reason))
+    assert exc.field == "reason"
+    assert "a fail needs a reason" in exc.message.en and "须写明理由" in exc.message.zh
+    exc = refused(lambda: actions.decide_many(ctx, q, ["V01", "V02"], "G2", False, reason))
+    assert exc.field == "reason" and "2023Q4 V01 G2" in exc.message.en
+    assert data_revision(ctx.store) == revision and ctx.store.decisions(q) == []
+    made = actions.decide(ctx, q, "V01", "G1", False, " 缺席会议 ")
+    assert made.decision.reason == "缺席会议"
+
+
+def test_a_fail_without_a_reason_is_refused_on_the_command_line(db: Path, tmp_path: Path) -> None:
+    revision = data_revision(Store(db))
+    argv = ["decide", "--quarter", "2023Q4", "--village", "V01", "--criterion", "G1", "--fail"]
+    for extra in ([], ["--reason", "  "]):
+        done = run_pingan(["--lang", "en", *argv, *extra], home=tmp_path / "home", db=db)
+        assert done.returncode == 1, done.stderr
+        assert "2023Q4 V01 G1: a fail needs a reason (--reason)" in done.stderr
+    assert data_revision(Store(db)) == revision
+    assert Store(db).decisions(Quarter(2023, 4)) == []
 
 
 # returns

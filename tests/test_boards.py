@@ -437,6 +437,25 @@ def test_cli_board_language_option_overrides_the_session(demo_db: Path, tmp_path
     assert "Display boards" in (out / INDEX_FILE).read_text("utf-8")
 
 
+def test_cli_boards_are_in_chinese_for_a_user_who_reads_english(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    """The boards are posted in the village, so the user's own language does not choose theirs."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "preferences.json").write_text('{"lang": "en"}', encoding="utf-8")
+    out = tmp_path / "zh"
+    done = run_pingan(["board", "--quarter", str(FINAL), "-o", str(out)], home=tmp_path, db=demo_db)
+    assert done.returncode == 0, done.stderr
+    assert "Wrote 40 board(s)" in done.stdout
+    index = (out / INDEX_FILE).read_text("utf-8")
+    assert '<html lang="zh' in index and "Display boards" not in index
+    english = tmp_path / "en"
+    asked = ["board", "--quarter", str(FINAL), "--lang", "en", "-o", str(english)]
+    done = run_pingan(asked, home=tmp_path, db=demo_db)
+    assert done.returncode == 0, done.stderr
+    assert "Display boards" in (english / INDEX_FILE).read_text("utf-8")
+
+
 @pytest.mark.parametrize(
     ("args", "code", "needle"),
     [

@@ -277,10 +277,21 @@ def hand_made_town(pingan: Pingan, tmp_path: Path) -> Pingan:
 
 def test_importing_a_hand_made_town_gives_the_grid_the_rules_imply(hand_made_town: Pingan) -> None:
     pingan = hand_made_town
-    for args in (("V04", "G1", "--pass"), ("V04", "G2", "--pass"), ("V01", "G1", "--fail")):
-        village, criterion, verdict = args
+    for args in (
+        ("V04", "G1", "--pass"),
+        ("V04", "G2", "--pass"),
+        ("V01", "G1", "--fail", "--reason", "缺席"),
+    ):
+        village, criterion, *verdict = args
         code, _, err = pingan(
-            "decide", "--quarter", "2022Q3", "--village", village, "--criterion", criterion, verdict
+            "decide",
+            "--quarter",
+            "2022Q3",
+            "--village",
+            village,
+            "--criterion",
+            criterion,
+            *verdict,
         )
         assert code == 0, err
 

@@ -11,7 +11,7 @@ import pytest
 
 from plugins.criteria import CRITERION_CODES
 from store import NewRecord, Store, Village
-from tests.cli_support import call_pingan
+from tests.cli_support import call_pingan, run_pingan
 
 Run = pytest.CaptureFixture[str]
 
@@ -41,7 +41,7 @@ def meeting(quarter: str, capsys: Run, fail: tuple[str, str] | None = None) -> N
     if fail is not None:
         village, criterion = fail
         ok(["decide", "--quarter", quarter, "--village", village, "--criterion", criterion,
-            "--fail"], capsys)  # fmt: skip
+            "--fail", "--reason", "复核"], capsys)  # fmt: skip
     for criterion in CRITERION_CODES:
         ok(["decide", "--quarter", quarter, "--all", "--criterion", criterion, "--pass"], capsys)
 
@@ -116,11 +116,12 @@ def test_a_year_of_quarters_through_the_command_line(db: Path, capsys: Run) -> N
             "compliant": 1,
             "active": 2,
             "needed": 1,
-            "closest": [{"code": "V02", "failing": ["N8"]}],
+            "closest": [{"code": "V02", "failing": ["N8"], "pending": []}],
         },
+        "pending": [],
     }
     plain = ok(["--lang", "en", "lists", "--quarter", "2023Q1"], capsys)
-    assert "Negative list" in plain and "1 more needed" in plain
+    assert "Negative list" in plain and "1 more needed; closest: V02 1 short (N8)" in plain
     assert ok(["lists", "--quarter", "2023Q1", "--format", "csv"], capsys).splitlines()[:2] == [
         "list,code,name,office,failing,pending,units,quarters",
         "positive,V01,东庄,东办,,,,",
@@ -129,7 +130,8 @@ def test_a_year_of_quarters_through_the_command_line(db: Path, capsys: Run) -> N
 
 
 def test_decide_all_skips_decided_villages_and_refuses_both_forms(db: Path, capsys: Run) -> None:
-    ok(["decide", "--quarter", "2023Q1", "--village", "V01", "--criterion", "G1", "--fail"], capsys)
+    ok(["decide", "--quarter", "2023Q1", "--village", "V01", "--criterion", "G1", "--fail",
+        "--reason", "复核"], capsys)  # fmt: skip
     out = ok(["--lang", "en", "decide", "--quarter", "2023Q1", "--all", "--criterion", "G1",
               "--pass"], capsys)  # fmt: skip
     assert "V02" in out and "V01" not in out
@@ -176,3 +178,17 @@ def test_minutes_are_recorded_from_the_command_line_and_shown_again(db: Path, ca
     assert "- Date: 2023-04-03" in written and "- Present: 王建国, 李强" in written
     assert "| fail | 履职不到位 | tester |" in written
     assert ok(["--lang", "en", "minutes", "--quarter", "2023Q1"], capsys) == written
+
+
+def test_lists_of_an_open_quarter_keep_villages_that_only_wait_off_the_negative_list(
+    db: Path, tmp_path: Path
+) -> None:
+    argv = ["decide", "--quarter", "2023Q1", "--village", "V02", "--criterion", "G1", "--fail"]
+    done = run_pingan([*argv, "--reason", "履职不到位"], home=tmp_path, db=db)
+    assert done.returncode == 0, done.stderr
+    done = run_pingan(["--lang", "en", "lists", "--quarter", "2023Q1"], home=tmp_path, db=db)
+    assert done.returncode == 0, done.stderr
+    assert "Negative list 1" in done.stdout
+    assert "Pending (failing nowhere, waiting) 1" in done.stdout
+    assert "closest: V01 only pending (G1 G2 " in done.stdout
+    assert "; V02 1 short (G1), pending G2 " in done.stdout

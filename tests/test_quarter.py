@@ -13,7 +13,7 @@ from plugins import EarlyWarning, Severity, Text, UnitSpec, WarningRule, actions
 from plugins.actions import ActionContext, Actor, Refusal
 from plugins.api import State
 from plugins.criteria import CRITERION_CODES
-from plugins.lists import commendation, lists, needed, streaks
+from plugins.lists import closest_words, commendation, lists, needed, streaks
 from plugins.manager import PluginHost
 from plugins.quarters import Drift, QuarterState, drift, preview, quarter_status
 from plugins.rectification import items
@@ -252,9 +252,15 @@ def test_lists_name_the_failing_criteria_units_and_closest_villages(
     doc = lists(ctx.store, bare_host, q)
     assert doc["finalized"] is False
     assert [p["code"] for p in doc["positive"]] == ["V04", "V05"]
-    v01, v02, v03 = doc["negative"]
+    v01, v02 = doc["negative"]
     assert (v01["failing"], v01["pending"], v01["units"]) == (["G1", "G2"], [], ["office"])
-    assert (v03["failing"], v03["pending"]) == ([], ["G2"])
+    [v03] = doc["pending"]
+    assert (v03["code"], v03["failing"], v03["pending"], v03["units"]) == (
+        "V03",
+        [],
+        ["G2"],
+        ["office"],
+    )
     target = doc["target"]
     assert (target["year"], target["rate"], target["compliant"], target["active"]) == (
         2022,
@@ -264,12 +270,24 @@ def test_lists_name_the_failing_criteria_units_and_closest_villages(
     )
     assert target["needed"] == 2
     assert [c["code"] for c in target["closest"]] == ["V02", "V03", "V01"]
-    assert target["closest"][0] == {"code": "V02", "failing": ["G1"]}
+    assert target["closest"][0] == {"code": "V02", "failing": ["G1"], "pending": []}
+    words = [closest_words(c) for c in target["closest"]]
+    assert [w.en for w in words] == [
+        "V02 1 short (G1)",
+        "V03 only pending (G2)",
+        "V01 2 short (G1 G2)",
+    ]
+    assert words[1].zh == "V03 仅待定（G2）"
+    actions.finalize(ctx, q, allow_pending=True, reason="会议同意先定稿")
+    frozen = lists(ctx.store, bare_host, q)
+    assert [n["code"] for n in frozen["negative"]] == ["V01", "V02", "V03"]
+    assert frozen["pending"] == []
     assert set(doc) == {
         "quarter",
         "finalized",
         "positive",
         "negative",
+        "pending",
         "supervision",
         "public_notice",
         "commendation",

@@ -80,6 +80,14 @@ def test_bad_arguments_are_refused_and_nothing_is_written(
         db=db,
     )
     assert bad_format.returncode == 2 and "pdf" in bad_format.stderr
+    no_format = run_pingan(
+        ["--lang", "en", "report", "--quarter", "2024Q1", "-o", str(out / "x.pdf")],
+        home=home,
+        db=db,
+    )
+    assert no_format.returncode == 1, no_format.stderr
+    assert "x.pdf: the suffix .pdf names no report format" in no_format.stderr
+    assert "md, csv, xlsx, docx, html" in no_format.stderr or "docx" in no_format.stderr
     nowhere = out / "missing" / "r.md"
     unwritable = run_pingan(
         ["--lang", "en", "report", "--quarter", "2024Q1", "-o", str(nowhere)], home=home, db=db

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from plugins import actions
 from plugins.actions import ActionContext, Actor
@@ -13,6 +13,7 @@ from plugins.manager import PluginHost
 from plugins.quarters import QuarterState, quarter_status
 from plugins.rectification import items
 from store import Store
+from tests.store_support import data_revision
 from tests.tui_support import Q2, Q3, build_town, make_app, settle
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.lists import ListsScreen
@@ -52,6 +53,33 @@ async def test_b_opens_the_lists_of_the_quarter_in_view(town: Store, host: Plugi
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, ListsScreen)
+
+
+async def test_b_lists_a_village_that_only_waits_as_pending_not_failing(
+    town: Store, host: PluginHost
+) -> None:
+    with town.transaction("tester") as tx:
+        tx.withdraw_decision(Q3, "SC005", "G1")
+    app = make_app(town, host, quarter=Q3, lang="en")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ListsScreen)
+        table = screen.query_one("#lists-negative", DataTable)
+        assert {str(key.value) for key in table.rows} == {"SC001", "SC002", "SC003", "SC004"}
+        assert str(screen.query_one("#lists-negative-title", Static).content) == (
+            "Negative list: 4 not compliant"
+        )
+        pending = str(screen.query_one("#lists-pending", Static).content)
+        assert pending.startswith("Pending: 1 failing nowhere, waiting on:\nSC005 大寨: G1 wait on")
+        target = str(screen.query_one("#lists-target", Static).content)
+        assert "SC005 only pending (G1)" in target and " - " not in target
+        await pilot.press("l")
+        await settle(pilot)
+        pending = str(screen.query_one("#lists-pending", Static).content)
+        assert pending.startswith("待定 1 村") and "SC005 大寨：待定 G1，等" in pending
 
 
 async def test_f_previews_then_finalizes_and_the_header_follows(
@@ -151,12 +179,29 @@ async def test_a_meeting_with_attendees_decisions_an_override_an_undo_and_minute
         await pilot.press("1")
         await settle(pilot)
         assert isinstance(app.screen, ReasonScreen)
+        revision = data_revision(town)
+        await pilot.press("space", "enter")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ReasonScreen)
+        refusal = str(dialog.query_one("#reason-refusal", Label).content)
+        assert "2022Q3 SC003 G1: a fail needs a reason" in refusal
+        assert data_revision(town) == revision
         await pilot.press(*"班子不团结", "enter")
         await settle(pilot)
+        assert not isinstance(app.screen, ReasonScreen)
         fail = [d for d in town.decisions(Q3) if d.village == "SC003" and d.criterion == "G1"]
         assert [(d.passed, d.reason) for d in fail] == [(False, "班子不团结")]
         await pilot.press(*["right"] * 9, "o")
         await settle(pilot)
+        revision = data_revision(town)
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ReasonScreen)
+        refusal = str(dialog.query_one("#reason-refusal", Label).content)
+        assert "the data says fail" in refusal and "needs a reason" in refusal
+        assert data_revision(town) == revision
         await pilot.press(*"村里已停工整改", "enter")
         await settle(pilot)
         n4 = [d for d in town.decisions(Q3) if d.village == "SC003" and d.criterion == "N4"]

@@ -91,14 +91,16 @@ def write_boards(
     quarter: Quarter,
     out_dir: Path,
     village: str | None = None,
-    lang: str = "zh",
+    lang: str | None = None,
 ) -> list[Path]:
     """Write quarter's boards into out_dir and return the files written, index first.
 
     For every village: one board each, all of them in one page to print at once, and the
     index. For one village: only its board, so a full set's index stays as it was. Every
-    page is rendered before the first file is written.
+    page is rendered before the first file is written. Without lang the boards are in the
+    town's language (the settings'), since they are posted for the village, not the user.
     """
+    lang = lang or ctx.store.settings().lang or "zh"
     _check(ctx, quarter, out_dir, lang)
     boards = build_boards(ctx.store, ctx.host, quarter, ctx.today, village)
     if village is not None and not boards:

@@ -1,4 +1,4 @@
-"""The meeting's decisions on cells: against the data only with a reason, replaced on request."""
+"""The meeting's decisions on cells: a fail or one against the data only with a reason."""
 
 from __future__ import annotations
 
@@ -62,10 +62,22 @@ def verdict_words(passed: bool) -> Text:
 def _prepared(
     ctx: ActionContext, quarter: Quarter, village: Village, code: str, passed: bool, reason: str
 ) -> tuple[Decision, State]:
-    """The decision to store and what the data says, refused if against the data without reason."""
+    """The decision to store and what the data says.
+
+    Refused without a reason (blank counts as none) when it fails the cell or goes against
+    the data, so that the minutes and the report can say why a village was failed.
+    """
     cell = Engine(ctx.store, ctx.host).cell(quarter, village.code, code)
     data_says = STATE_NAMES[cell.data_state]
     where = f"{quarter} {village.code} {code}"
+    if not passed and not reason and not cell.against_data(passed):
+        raise Refusal(
+            Text(
+                f"{where}：判为不达标须写明理由（--reason），理由不能为空",
+                f"{where}: a fail needs a reason (--reason); the reason cannot be blank",
+            ),
+            field="reason",
+        )
     if cell.against_data(passed) and not reason:
         raise Refusal(
             Text(
@@ -111,7 +123,7 @@ def decide(
 ) -> DecisionMade:
     """Record the meeting's verdict on one cell.
 
-    A verdict against the data needs a reason; one that would replace an earlier decision
+    A fail or a verdict against the data needs a reason; one that would replace an earlier decision
     is refused, naming it, unless replace is set.
     """
     [made] = decide_many(ctx, quarter, [village_code], criterion, passed, reason, replace=replace)

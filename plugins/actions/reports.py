@@ -43,10 +43,11 @@ def _refuse_path(path: Path) -> None:
 
 @dataclass(frozen=True, slots=True)
 class WrittenReport:
-    """A report written: where, and what it said (its stamp, sections that failed)."""
+    """A report written: where, in which format, and what it said (stamp, failed sections)."""
 
     path: Path
     report: Report
+    fmt: str
 
 
 def write_report(ctx: ActionContext, quarter: Quarter, fmt: str, path: Path, lang: str) -> Path:
@@ -54,14 +55,44 @@ def write_report(ctx: ActionContext, quarter: Quarter, fmt: str, path: Path, lan
     return write_report_file(ctx, quarter, fmt, path, lang).path
 
 
-def write_report_file(
-    ctx: ActionContext, quarter: Quarter, fmt: str, path: Path, lang: str
-) -> WrittenReport:
-    """Write the quarter's report in fmt to path, whole or not at all.
+DEFAULT_FORMAT = "docx"
 
-    Refused, with nothing written: an unknown format or language, a quarter not yet begun,
-    a store without villages, a path that cannot be written.
+
+def format_for(path: Path) -> str:
+    """The report format path's suffix names, docx without a suffix; refused for any other.
+
+    A file named x.pdf holding a docx would mislead whoever opens it, so an unknown suffix
+    is refused rather than written in the default format.
     """
+    suffix = Path(path).suffix.lower()
+    if not suffix:
+        return DEFAULT_FORMAT
+    by_suffix = {f.suffix: name for name, f in FORMATS.items()}
+    by_suffix[".htm"] = "html"
+    if suffix not in by_suffix:
+        raise Refusal(
+            Text(
+                f"{Path(path).name}：无法从后缀 {suffix} 判断报告格式；"
+                f"请用 --format 指定（{'、'.join(FORMATS)}），或改用这些后缀之一",
+                f"{Path(path).name}: the suffix {suffix} names no report format; "
+                f"give --format ({', '.join(FORMATS)}) or use one of those suffixes",
+            ),
+            path=path,
+            field="format",
+        )
+    return by_suffix[suffix]
+
+
+def write_report_file(
+    ctx: ActionContext, quarter: Quarter, fmt: str | None, path: Path, lang: str
+) -> WrittenReport:
+    """Write the quarter's report in fmt (None: from path's suffix) to path, whole or not at all.
+
+    Refused, with nothing written: an unknown format, file suffix or language, a quarter
+    not yet begun, a store without villages, a path that cannot be written.
+    """
+    if fmt is None:
+        fmt = format_for(path)
     chosen = FORMATS.get(fmt)
     if chosen is None:
         raise Refusal(
@@ -114,4 +145,4 @@ def write_report_file(
         raise Refusal(
             Text(f"写入失败：{exc}", f"could not write the report: {exc}"), path=path
         ) from None
-    return WrittenReport(path, report)
+    return WrittenReport(path, report, fmt)

@@ -1213,7 +1213,10 @@ def restore(ctx: click.Context, file: str) -> Invocation:
     type=Choices(LANGS),
     metavar="LANG",
     values=fixed(LANGS),
-    text=Text("展板的语言（默认：界面语言）", "the boards' language (default: the UI's)"),
+    text=Text(
+        "展板的语言（默认：本镇设置的语言，未设则中文）",
+        "the boards' language (default: the town's, else Chinese)",
+    ),
 )
 @click.pass_context
 def board(

@@ -19,8 +19,7 @@ def run_board(session: Session, args: argparse.Namespace) -> int:
     ctx = session.context()
     quarter: Quarter = args.quarter
     out = Path(args.output)
-    lang = args.board_lang or session.lang
-    files = write_boards(ctx, quarter, out, args.village, lang)
+    files = write_boards(ctx, quarter, out, args.village, args.board_lang)
     boards = [f for f in files if f.name not in (INDEX_FILE, ALL_FILE)]
     if not ctx.store.is_locked(quarter):
         session.warn(

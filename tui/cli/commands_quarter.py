@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from plugins import actions
-from plugins.lists import lists
+from plugins.lists import closest_words, lists
 from plugins.quarters import STATE_WORDS, FinalizePreview, preview, quarter_status
 from plugins.rectification import STATUS_WORDS, items
 from plugins.spreadsheet import safe_mapping
@@ -138,6 +138,15 @@ def lists_csv(doc: dict[str, Any]) -> str:
             "units": " ".join(row["units"]),
         }
         writer.writerow(safe_mapping(negative))
+    for row in doc.get("pending", []):
+        waiting = {
+            "list": "pending",
+            **row,
+            "failing": "",
+            "pending": " ".join(row["pending"]),
+            "units": " ".join(row["units"]),
+        }
+        writer.writerow(safe_mapping(waiting))
     for name in ("supervision", "public_notice"):
         for row in doc[name]:
             flagged = {"list": name, "code": row["code"], "quarters": row["quarters"]}
@@ -182,6 +191,25 @@ def lists_text(session: Session, store: Store, doc: dict[str, Any], *, md: bool)
         say("责任单位", "units"),
     ]
     parts.append(table(rows, headers, fmt=fmt) if rows else "-")
+    if doc.get("pending"):
+        waiting = say("待定（无不达标项，只等上报或会议）", "Pending (failing nowhere, waiting)")
+        parts.append(f"{sub}{waiting} {len(doc['pending'])}")
+        rows = [
+            [
+                r["code"],
+                r["name"],
+                " ".join(r["pending"]),
+                registry.unit_names(r["units"], session.lang),
+            ]
+            for r in doc["pending"]
+        ]
+        headers = [
+            say("代码", "code"),
+            say("村", "village"),
+            say("待定", "pending"),
+            say("等待", "waiting on"),
+        ]
+        parts.append(table(rows, headers, fmt=fmt))
     for key, zh, en in (
         ("supervision", "重点督导（连续不达标）", "Focused supervision (failing in a row)"),
         ("public_notice", "通报（连续不达标）", "Public notice (failing in a row)"),
@@ -193,7 +221,7 @@ def lists_text(session: Session, store: Store, doc: dict[str, Any], *, md: bool)
         f"{sub}{say('表彰候选（全年四个季度达标）', 'Commendation candidates')}: {honours}"
     )
     t = doc["target"]
-    closest = "; ".join(f"{c['code']} {' '.join(c['failing']) or '-'}" for c in t["closest"])
+    closest = "; ".join(closest_words(c).get(session.lang) for c in t["closest"])
     parts.append(
         say(
             f"{t['year']} 年目标 {percent(t['rate'])}：达标 {t['compliant']}/{t['active']}，"

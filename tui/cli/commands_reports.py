@@ -6,20 +6,9 @@ import argparse
 from pathlib import Path
 
 from plugins.actions.reports import write_report_file
-from plugins.reports.formats import FORMATS, codes_in
+from plugins.reports.formats import codes_in
 from plugins.reports.stamp import check_code
 from tui.cli.session import Session
-
-DEFAULT_FORMAT = "docx"
-
-
-def report_format(given: str | None, output: Path) -> str:
-    """--format, else the output file's suffix when it names a format, else docx."""
-    if given:
-        return given
-    by_suffix = {f.suffix: name for name, f in FORMATS.items()}
-    by_suffix[".htm"] = "html"
-    return by_suffix.get(output.suffix.lower(), DEFAULT_FORMAT)
 
 
 def run_report(session: Session, args: argparse.Namespace) -> int:
@@ -27,8 +16,8 @@ def run_report(session: Session, args: argparse.Namespace) -> int:
     ctx = session.context()
     quarter = args.quarter or ctx.store.latest_quarter(ctx.today)
     output = Path(args.output)
-    fmt = report_format(args.format, output)
-    written = write_report_file(ctx, quarter, fmt, output, args.report_lang)
+    written = write_report_file(ctx, quarter, args.format or None, output, args.report_lang)
+    fmt = written.fmt
     report = written.report
     for failed in report.failed:
         session.warn(f"警告：{failed}", f"warning: {failed}")

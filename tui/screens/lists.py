@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from plugins.api import STATE_NAMES
 from plugins.i18n import Text
-from plugins.lists import lists
+from plugins.lists import closest_words, lists
 from plugins.quarters import STATE_WORDS, drift, quarter_status
 from tui import keys
 from tui.app_access import PinganAccess
@@ -29,6 +29,12 @@ COLUMNS = (
     Text("不达标", "Failing"),
     Text("待定", "Pending"),
     Text("责任单位", "Units"),
+)
+PENDING = Text(
+    "待定 {n} 村（无不达标项，只等上报或会议）：", "Pending: {n} failing nowhere, waiting on:"
+)
+PENDING_ROW = Text(
+    "{code} {name}：待定 {criteria}，等 {units}", "{code} {name}: {criteria} wait on {units}"
 )
 SUPERVISION = Text("重点督导：{codes}", "Focused supervision: {codes}")
 NOTICE = Text("通报：{codes}", "Public notice: {codes}")
@@ -65,6 +71,7 @@ class ListsScreen(PinganAccess, Screen[None]):
             yield Static(id="lists-positive")
             yield Static(id="lists-negative-title")
             yield DataTable(id="lists-negative", cursor_type="row", zebra_stripes=True)
+            yield Static(id="lists-pending")
             yield Static(id="lists-flags")
             yield Static(id="lists-target")
         yield Static(id="lists-detail")
@@ -118,6 +125,7 @@ class ListsScreen(PinganAccess, Screen[None]):
                 key=row["code"],
             )
         self._show_detail()
+        self._show_pending(doc["pending"], lang)
         flags = [
             tr(SUPERVISION, lang, codes=_codes(doc["supervision"], "quarters")),
             tr(NOTICE, lang, codes=_codes(doc["public_notice"], "quarters")),
@@ -125,9 +133,7 @@ class ListsScreen(PinganAccess, Screen[None]):
         ]
         self.query_one("#lists-flags", Static).update(escape("\n".join(flags)))
         target = doc["target"]
-        closest = "; ".join(
-            f"{c['code']} {' '.join(c['failing']) or '-'}" for c in target["closest"]
-        )
+        closest = "; ".join(tr(closest_words(c), lang) for c in target["closest"])
         self.query_one("#lists-target", Static).update(
             escape(
                 tr(
@@ -142,6 +148,25 @@ class ListsScreen(PinganAccess, Screen[None]):
                 )
             )
         )
+
+    def _show_pending(self, rows: list[dict[str, Any]], lang: str) -> None:
+        """The villages of an open quarter that fail nowhere and only wait, and on whom."""
+        shown = self.query_one("#lists-pending", Static)
+        shown.display = bool(rows)
+        lines = [tr(PENDING, lang, n=len(rows))]
+        registry = self.pingan.host.registry
+        lines += [
+            tr(
+                PENDING_ROW,
+                lang,
+                code=r["code"],
+                name=r["name"],
+                criteria=" ".join(r["pending"]),
+                units=registry.unit_names(r["units"], lang),
+            )
+            for r in rows
+        ]
+        shown.update(escape("\n".join(lines)))
 
     def _show_drift(self, lang: str) -> None:
         """For a finalized quarter: whether the live data still says what the snapshot froze."""

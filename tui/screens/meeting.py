@@ -201,6 +201,16 @@ class MeetingScreen(PinganAccess, Screen[None]):
     # deciding
 
     def _decide(self, criterion: str, passed: bool, reason: str = "") -> bool:
+        """Decide through the action; a refusal is shown as a notice and False returned."""
+        app = self.pingan
+        try:
+            return self._apply(criterion, passed, reason)
+        except Refusal as exc:
+            app.notify(" ".join(exc.render(app.lang)), severity="error", timeout=10)
+            return False
+
+    def _apply(self, criterion: str, passed: bool, reason: str = "") -> bool:
+        """Decide through the action and remember the step; a Refusal propagates."""
         village = self.village
         if village is None:
             return False
@@ -213,19 +223,15 @@ class MeetingScreen(PinganAccess, Screen[None]):
             ),
             None,
         )
-        try:
-            actions.decide(
-                app.action_context(),
-                self.quarter,
-                village.code,
-                criterion,
-                passed,
-                reason,
-                replace=True,
-            )
-        except Refusal as exc:
-            app.notify(" ".join(exc.render(app.lang)), severity="error", timeout=10)
-            return False
+        actions.decide(
+            app.action_context(),
+            self.quarter,
+            village.code,
+            criterion,
+            passed,
+            reason,
+            replace=True,
+        )
         self.steps.append(Step(village.code, criterion, before))
         verdict = STATE_NAMES[State.PASS if passed else State.FAIL]
         self.last = f"{village.code} {criterion} {tr(verdict, app.lang)} {reason}".strip()
@@ -254,10 +260,13 @@ class MeetingScreen(PinganAccess, Screen[None]):
         )
 
         def answered(reason: str | None) -> None:
-            if reason is not None and self._decide(criterion, False, reason):
+            if reason is not None:
                 self.show()
 
-        self.app.push_screen(ReasonScreen(question), callback=answered)
+        def attempt(reason: str) -> None:
+            self._apply(criterion, False, reason)
+
+        self.app.push_screen(ReasonScreen(question, attempt=attempt), callback=answered)
 
     def _cursor_criterion(self) -> str:
         return CRITERION_CODES[self.query_one("#meeting-row", DataTable).cursor_coordinate.column]
@@ -275,10 +284,13 @@ class MeetingScreen(PinganAccess, Screen[None]):
         )
 
         def answered(reason: str | None) -> None:
-            if reason is not None and self._decide(criterion, passed, reason):
+            if reason is not None:
                 self.show()
 
-        self.app.push_screen(ReasonScreen(question), callback=answered)
+        def attempt(reason: str) -> None:
+            self._apply(criterion, passed, reason)
+
+        self.app.push_screen(ReasonScreen(question, attempt=attempt), callback=answered)
 
     def action_undo(self) -> None:
         app = self.pingan
