@@ -149,6 +149,18 @@ def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> N
 QUARTER_HELP = Text("季度，如 2022Q3", "quarter, such as 2022Q3")
 
 
+def latest_quarter_option() -> Callable[[Any], Any]:
+    """--quarter Q, optional: the latest quarter holding data when left out."""
+    return option(
+        "--quarter",
+        type=QuarterType(),
+        metavar="Q",
+        text=Text(
+            "季度，如 2022Q3；默认最近有数据的季度", "quarter such as 2022Q3; default: latest"
+        ),
+    )
+
+
 @click.group(
     "pingan",
     cls=PinganRoot,
@@ -430,12 +442,7 @@ def returns_file(ctx: click.Context, unit: str, quarter: Quarter) -> Invocation:
 
 
 @returns.command("list", cls=PinganCommand, text=Text("报送情况", "who has filed"))
-@option(
-    "--quarter",
-    type=QuarterType(),
-    metavar="Q",
-    text=Text("季度，如 2022Q3；默认最近有数据的季度", "quarter such as 2022Q3; default: latest"),
-)
+@latest_quarter_option()
 @click.pass_context
 def returns_list(ctx: click.Context, quarter: Quarter | None) -> Invocation:
     """`pingan returns list [--quarter Q]`."""
@@ -603,12 +610,7 @@ def decide(
 
 
 @cli.command("grid", cls=PinganCommand, text=Text("季度达标表", "the quarter's compliance grid"))
-@option(
-    "--quarter",
-    type=QuarterType(),
-    metavar="Q",
-    text=Text("季度，如 2022Q3；默认最近有数据的季度", "quarter such as 2022Q3; default: latest"),
-)
+@latest_quarter_option()
 @option(
     "--format",
     "format_",
@@ -829,12 +831,7 @@ def reported(ctx: click.Context, quarter: Quarter, on: date | None) -> Invocatio
         "positive and negative lists, supervision, public notice, commendation and the target",
     ),
 )
-@option(
-    "--quarter",
-    type=QuarterType(),
-    metavar="Q",
-    text=Text("季度，如 2022Q3；默认最近有数据的季度", "quarter such as 2022Q3; default: latest"),
-)
+@latest_quarter_option()
 @format_option()
 @click.pass_context
 def lists(ctx: click.Context, quarter: Quarter | None, format_: str) -> Invocation:
@@ -895,12 +892,7 @@ def rectification_deadline(ctx: click.Context, item_id: int, day: date) -> Invoc
     cls=PinganCommand,
     text=Text("各单位的预警", "early warnings of every unit"),
 )
-@option(
-    "--quarter",
-    type=QuarterType(),
-    metavar="Q",
-    text=Text("季度，如 2022Q3；默认最近有数据的季度", "quarter such as 2022Q3; default: latest"),
-)
+@latest_quarter_option()
 @format_option()
 @click.pass_context
 def warnings(ctx: click.Context, quarter: Quarter | None, format_: str) -> Invocation:
@@ -1063,12 +1055,7 @@ def verify(ctx: click.Context, report: str | None, code: str | None) -> Invocati
         "write the quarter's report to the district (from the finalized snapshot; else a DRAFT)",
     ),
 )
-@option(
-    "--quarter",
-    type=QuarterType(),
-    metavar="Q",
-    text=Text("季度，如 2022Q3；默认最近有数据的季度", "quarter such as 2022Q3; default: latest"),
-)
+@latest_quarter_option()
 @option(
     "--format",
     "format_",
