@@ -14,7 +14,7 @@ from plugins.quarters import QuarterState, quarter_status
 from plugins.rectification import items
 from store import Store
 from tests.store_support import data_revision
-from tests.tui_support import Q2, Q3, build_town, make_app, settle
+from tests.tui_support import Q2, Q3, build_town, make_app, screen_text, settle
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.lists import ListsScreen
 from tui.screens.meeting import MeetingScreen, minutes_path
@@ -145,6 +145,11 @@ async def test_finalizing_with_pending_cells_names_who_and_needs_a_reason(
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReasonScreen), "a blank reason is refused in the dialog"
+        assert "needs a reason" in screen_text(app)
+        assert not town.is_locked(Q2)
         await pilot.press(*"late", "enter")
         await settle(pilot)
         assert town.is_locked(Q2)

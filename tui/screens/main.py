@@ -197,24 +197,31 @@ class MainScreen(PinganAccess, Screen[None]):
                 self._finalize()
                 return
             ask = PENDING_REASON.format(count=len(pv.pending))
-            self.app.push_screen(ReasonScreen(ask), callback=self._finalize_pending)
+            self.app.push_screen(ReasonScreen(ask, attempt=self._finalize_pending))
 
         await self.app.push_screen(ConfirmScreen(question, yes=FINALIZE_YES), callback=confirmed)
 
-    def _finalize_pending(self, reason: str | None) -> None:
-        """Finalize with PENDING cells left, once a reason is given (those villages fail)."""
-        if reason and reason.strip():
-            self._finalize(allow_pending=True, reason=reason)
+    def _finalize_pending(self, reason: str) -> None:
+        """Finalize with PENDING cells left (those villages fail); the action's refusal, of a
+        blank reason say, stays in the reason dialog."""
+        app = self.pingan
+        done = actions.finalize(
+            app.action_context(), app.quarter, allow_pending=True, reason=reason
+        )
+        self._finalized(done)
 
-    def _finalize(self, *, allow_pending: bool = False, reason: str = "") -> None:
+    def _finalize(self) -> None:
         app = self.pingan
         try:
-            done = actions.finalize(
-                app.action_context(), app.quarter, allow_pending=allow_pending, reason=reason
-            )
+            done = actions.finalize(app.action_context(), app.quarter)
         except Refusal as exc:
             app.notify(" ".join(exc.render(app.lang)), severity="error", timeout=10)
             return
+        self._finalized(done)
+
+    def _finalized(self, done: actions.Finalized) -> None:
+        """Show the quarter finalized: the header's state, the grid and a notice."""
+        app = self.pingan
         self.query_one(TownHeader).refresh_status()
         app.notify_data_changed(app.quarter)
         app.notify(
