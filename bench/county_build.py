@@ -13,12 +13,15 @@ store's schema; `county_store(quick)` hands out a fresh copy a benchmark may wri
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -166,6 +169,23 @@ def county_store(quick: bool) -> Path:
     target = Path(tempfile.mkdtemp(prefix="pingan-county-")) / "store"
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("complete"))
     return target / STORE_NAME
+
+
+def figures_main(description: str | None, figures: Callable[[Path, bool], dict[str, Any]]) -> int:
+    """A county benchmark's command line: figures of a copy of the county store, or of the
+    store given with --store, printed as one JSON line."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help="the 200-village store")
+    parser.add_argument("--store", type=Path, help="a store to copy instead of the county one")
+    args = parser.parse_args()
+    if args.store is None:
+        print(json.dumps(figures(county_store(args.quick), args.quick)))
+        return 0
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "store"
+        shutil.copytree(args.store.parent, copy)
+        print(json.dumps(figures(copy / args.store.name, args.quick)))
+    return 0
 
 
 def store_files(main: Path) -> list[Path]:

@@ -14,12 +14,8 @@ machine the wall time mostly measures the other processes.
 
 from __future__ import annotations
 
-import argparse
-import json
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -136,20 +132,9 @@ def frozen_figures(store: Store, host: PluginHost, engine: Engine, runs: int) ->
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="the 200-village store")
-    parser.add_argument("--store", type=Path, help="a store to copy instead of the county one")
-    args = parser.parse_args()
-    if args.store is None:
-        from bench.county_build import county_store
+    from bench.county_build import figures_main
 
-        print(json.dumps(grid_figures(county_store(args.quick), args.quick)))
-        return 0
-    with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / "store"
-        shutil.copytree(args.store.parent, copy)
-        print(json.dumps(grid_figures(copy / args.store.name, args.quick)))
-    return 0
+    return figures_main(__doc__, grid_figures)
 
 
 if __name__ == "__main__":

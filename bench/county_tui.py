@@ -13,14 +13,10 @@ given as the CPU time of every thread of the process (`*_cpu_*`).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
-import json
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from functools import partial
@@ -148,20 +144,9 @@ def tui_figures(store_path: Path, quick: bool) -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="the 200-village store")
-    parser.add_argument("--store", type=Path, help="a store to copy instead of the county one")
-    args = parser.parse_args()
-    if args.store is None:
-        from bench.county_build import county_store
+    from bench.county_build import figures_main
 
-        print(json.dumps(tui_figures(county_store(args.quick), args.quick)))
-        return 0
-    with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / "store"
-        shutil.copytree(args.store.parent, copy)
-        print(json.dumps(tui_figures(copy / args.store.name, args.quick)))
-    return 0
+    return figures_main(__doc__, tui_figures)
 
 
 if __name__ == "__main__":
