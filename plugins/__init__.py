@@ -22,6 +22,7 @@ from plugins.api import (
 )
 from plugins.hookspecs import hookimpl
 from plugins.i18n import Text
+from plugins.plugin import Plugin
 from plugins.schema import Choice, Field, Kind, RecordType
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "Finding",
     "Importer",
     "Kind",
+    "Plugin",
     "RecordType",
     "ReportBody",
     "ReportContext",

@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any, Protocol
 
 import pluggy
@@ -28,6 +28,7 @@ import pluggy
 from plugins import hookspecs
 from plugins.api import API_VERSION, Contributions
 from plugins.i18n import Text
+from plugins.plugin import DECLARED_ATTRIBUTE, Plugin
 from plugins.registry import ContributionError, Registry
 
 ENTRY_POINT_GROUP = "pingan"
@@ -148,7 +149,8 @@ class CommandGroup(Protocol):
 
 
 def _declared_api(plugin: object) -> int | None:
-    """The API version a plugin declares in PINGAN_API, None if none; ValueError if not a number."""
+    """The API version a plugin (or its module) declares in PINGAN_API, None if none; ValueError
+    if not a number."""
     declared = getattr(plugin, API_ATTRIBUTE, None)
     if declared is None:
         return None
@@ -269,14 +271,15 @@ class PluginHost:
             )
             return
         try:
-            plugin = load()
+            loaded = load()
+            home = _home_module(loaded, location)
             if path is None:
-                info.path, info.sha256 = _source_file(plugin)
-            info.api = _declared_api(plugin)
+                info.path, info.sha256 = _source_file(home)
+            info.api = _declared_api(loaded if hasattr(loaded, API_ATTRIBUTE) else home)
             if info.api is not None and info.api not in SUPPORTED_API_VERSIONS:
                 info.refuse(Status.FAILED, OffBy.API, _api_mismatch(name, info.api))
                 return
-            self.pm.register(plugin, name=name)
+            self.pm.register(self._hooks_of(loaded), name=name)
             self.pm.check_pending()
         except PLUGIN_ERRORS as exc:
             if self.pm.has_plugin(name):
@@ -284,6 +287,31 @@ class PluginHost:
             info.status, info.off_by, info.reason = Status.FAILED, OffBy.ERROR, describe(exc)
             if isinstance(exc, UnsafePlugin):
                 info.reason, info.reason_zh = exc.text.en, exc.text.zh
+
+    def _hooks_of(self, loaded: object) -> object:
+        """What to register for a loaded plugin: a module declaring `plugin = Plugin(...)` is that
+        Plugin's hooks joined with the module's own hook functions; anything else is itself.
+        """
+        declared = getattr(loaded, DECLARED_ATTRIBUTE, None)
+        if not isinstance(loaded, ModuleType) or not isinstance(declared, Plugin):
+            return loaded
+        hooks = self._hook_functions(declared)
+        beside = self._hook_functions(loaded)
+        twice = sorted(set(hooks) & set(beside))
+        if twice:
+            raise TypeError(
+                f"{', '.join(twice)} defined beside `{DECLARED_ATTRIBUTE} = Plugin(...)`, "
+                "which registers it already: give the items to the Plugin instead"
+            )
+        return SimpleNamespace(**hooks, **beside)
+
+    def _hook_functions(self, plugin: object) -> dict[str, Callable[..., object]]:
+        """The attributes of plugin that pluggy would register as hooks, by name."""
+        return {
+            name: getattr(plugin, name)
+            for name in dir(plugin)
+            if self.pm.parse_hookimpl_opts(plugin, name) is not None
+        }
 
     def _turned_off(self, name: str, source: Source) -> tuple[OffBy, Text] | None:
         """What turns a plugin off before any of its code runs, and how to turn it on again."""
@@ -435,9 +463,22 @@ def _sha256(path: Path) -> str:
         return ""
 
 
-def _source_file(plugin: object) -> tuple[str, str]:
-    """(file, sha256) of the module a plugin object is, or whose class it is an instance of."""
-    module = plugin if isinstance(plugin, ModuleType) else sys.modules.get(type(plugin).__module__)
+def _home_module(loaded: object, location: str) -> ModuleType | None:
+    """The module a plugin's code is in: the plugin itself, the module an entry point's
+    `module:attribute` names, or the one defining the plugin's class (none for a bare Plugin).
+    """
+    if isinstance(loaded, ModuleType):
+        return loaded
+    module_name, colon, _ = location.partition(":")
+    if colon and module_name.strip() in sys.modules:
+        return sys.modules[module_name.strip()]
+    if type(loaded) is Plugin:
+        return None
+    return sys.modules.get(type(loaded).__module__)
+
+
+def _source_file(module: ModuleType | None) -> tuple[str, str]:
+    """(file, sha256) of the module a plugin's code is in; empty when unknown."""
     found = getattr(module, "__file__", None)
     if not isinstance(found, str):
         return "", ""

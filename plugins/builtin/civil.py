@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from plugins import (
     Check,
     CheckContext,
@@ -11,6 +9,7 @@ from plugins import (
     Field,
     Finding,
     Kind,
+    Plugin,
     RecordType,
     ReportBody,
     ReportContext,
@@ -22,7 +21,6 @@ from plugins import (
     ViewSpec,
     WarningContext,
     WarningRule,
-    hookimpl,
 )
 from plugins.builtin.rules_support import by_choice, choices, plural
 from store import Record
@@ -162,45 +160,6 @@ def check_key_populations(ctx: CheckContext) -> Finding:
     )
 
 
-CHECKS = (
-    Check("G6", "civil", "civil.G6", check_key_populations, Text("重点人群", "Key populations")),
-    Check("N5", "civil", "civil.N5", check_petitions, Text("越级上访", "Skip-level petitions")),
-)
-
-
-@hookimpl
-def register_units(register: Callable[[UnitSpec], None]) -> None:
-    """Declare the civil affairs office."""
-    register(UNIT)
-
-
-@hookimpl
-def register_record_types(register: Callable[[RecordType], None]) -> None:
-    """Declare petitions and key-population counts."""
-    for record_type in RECORD_TYPES:
-        register(record_type)
-
-
-@hookimpl
-def register_checks(register: Callable[[Check], None]) -> None:
-    """Declare the checks of G6 and N5."""
-    for check in CHECKS:
-        register(check)
-
-
-@hookimpl
-def register_views(register: Callable[[ViewSpec], None]) -> None:
-    """Declare the table of petitions and key populations, a widget imported when opened."""
-    register(
-        ViewSpec(
-            "civil",
-            "records",
-            Text("信访与重点人群", "Petitions and key populations"),
-            "plugins.builtin.views.civil:CivilRecords",
-        )
-    )
-
-
 def warn_town_petitions(ctx: WarningContext) -> list[EarlyWarning]:
     """Petitions of the quarter at town level: one step from going above the town."""
     by_village: dict[str, list[Record]] = {}
@@ -217,19 +176,6 @@ def warn_town_petitions(ctx: WarningContext) -> list[EarlyWarning]:
         )
         for village, found in sorted(by_village.items())
     ]
-
-
-@hookimpl
-def register_warnings(register: Callable[[WarningRule], None]) -> None:
-    """Warn of petitions at town level."""
-    register(
-        WarningRule(
-            "civil",
-            "civil.town_petitions",
-            warn_town_petitions,
-            Text("镇级信访", "Petitions at town level"),
-        )
-    )
 
 
 def report_people(ctx: ReportContext) -> ReportBody:
@@ -279,14 +225,37 @@ def report_people(ctx: ReportContext) -> ReportBody:
     )
 
 
-@hookimpl
-def register_report_sections(register: Callable[[ReportSection], None]) -> None:
-    """The civil affairs office's part of the district report: petitions, key populations."""
-    register(
+plugin = Plugin(
+    units=(UNIT,),
+    record_types=RECORD_TYPES,
+    checks=(
+        Check(
+            "G6", "civil", "civil.G6", check_key_populations, Text("重点人群", "Key populations")
+        ),
+        Check("N5", "civil", "civil.N5", check_petitions, Text("越级上访", "Skip-level petitions")),
+    ),
+    views=(
+        ViewSpec(
+            "civil",
+            "records",
+            Text("信访与重点人群", "Petitions and key populations"),
+            "plugins.builtin.views.civil:CivilRecords",
+        ),
+    ),
+    warnings=(
+        WarningRule(
+            "civil",
+            "civil.town_petitions",
+            warn_town_petitions,
+            Text("镇级信访", "Petitions at town level"),
+        ),
+    ),
+    report_sections=(
         ReportSection(
             "civil",
             "civil.people",
             Text("民政办：信访与重点人群", "Civil affairs: petitions and key populations"),
             report_people,
-        )
-    )
+        ),
+    ),
+)

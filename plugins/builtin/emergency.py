@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from plugins import (
@@ -12,6 +11,7 @@ from plugins import (
     Field,
     Finding,
     Kind,
+    Plugin,
     RecordType,
     ReportBody,
     ReportContext,
@@ -25,7 +25,6 @@ from plugins import (
     ViewSpec,
     WarningContext,
     WarningRule,
-    hookimpl,
 )
 from plugins.builtin.rules_support import absence, by_choice, choices, plural, share_at_least
 from store import Record
@@ -173,47 +172,6 @@ def check_accidents(ctx: CheckContext) -> Finding:
     return absence(ctx.records(ACCIDENT), "安全事故", "起", "accident", "accidents")
 
 
-CHECKS = (
-    Check(
-        "G5", "emergency", "emergency.G5", check_hazards, Text("隐患整改", "Hazard rectification")
-    ),
-    Check("N7", "emergency", "emergency.N7", check_accidents, Text("安全事故", "Accidents")),
-)
-
-
-@hookimpl
-def register_units(register: Callable[[UnitSpec], None]) -> None:
-    """Declare the emergency office."""
-    register(UNIT)
-
-
-@hookimpl
-def register_record_types(register: Callable[[RecordType], None]) -> None:
-    """Declare accidents and hazards."""
-    for record_type in RECORD_TYPES:
-        register(record_type)
-
-
-@hookimpl
-def register_checks(register: Callable[[Check], None]) -> None:
-    """Declare the checks of G5 and N7."""
-    for check in CHECKS:
-        register(check)
-
-
-@hookimpl
-def register_views(register: Callable[[ViewSpec], None]) -> None:
-    """Declare the table of accidents and hazards, a widget imported when opened."""
-    register(
-        ViewSpec(
-            "emergency",
-            "records",
-            Text("事故与隐患", "Accidents and hazards"),
-            "plugins.builtin.views.emergency:EmergencyRecords",
-        )
-    )
-
-
 def warn_late_hazards(ctx: WarningContext) -> list[EarlyWarning]:
     """Hazards past their deadline and not rectified by the day the warnings look from."""
     out = []
@@ -234,19 +192,6 @@ def warn_late_hazards(ctx: WarningContext) -> list[EarlyWarning]:
             )
         )
     return out
-
-
-@hookimpl
-def register_warnings(register: Callable[[WarningRule], None]) -> None:
-    """Warn of hazards past their deadline."""
-    register(
-        WarningRule(
-            "emergency",
-            "emergency.late_hazards",
-            warn_late_hazards,
-            Text("隐患逾期未整改", "Hazards past their deadline"),
-        )
-    )
 
 
 def report_safety(ctx: ReportContext) -> ReportBody:
@@ -289,14 +234,41 @@ def report_safety(ctx: ReportContext) -> ReportBody:
     )
 
 
-@hookimpl
-def register_report_sections(register: Callable[[ReportSection], None]) -> None:
-    """The emergency office's part of the district report: accidents and hazards."""
-    register(
+plugin = Plugin(
+    units=(UNIT,),
+    record_types=RECORD_TYPES,
+    checks=(
+        Check(
+            "G5",
+            "emergency",
+            "emergency.G5",
+            check_hazards,
+            Text("隐患整改", "Hazard rectification"),
+        ),
+        Check("N7", "emergency", "emergency.N7", check_accidents, Text("安全事故", "Accidents")),
+    ),
+    views=(
+        ViewSpec(
+            "emergency",
+            "records",
+            Text("事故与隐患", "Accidents and hazards"),
+            "plugins.builtin.views.emergency:EmergencyRecords",
+        ),
+    ),
+    warnings=(
+        WarningRule(
+            "emergency",
+            "emergency.late_hazards",
+            warn_late_hazards,
+            Text("隐患逾期未整改", "Hazards past their deadline"),
+        ),
+    ),
+    report_sections=(
         ReportSection(
             "emergency",
             "emergency.safety",
             Text("应急办：安全事故与隐患", "Emergency office: accidents and hazards"),
             report_safety,
-        )
-    )
+        ),
+    ),
+)

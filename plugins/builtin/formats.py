@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from plugins import Importer, Text, hookimpl
+from plugins import Importer, Plugin, Text
 from plugins.importing import ImportRefused, Problem, ReadReport
 
 BOMS: tuple[tuple[bytes, str], ...] = (
@@ -184,8 +184,4 @@ XLSX = Importer(
 )
 
 
-@hookimpl
-def register_importers(register: Callable[[Importer], None]) -> None:
-    """Declare the CSV and XLSX readers."""
-    register(CSV)
-    register(XLSX)
+plugin = Plugin(importers=(CSV, XLSX))

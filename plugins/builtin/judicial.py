@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from plugins import (
@@ -12,6 +11,7 @@ from plugins import (
     Field,
     Finding,
     Kind,
+    Plugin,
     RecordType,
     ReportBody,
     ReportContext,
@@ -25,7 +25,6 @@ from plugins import (
     ViewSpec,
     WarningContext,
     WarningRule,
-    hookimpl,
 )
 from plugins.builtin.rules_support import (
     absence,
@@ -173,45 +172,6 @@ def check_lawsuits(ctx: CheckContext) -> Finding:
     return absence(ctx.records(LAWSUIT), "诉讼案件", "件", "lawsuit", "lawsuits")
 
 
-CHECKS = (
-    Check("G3", "judicial", "judicial.G3", check_disputes, Text("纠纷化解", "Dispute resolution")),
-    Check("N4", "judicial", "judicial.N4", check_lawsuits, Text("诉讼案件", "Lawsuits")),
-)
-
-
-@hookimpl
-def register_units(register: Callable[[UnitSpec], None]) -> None:
-    """Declare the judicial office."""
-    register(UNIT)
-
-
-@hookimpl
-def register_record_types(register: Callable[[RecordType], None]) -> None:
-    """Declare disputes and lawsuits."""
-    for record_type in RECORD_TYPES:
-        register(record_type)
-
-
-@hookimpl
-def register_checks(register: Callable[[Check], None]) -> None:
-    """Declare the checks of G3 and N4."""
-    for check in CHECKS:
-        register(check)
-
-
-@hookimpl
-def register_views(register: Callable[[ViewSpec], None]) -> None:
-    """Declare the table of disputes and lawsuits, a widget imported when opened."""
-    register(
-        ViewSpec(
-            "judicial",
-            "records",
-            Text("纠纷与诉讼", "Disputes and lawsuits"),
-            "plugins.builtin.views.judicial:JudicialRecords",
-        )
-    )
-
-
 DISPUTE_DAYS = 30
 """A dispute still open after this many days is a warning; after three times as long, severe."""
 
@@ -233,19 +193,6 @@ def warn_old_disputes(ctx: WarningContext) -> list[EarlyWarning]:
                 )
             )
     return out
-
-
-@hookimpl
-def register_warnings(register: Callable[[WarningRule], None]) -> None:
-    """Warn of disputes open more than 30 days."""
-    register(
-        WarningRule(
-            "judicial",
-            "judicial.old_disputes",
-            warn_old_disputes,
-            Text("纠纷超过30天未化解", "Disputes open over 30 days"),
-        )
-    )
 
 
 def report_disputes(ctx: ReportContext) -> ReportBody:
@@ -281,14 +228,37 @@ def report_disputes(ctx: ReportContext) -> ReportBody:
     )
 
 
-@hookimpl
-def register_report_sections(register: Callable[[ReportSection], None]) -> None:
-    """The judicial office's part of the district report: disputes and lawsuits."""
-    register(
+plugin = Plugin(
+    units=(UNIT,),
+    record_types=RECORD_TYPES,
+    checks=(
+        Check(
+            "G3", "judicial", "judicial.G3", check_disputes, Text("纠纷化解", "Dispute resolution")
+        ),
+        Check("N4", "judicial", "judicial.N4", check_lawsuits, Text("诉讼案件", "Lawsuits")),
+    ),
+    views=(
+        ViewSpec(
+            "judicial",
+            "records",
+            Text("纠纷与诉讼", "Disputes and lawsuits"),
+            "plugins.builtin.views.judicial:JudicialRecords",
+        ),
+    ),
+    warnings=(
+        WarningRule(
+            "judicial",
+            "judicial.old_disputes",
+            warn_old_disputes,
+            Text("纠纷超过30天未化解", "Disputes open over 30 days"),
+        ),
+    ),
+    report_sections=(
         ReportSection(
             "judicial",
             "judicial.disputes",
             Text("司法所：矛盾纠纷化解", "Judicial office: disputes"),
             report_disputes,
-        )
-    )
+        ),
+    ),
+)

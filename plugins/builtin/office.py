@@ -6,9 +6,7 @@ stay PENDING until a decision is taken.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from plugins import Text, Threshold, UnitSpec, ViewSpec, hookimpl
+from plugins import Plugin, Text, Threshold, UnitSpec, ViewSpec
 
 UNIT = UnitSpec(
     code="office",
@@ -38,20 +36,14 @@ UNIT = UnitSpec(
 )
 
 
-@hookimpl
-def register_units(register: Callable[[UnitSpec], None]) -> None:
-    """Declare the leadership office."""
-    register(UNIT)
-
-
-@hookimpl
-def register_views(register: Callable[[ViewSpec], None]) -> None:
-    """Declare the table of meeting decisions and returns, a widget imported when opened."""
-    register(
+plugin = Plugin(
+    units=(UNIT,),
+    views=(
         ViewSpec(
             "office",
             "decisions",
             Text("会议决定与季度报表", "Meeting decisions and returns"),
             "plugins.builtin.views.office:OfficeView",
-        )
-    )
+        ),
+    ),
+)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from plugins import (
     Check,
     CheckContext,
@@ -11,6 +9,7 @@ from plugins import (
     Field,
     Finding,
     Kind,
+    Plugin,
     RecordType,
     ReportBody,
     ReportContext,
@@ -23,7 +22,6 @@ from plugins import (
     ViewSpec,
     WarningContext,
     WarningRule,
-    hookimpl,
 )
 from plugins.builtin.rules_support import absence, by_choice, choices, number, plural
 from store import Record
@@ -189,53 +187,6 @@ def check_prevention(ctx: CheckContext) -> Finding:
     )
 
 
-CHECKS = (
-    Check(
-        "G4",
-        "police",
-        "police.G4",
-        check_prevention,
-        Text("命案与巡逻次数", "Homicides and patrols"),
-    ),
-    Check("N1", "police", "police.N1", check_gang, Text("涉黑恶案件", "Gang-related cases")),
-    Check("N2", "police", "police.N2", check_vice, Text("涉黄赌毒案件", "Vice and drug cases")),
-    Check("N3", "police", "police.N3", check_cult, Text("邪教案件", "Cult cases")),
-    Check("N6", "police", "police.N6", check_mass_incidents, Text("群体性事件", "Mass incidents")),
-    Check("N8", "police", "police.N8", check_security_cases, Text("治安案件", "Security cases")),
-    Check("N9", "police", "police.N9", check_criminal_cases, Text("刑事案件", "Criminal cases")),
-)
-
-
-@hookimpl
-def register_units(register: Callable[[UnitSpec], None]) -> None:
-    """Declare the police station."""
-    register(UNIT)
-
-
-@hookimpl
-def register_record_types(register: Callable[[RecordType], None]) -> None:
-    """Declare cases, mass incidents and patrols."""
-    for record_type in RECORD_TYPES:
-        register(record_type)
-
-
-@hookimpl
-def register_checks(register: Callable[[Check], None]) -> None:
-    """Declare the checks of G4, N1, N2, N3, N6, N8 and N9."""
-    for check in CHECKS:
-        register(check)
-
-
-@hookimpl
-def register_views(register: Callable[[ViewSpec], None]) -> None:
-    """Declare the case log (案件台账), a widget the TUI imports when opened."""
-    register(
-        ViewSpec(
-            "police", "cases", Text("案件台账", "Case log"), "plugins.builtin.views.police:CaseLog"
-        )
-    )
-
-
 def warn_rising_cases(ctx: WarningContext) -> list[EarlyWarning]:
     """Villages with more cases so far this quarter than in the whole previous quarter."""
     now: dict[str, list[Record]] = {}
@@ -258,19 +209,6 @@ def warn_rising_cases(ctx: WarningContext) -> list[EarlyWarning]:
                 )
             )
     return out
-
-
-@hookimpl
-def register_warnings(register: Callable[[WarningRule], None]) -> None:
-    """Warn of cases rising against the previous quarter."""
-    register(
-        WarningRule(
-            "police",
-            "police.rising_cases",
-            warn_rising_cases,
-            Text("案件较上季度上升", "Cases rising against the previous quarter"),
-        )
-    )
 
 
 def report_cases(ctx: ReportContext) -> ReportBody:
@@ -313,14 +251,49 @@ def report_cases(ctx: ReportContext) -> ReportBody:
     )
 
 
-@hookimpl
-def register_report_sections(register: Callable[[ReportSection], None]) -> None:
-    """The police's part of the district report: cases by kind and tag, incidents, patrols."""
-    register(
+plugin = Plugin(
+    units=(UNIT,),
+    record_types=RECORD_TYPES,
+    checks=(
+        Check(
+            "G4",
+            "police",
+            "police.G4",
+            check_prevention,
+            Text("命案与巡逻次数", "Homicides and patrols"),
+        ),
+        Check("N1", "police", "police.N1", check_gang, Text("涉黑恶案件", "Gang-related cases")),
+        Check("N2", "police", "police.N2", check_vice, Text("涉黄赌毒案件", "Vice and drug cases")),
+        Check("N3", "police", "police.N3", check_cult, Text("邪教案件", "Cult cases")),
+        Check(
+            "N6", "police", "police.N6", check_mass_incidents, Text("群体性事件", "Mass incidents")
+        ),
+        Check(
+            "N8", "police", "police.N8", check_security_cases, Text("治安案件", "Security cases")
+        ),
+        Check(
+            "N9", "police", "police.N9", check_criminal_cases, Text("刑事案件", "Criminal cases")
+        ),
+    ),
+    views=(
+        ViewSpec(
+            "police", "cases", Text("案件台账", "Case log"), "plugins.builtin.views.police:CaseLog"
+        ),
+    ),
+    warnings=(
+        WarningRule(
+            "police",
+            "police.rising_cases",
+            warn_rising_cases,
+            Text("案件较上季度上升", "Cases rising against the previous quarter"),
+        ),
+    ),
+    report_sections=(
         ReportSection(
             "police",
             "police.cases",
             Text("派出所：案件与巡逻", "Police: cases and patrols"),
             report_cases,
-        )
-    )
+        ),
+    ),
+)
