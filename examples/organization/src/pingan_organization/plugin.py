@@ -7,7 +7,7 @@ for the office's quarterly return like any unit's criterion, and the meeting dec
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import click
 
@@ -19,6 +19,7 @@ from plugins import (
     Field,
     Finding,
     Kind,
+    Plugin,
     RecordType,
     ReportBody,
     ReportContext,
@@ -49,35 +50,6 @@ KINDS = (
 )
 
 
-@hookimpl
-def register_units(register: Callable[[UnitSpec], None]) -> None:
-    """Declare the organization office; it files a quarterly return, so G1 waits for it."""
-    register(UnitSpec(code=UNIT, name=Text("组织办", "Organization office"), criteria=("G1",)))
-
-
-@hookimpl
-def register_record_types(register: Callable[[RecordType], None]) -> None:
-    """Declare the cadre violation (date and village come with every record type)."""
-    register(
-        RecordType(
-            name=VIOLATION,
-            unit=UNIT,
-            label=Text("干部违纪违法", "Cadre violation"),
-            fields=(
-                Field(
-                    "kind",
-                    Kind.ENUM,
-                    Text("类别", "Kind"),
-                    required=True,
-                    choices=KINDS,
-                    synonyms=("类型", "违规类别"),
-                ),
-                Field("summary", Kind.TEXT, Text("摘要", "Summary"), synonyms=("情况",)),
-            ),
-        )
-    )
-
-
 def no_cadre_violations(ctx: CheckContext) -> Finding:
     """G1 fails for a village with a cadre violation dated in the quarter."""
     found = ctx.records(VIOLATION)
@@ -88,21 +60,6 @@ def no_cadre_violations(ctx: CheckContext) -> Finding:
             found,
         )
     return Finding.passed("本季度无干部违纪违法", "no cadre violations this quarter")
-
-
-@hookimpl
-def register_checks(register: Callable[[Check], None]) -> None:
-    register(
-        Check(
-            "G1",
-            UNIT,
-            "organization.no_cadre_violations",
-            no_cadre_violations,
-            Text(
-                "有干部违纪违法记录的村 G1 不达标", "G1 fails where a cadre violation is recorded"
-            ),
-        )
-    )
 
 
 def violations_last_quarter(ctx: WarningContext) -> Iterable[EarlyWarning]:
@@ -122,24 +79,6 @@ def violations_last_quarter(ctx: WarningContext) -> Iterable[EarlyWarning]:
         )
         for village, found in sorted(earlier.items())
     ]
-
-
-@hookimpl
-def register_warnings(register: Callable[[WarningRule], None]) -> None:
-    register(WarningRule(UNIT, "organization.violations_last_quarter", violations_last_quarter))
-
-
-@hookimpl
-def register_views(register: Callable[[ViewSpec], None]) -> None:
-    """Name the view lazily: the TUI imports it when the user opens it."""
-    register(
-        ViewSpec(
-            UNIT,
-            "violations",
-            Text("干部违纪违法台账", "Cadre violations"),
-            "pingan_organization.views:ViolationLog",
-        )
-    )
 
 
 def violations_by_kind(ctx: ReportContext) -> ReportBody:
@@ -166,16 +105,57 @@ def violations_by_kind(ctx: ReportContext) -> ReportBody:
     return ReportBody((paragraph,), (table,))
 
 
-@hookimpl
-def register_report_sections(register: Callable[[ReportSection], None]) -> None:
-    register(
+plugin = Plugin(
+    units=(UnitSpec(code=UNIT, name=Text("组织办", "Organization office"), criteria=("G1",)),),
+    record_types=(
+        RecordType(
+            name=VIOLATION,
+            unit=UNIT,
+            label=Text("干部违纪违法", "Cadre violation"),
+            fields=(
+                Field(
+                    "kind",
+                    Kind.ENUM,
+                    Text("类别", "Kind"),
+                    required=True,
+                    choices=KINDS,
+                    synonyms=("类型", "违规类别"),
+                ),
+                Field("summary", Kind.TEXT, Text("摘要", "Summary"), synonyms=("情况",)),
+            ),
+        ),
+    ),
+    checks=(
+        Check(
+            "G1",
+            UNIT,
+            "organization.no_cadre_violations",
+            no_cadre_violations,
+            Text(
+                "有干部违纪违法记录的村 G1 不达标", "G1 fails where a cadre violation is recorded"
+            ),
+        ),
+    ),
+    views=(
+        ViewSpec(
+            UNIT,
+            "violations",
+            Text("干部违纪违法台账", "Cadre violations"),
+            "pingan_organization.views:ViolationLog",
+        ),
+    ),
+    warnings=(WarningRule(UNIT, "organization.violations_last_quarter", violations_last_quarter),),
+    report_sections=(
         ReportSection(
             UNIT,
             "organization.violations",
             Text("组织办：干部队伍", "Organization office: cadres"),
             violations_by_kind,
-        )
-    )
+        ),
+    ),
+)
+"""What the office contributes, as values; pingan registers it together with `register_commands`
+below, the one hook a Plugin does not cover."""
 
 
 @hookimpl
