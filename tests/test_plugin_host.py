@@ -11,13 +11,14 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import click
 import pytest
 
 from plugins import hookspecs
 from plugins.api import State
 from plugins.engine import Engine
 from plugins.importing import ImportRefused, read_table
-from plugins.manager import BUILTIN_PLUGINS, PluginHost, PluginInfo, Source, Status
+from plugins.manager import BUILTIN_PLUGINS, OffBy, PluginHost, PluginInfo, Source, Status
 from plugins.views import resolve_view
 from store import Decision, NewRecord, Quarter, Store, Village, now_text
 
@@ -343,6 +344,118 @@ def test_a_distribution_with_unreadable_entry_points_fails_alone(
     assert failed.name == "pingan-fake-units"
     assert "entry_points.txt" in failed.reason
     assert by_name(host)["ward"].status is Status.LOADED
+
+
+# plugins declared as values (plugins.Plugin)
+
+DECLARED_WARD = """
+import click
+from plugins import Check, Finding, Plugin, Text, UnitSpec, hookimpl
+
+PINGAN_API = 1
+
+
+def quiet(ctx):
+    return Finding.passed("无事", "quiet")
+
+
+plugin = Plugin(
+    units=(UnitSpec("ward", Text("巡防队", "Ward patrol"), criteria=("N1",)),),
+    checks=[Check("N1", "ward", "ward.quiet", quiet)],
+)
+
+
+@hookimpl
+def register_commands(cli):
+    @cli.command("ward")
+    def ward():
+        click.echo("ward")
+"""
+"""A module declaring `plugin = Plugin(...)`, with a hook function the Plugin does not cover."""
+
+WARD_SUBCLASS = """
+import click
+from plugins import Plugin, Text, UnitSpec, hookimpl
+
+PINGAN_API = {api}
+
+
+class Ward(Plugin):
+    @hookimpl
+    def register_commands(self, cli):
+        @cli.command("ward")
+        def ward():
+            click.echo("ward")
+
+
+plugin = Ward(units=(UnitSpec("ward", Text("巡防队", "Ward patrol"), criteria=("N1",)),))
+"""
+"""A Plugin subclass adding register_commands as a method, for an entry point to name."""
+
+
+def test_a_module_declaring_a_plugin_registers_it_with_its_own_hook_functions(
+    tmp_path: Path,
+) -> None:
+    folder = write_plugins(tmp_path / "declared", {"ward": DECLARED_WARD})
+    host = PluginHost.load(builtins=False, entry_points=False, plugin_dirs=[folder])
+    info = by_name(host)["ward"]
+    assert (info.status, info.units, info.api) == (Status.LOADED, ["ward"], 1)
+    assert info.path == str(folder / "ward.py") and host.registry.plugin_of_check == {
+        "ward.quiet": "ward"
+    }
+    assert list(host.add_commands(click.Group, reserved=())) == ["ward"]
+
+
+def test_an_entry_point_may_name_a_plugin_object(site: Path) -> None:
+    fake_distribution(
+        site, "[pingan]\nward = fake_good_unit:plugin\nfuture = fake_broken_unit:plugin\n"
+    )
+    (site / "fake_good_unit.py").write_text(WARD_SUBCLASS.format(api=1), encoding="utf-8")
+    (site / "fake_broken_unit.py").write_text(WARD_SUBCLASS.format(api=99), encoding="utf-8")
+    host = PluginHost.load(builtins=False, allow=("ward", "future"))
+    ward, future = by_name(host)["ward"], by_name(host)["future"]
+    assert (ward.status, ward.location, ward.units, ward.api) == (
+        Status.LOADED,
+        "fake_good_unit:plugin",
+        ["ward"],
+        1,
+    )
+    assert ward.path == str(site / "fake_good_unit.py") and len(ward.sha256) == 64
+    assert list(host.add_commands(click.Group, reserved=())) == ["ward"]
+    assert (future.status, future.off_by, future.api) == (Status.FAILED, OffBy.API, 99)
+
+
+MISDECLARED = {
+    "twice": (
+        "from plugins import Plugin, hookimpl\n"
+        "plugin = Plugin()\n"
+        "@hookimpl\n"
+        "def register_checks(register):\n"
+        "    pass\n",
+        "TypeError: register_checks defined beside `plugin = Plugin(...)`",
+    ),
+    "lone_item": (
+        "from plugins import Plugin, Text, UnitSpec\n"
+        "plugin = Plugin(units=UnitSpec('lone', Text('单', 'Lone')))\n",
+        "TypeError: Plugin(units=...) takes a tuple, such as (UnitSpec(...),), not UnitSpec",
+    ),
+    "wrong_class": (
+        "from plugins import Plugin\nplugin = Plugin(units=('wrong_class',))\n",
+        "register_units got str, not UnitSpec",
+    ),
+}
+
+
+def test_a_misdeclared_plugin_fails_alone_saying_why(tmp_path: Path) -> None:
+    folder = write_plugins(
+        tmp_path / "misdeclared", {n: src for n, (src, _) in MISDECLARED.items()}
+    )
+    host = PluginHost.load(entry_points=False, plugin_dirs=[folder])
+    infos = by_name(host)
+    for name, (_, reason) in MISDECLARED.items():
+        assert (infos[name].status, infos[name].off_by) == (Status.FAILED, OffBy.ERROR)
+        assert infos[name].reason.startswith(reason), infos[name].reason
+    assert set(builtin_statuses(host).values()) == {Status.LOADED}
 
 
 # turning plugins off
