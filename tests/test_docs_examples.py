@@ -21,11 +21,12 @@ GUIDE = Path(__file__).parent.parent / "docs" / "plugins.md"
 
 
 def hook_examples() -> str:
-    """The python blocks of the guide's `### register_*` sections, as one module."""
+    """The python blocks of the guide's `### register_*` sections and the one putting them
+    together, as one module."""
     text = GUIDE.read_text(encoding="utf-8")
     blocks: list[str] = []
     for section in re.split(r"^### ", text, flags=re.MULTILINE)[1:]:
-        if section.startswith("register_"):
+        if section.startswith(("register_", "Putting it together")):
             blocks.extend(re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL))
     return "\n\n".join(blocks)
 
