@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import re
 import subprocess
@@ -14,8 +15,8 @@ from pathlib import Path
 import click
 import pytest
 
-from plugins import hookspecs
-from plugins.api import State
+from plugins import Plugin, hookspecs
+from plugins.api import Contributions, State
 from plugins.engine import Engine
 from plugins.importing import ImportRefused, read_table
 from plugins.manager import BUILTIN_PLUGINS, OffBy, PluginHost, PluginInfo, Source, Status
@@ -423,6 +424,12 @@ def test_an_entry_point_may_name_a_plugin_object(site: Path) -> None:
     assert ward.path == str(site / "fake_good_unit.py") and len(ward.sha256) == 64
     assert list(host.add_commands(click.Group, reserved=())) == ["ward"]
     assert (future.status, future.off_by, future.api) == (Status.FAILED, OffBy.API, 99)
+
+
+def test_plugin_has_a_field_for_every_register_hook_but_commands() -> None:
+    fields = [f.name for f in dataclasses.fields(Plugin)]
+    assert fields == [f.name for f in dataclasses.fields(Contributions)]
+    assert {f"register_{name}" for name in fields} == set(HOOKS) - {"register_commands"}
 
 
 MISDECLARED = {

@@ -37,16 +37,16 @@ def test_the_scaffold_writes_one_of_everything(tmp_path: Path, host: PluginHost)
     assert 'pingan_plugins = ["traffic"]' in pyproject
     plugin = (made.root / "src/pingan_traffic/plugin.py").read_text(encoding="utf-8")
     assert 'CRITERION = "N6"' in plugin and "PINGAN_API = 1" in plugin
-    for hook in (
-        "register_units",
-        "register_record_types",
-        "register_checks",
-        "register_warnings",
-        "register_views",
-        "register_report_sections",
-        "register_commands",
+    assert "\nplugin = Plugin(\n" in plugin and "def register_commands(" in plugin
+    for field in (
+        "units",
+        "record_types",
+        "checks",
+        "warnings",
+        "views",
+        "report_sections",
     ):
-        assert f"def {hook}(" in plugin
+        assert f"\n    {field}=(" in plugin
     assert "import textual" not in plugin and "from textual" not in plugin
     assert not list(tmp_path.glob(".pkg.new-*"))
 
