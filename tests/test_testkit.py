@@ -15,6 +15,7 @@ from plugins import (
     Check,
     EarlyWarning,
     Finding,
+    Plugin,
     ReportSection,
     State,
     Text,
@@ -91,6 +92,17 @@ def test_a_plugin_that_is_not_installed_or_fails_is_named() -> None:
     broken = SimpleNamespace(register_units=hookimpl(lambda register: 1 / 0))
     with pytest.raises(PluginNotLoaded, match="plugin 'broken' did not load: ZeroDivisionError"):
         load_host([("broken", broken)])
+
+
+def test_a_plugin_object_not_installed_loads_as_a_plugin_under_test() -> None:
+    declared = Plugin(
+        units=(UnitSpec("ferries", Text("渡口所", "Ferries"), criteria=("N7",)),),
+        checks=(Check("N7", "ferries", "ferries.safe", lambda ctx: Finding.passed("好", "ok")),),
+    )
+    host = load_host([("ferries", declared)])
+    info = host.info("ferries")
+    assert info is not None and (info.units, info.path) == (["ferries"], "")
+    assert host.registry.plugin_of_check["ferries.safe"] == "ferries"
 
 
 def test_records_are_checked_against_their_schema(pingan_town: Town) -> None:
