@@ -259,6 +259,20 @@ def test_small_town_figures_offices_criteria_rectification_and_returns(
     assert "XA-2024-0042" not in text, "a report carries counts, never case numbers"
 
 
+def test_a_report_never_replaces_a_file_unless_asked(tmp_path: Path, town: ActionContext) -> None:
+    path = tmp_path / "r.md"
+    write_report(town, Q1, "md", path, "zh")
+    first = path.read_bytes()
+    path.write_bytes(b"printed and sent")
+    with pytest.raises(Refusal) as refused:
+        write_report(town, Q1, "md", path, "zh")
+    assert refused.value.field == "overwrite" and refused.value.path == path
+    assert "--overwrite" in refused.value.message.en
+    assert path.read_bytes() == b"printed and sent"
+    write_report(town, Q1, "md", path, "zh", overwrite=True)
+    assert path.read_bytes() == first
+
+
 # pending villages in a draft
 
 
@@ -502,6 +516,6 @@ def test_a_store_without_villages_is_refused(
 def test_a_report_replaces_an_older_file_whole(tmp_path: Path, town: ActionContext) -> None:
     path = tmp_path / "r.md"
     path.write_text("old", encoding="utf-8")
-    write_report(town, Q1, "md", path, "zh")
+    write_report(town, Q1, "md", path, "zh", overwrite=True)
     assert path.read_text(encoding="utf-8").startswith("# 桑村镇")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("r.md")] == ["r.md"]

@@ -1087,6 +1087,14 @@ def verify(ctx: click.Context, report: str | None, code: str | None) -> Invocati
         "the report's language: zh official Chinese, en English",
     ),
 )
+@option(
+    "--overwrite",
+    is_flag=True,
+    text=Text(
+        "FILE 已存在时替换它（否则拒绝，不写）",
+        "replace FILE if it exists (else refused, nothing written)",
+    ),
+)
 @click.pass_context
 def report(
     ctx: click.Context,
@@ -1094,8 +1102,9 @@ def report(
     format_: str | None,
     output: str,
     report_lang: str,
+    overwrite: bool,
 ) -> Invocation:
-    """`pingan report [--quarter Q] [--format FORMAT] -o FILE [--lang en]`."""
+    """`pingan report [--quarter Q] [--format FORMAT] -o FILE [--lang en] [--overwrite]`."""
     return invocation(
         ctx,
         commands_reports.run_report,
@@ -1103,6 +1112,7 @@ def report(
         format=format_,
         output=output,
         report_lang=report_lang,
+        overwrite=overwrite,
     )
 
 
