@@ -636,11 +636,19 @@ def grid(ctx: click.Context, quarter: Quarter | None, format_: str) -> Invocatio
     invoke_without_command=True,
 )
 @option("--json", "json_", is_flag=True, text=Text("JSON 输出", "JSON output"))
+@option(
+    "--wide",
+    is_flag=True,
+    text=Text(
+        "每个插件一行，含文件和 sha256（宽于 80 列）",
+        "one line per plugin, with its file and sha256 (wider than 80 columns)",
+    ),
+)
 @click.pass_context
-def plugins(ctx: click.Context, json_: bool) -> Invocation | None:
-    """`pingan plugins [--json]`, or `pingan plugins disable|enable NAME`."""
+def plugins(ctx: click.Context, json_: bool, wide: bool) -> Invocation | None:
+    """`pingan plugins [--wide | --json]`, or `pingan plugins disable|enable NAME`."""
     if ctx.invoked_subcommand is None:
-        return invocation(ctx, commands_plugins.run_plugins, json=json_)
+        return invocation(ctx, commands_plugins.run_plugins, json=json_, wide=wide)
     return None
 
 
