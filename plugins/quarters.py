@@ -16,6 +16,7 @@ from plugins.criteria import CRITERION_CODES
 from plugins.engine import Engine, Grid
 from plugins.i18n import Text
 from plugins.manager import PluginHost
+from plugins.summary import PendingCauses
 from store import Quarter, Store
 
 
@@ -91,6 +92,11 @@ class VillageRow:
     def complies(self) -> bool:
         return all(s is State.PASS for s in self.states.values())
 
+    @property
+    def failed_nowhere(self) -> bool:
+        """Whether no criterion fails or errs, so only PENDING cells keep it from complying."""
+        return not any(s in (State.FAIL, State.ERROR) for s in self.states.values())
+
     def having(self, state: State) -> list[str]:
         """The criteria in that state, in criterion order."""
         return [c for c in CRITERION_CODES if self.states.get(c) is state]
@@ -104,10 +110,39 @@ class QuarterGrid:
     finalized: bool
     rows: list[VillageRow]
     target: float
+    causes: PendingCauses = PendingCauses()
+    """Who the villages that only wait (`waiting`) wait on; empty once finalized."""
 
     @property
     def compliant(self) -> int:
         return sum(1 for row in self.rows if row.complies)
+
+    @property
+    def waiting(self) -> list[VillageRow]:
+        """While open, the villages that fail nowhere and only wait: they may still comply.
+
+        A finalized quarter's frozen PENDING counts as not complying, so none wait.
+        """
+        if self.finalized:
+            return []
+        return [r for r in self.rows if not r.complies and r.failed_nowhere]
+
+    @property
+    def failing(self) -> int:
+        """Villages that do not comply and do not only wait: the measured failures."""
+        return len(self.rows) - self.compliant - len(self.waiting)
+
+    @property
+    def provisional(self) -> bool:
+        """Whether the rate may still change because villages wait on a return or decision."""
+        return bool(self.waiting)
+
+    @property
+    def best_rate(self) -> float:
+        """The rate if every waiting village complied: the most the quarter can reach."""
+        if not self.rows:
+            return 0.0
+        return (self.compliant + len(self.waiting)) / len(self.rows)
 
 
 def rows_of(grid: Grid) -> list[VillageRow]:
@@ -140,7 +175,10 @@ def quarter_grid(store: Store, host: PluginHost, quarter: Quarter) -> QuarterGri
         target = float(grid_doc.get("target", store.settings().target(quarter.year)))
         return QuarterGrid(quarter, True, rows_of_snapshot(grid_doc), target)
     grid = Engine(store, host).grid(quarter)
-    return QuarterGrid(quarter, False, rows_of(grid), grid.target)
+    rows = rows_of(grid)
+    waiting = {r.code for r in rows if not r.complies and r.failed_nowhere}
+    causes = PendingCauses.of(grid, only=waiting) if waiting else PendingCauses()
+    return QuarterGrid(quarter, False, rows, grid.target, causes)
 
 
 def snapshot_doc(grid: Grid, store: Store) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from plugins.api import State
@@ -33,12 +33,13 @@ class PendingCauses:
     """Villages with a cell no data decides (G1, G2) and no meeting decision yet."""
 
     @classmethod
-    def of(cls, grid: Grid) -> PendingCauses:
+    def of(cls, grid: Grid, only: Collection[str] | None = None) -> PendingCauses:
+        """The causes over every village of grid, or over the villages in only."""
         villages: set[str] = set()
         by_unit: dict[str, set[str]] = {}
         meeting: set[str] = set()
         for (village, _), cell in grid.cells.items():
-            if cell.state is not State.PENDING:
+            if cell.state is not State.PENDING or (only is not None and village not in only):
                 continue
             villages.add(village)
             for unit in cell.waiting_for:

@@ -21,6 +21,7 @@ from plugins.actions.boards import write_boards
 from plugins.api import STATE_NAMES, State
 from plugins.criteria import CRITERION_CODES
 from plugins.demo import FINALIZED, LAST_QUARTER, build_demo
+from plugins.lists import lists
 from plugins.manager import PluginHost
 from plugins.quarters import quarter_grid
 from plugins.rectification import items
@@ -283,6 +284,18 @@ def test_open_commitments_show_criterion_unit_deadline_and_status(
         assert all(r[1] in ("派出所", "司法所", "应急办", "民政办", "综治办") for r in rows), rows
     quiet = next(c for c in names if c not in {i.village for i in open_items})
     assert "本季度没有未完成的整改事项。" in (folder / names[quiet]).read_text("utf-8")
+
+
+def test_the_index_counts_an_open_quarters_waiting_villages_apart_from_failing_ones(
+    town: Store, host: PluginHost, written: dict[tuple[Quarter, str], list[Path]]
+) -> None:
+    listed = lists(town, host, OPEN)
+    assert listed["pending"], "the open quarter has villages that only wait"
+    index = written[(OPEN, "zh")][0].read_text(encoding="utf-8")
+    assert f"不达标村数 {len(listed['negative'])}　待定村数 {len(listed['pending'])}</div>" in index
+    final = lists(town, host, FINAL)
+    index = written[(FINAL, "zh")][0].read_text(encoding="utf-8")
+    assert f"不达标村数 {len(final['negative'])}</div>" in index
 
 
 def test_an_unfinalized_quarter_is_marked_draft_on_every_page_and_a_finalized_one_never(

@@ -82,7 +82,7 @@ def test_backup_then_restore_sets_the_current_store_aside(
 
 
 def test_plugins_shows_each_file_and_its_hash(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = call_pingan(["--lang", "en", "plugins"], capsys)
+    code, out, _ = call_pingan(["--lang", "en", "plugins", "--wide"], capsys)
     assert code == 0 and "sha256" in out.splitlines()[0]
     police = next(line for line in out.splitlines() if line.startswith("police"))
     assert "plugins/builtin/police.py" in police.replace("\\", "/")

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from wcwidth import wcswidth
 
 from plugins import API_VERSION
 from plugins.actions import (
@@ -173,7 +174,7 @@ def test_the_command_line_switches_and_shows_why_each_plugin_is_off(
             if d["source"] == "entry point"
         },
     }
-    code, out, _ = call_pingan([*base, "plugins"], capsys)
+    code, out, _ = call_pingan([*base, "plugins", "--wide"], capsys)
     lines = {line.split()[0]: line for line in out.splitlines()[2:]}
     assert "town setting" in lines["judicial"] and "pingan plugins enable judicial" in out
     assert "environment" in lines["emergency"] and "PINGAN_DISABLE_PLUGINS" in lines["emergency"]
@@ -190,6 +191,35 @@ def test_the_command_line_switches_and_shows_why_each_plugin_is_off(
     assert code == 1 and "core plugin" in err
     code, out, _ = call_pingan([*base, "plugins", "enable", "judicial"], capsys)
     assert code == 0 and Store(db).settings().disabled_plugins == ()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_plugin_list_fits_80_columns_and_keeps_every_reason_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], lang: str
+) -> None:
+    db = tmp_path / "town.json"
+    Store(db).init("桑村镇")
+    folder = plugin_folder(tmp_path, {"future": "PINGAN_API = 99"})
+    (folder / "broken.py").write_text(
+        "raise ImportError('缺少依赖 a_long_dependency_name，请先安装它再启动')\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PINGAN_DISABLE_PLUGINS", "emergency")
+    base = ["--db", str(db), "--plugins-dir", str(folder), "--lang", lang]
+    assert call_pingan([*base, "plugins", "disable", "judicial"], capsys)[0] == 0
+    code, out, _ = call_pingan([*base, "plugins"], capsys)
+    assert code == 0
+    widths = {line: wcswidth(line) for line in out.splitlines()}
+    assert max(widths.values()) <= 80, [line for line, w in widths.items() if w > 80]
+    code, wide, _ = call_pingan([*base, "plugins", "--wide"], capsys)
+    assert max(wcswidth(line) for line in wide.splitlines()) > 80, "the wide table is the test"
+    flat = "".join(out.split())
+    reasons = json.loads(call_pingan([*base, "plugins", "--json"], capsys)[1])
+    for doc in reasons:
+        why = doc["reason_zh"] if lang == "zh" and doc.get("reason_zh") else doc["reason"]
+        assert "".join(why.split()) in flat, f"{doc['name']}: {why}"
+    assert "a_long_dependency_name" in out, "an ASCII word is never split"
+    assert "pingan plugins --wide" in out and "sha256" not in out.splitlines()[0]
 
 
 def test_a_disabled_plugin_stays_off_in_a_new_process(tmp_path: Path) -> None:

@@ -236,9 +236,9 @@ def test_small_town_figures_offices_criteria_rectification_and_returns(
     assert row_of(tables["总体情况"], "达标村数")[1] == "1"
     assert row_of(tables["总体情况"], "达标率")[1] == "33.3%"
     assert tables["各办事处达标情况"][1:] == [
-        ["城区办事处", "2", "1", "1", "50.0%"],
-        ["东部办事处", "1", "0", "1", "0.0%"],
-        ["合计", "3", "1", "2", "33.3%"],
+        ["城区办事处", "2", "1", "1", "0", "50.0%"],
+        ["东部办事处", "1", "0", "1", "0", "0.0%"],
+        ["合计", "3", "1", "2", "0", "33.3%"],
     ]
     failing = {r[0]: r[2] for r in tables["各项指标未达标村数"][1:]}
     assert failing == {c: "1" if c in ("N7", "N9") else "0" for c in CRITERION_CODES}
@@ -257,6 +257,64 @@ def test_small_town_figures_offices_criteria_rectification_and_returns(
     assert tables["案件（按性质）"][1:] == [["刑事", "1"], ["治安", "0"]]
     text = path.read_text(encoding="utf-8")
     assert "XA-2024-0042" not in text, "a report carries counts, never case numbers"
+
+
+def test_a_report_never_replaces_a_file_unless_asked(tmp_path: Path, town: ActionContext) -> None:
+    path = tmp_path / "r.md"
+    write_report(town, Q1, "md", path, "zh")
+    first = path.read_bytes()
+    path.write_bytes(b"printed and sent")
+    with pytest.raises(Refusal) as refused:
+        write_report(town, Q1, "md", path, "zh")
+    assert refused.value.field == "overwrite" and refused.value.path == path
+    assert "--overwrite" in refused.value.message.en
+    assert path.read_bytes() == b"printed and sent"
+    write_report(town, Q1, "md", path, "zh", overwrite=True)
+    assert path.read_bytes() == first
+
+
+# pending villages in a draft
+
+
+def test_a_draft_counts_pending_villages_apart_and_compares_no_quarters(
+    tmp_path: Path, demo: ActionContext
+) -> None:
+    """Civil affairs has not filed 2023Q4: its villages wait, so the rate is provisional."""
+    listed = lists(demo.store, demo.host, DEMO_DRAFT)
+    negative = [n["code"] for n in listed["negative"]]
+    pending = [n["code"] for n in listed["pending"]]
+    assert pending and negative, "the demo's draft has both failing and waiting villages"
+    path = write_report(demo, DEMO_DRAFT, "md", tmp_path / "d.md", "zh")
+    text = path.read_text(encoding="utf-8")
+    tables = md_tables(text)
+    summary = tables["总体情况"]
+    assert "下降" not in text and "上升" not in text, "no measured change against 2023Q3"
+    assert row_of(summary, "较上季度变化")[1] == "待定，暂不比较"
+    assert row_of(summary, "待定村数")[1] == str(len(pending))
+    assert row_of(summary, "不达标村数")[1] == str(len(negative))
+    assert row_of(summary, "达标率（暂定）")[1] == "0.0%"
+    assert f"达标率为暂定值：{len(pending)} 个村待定（{len(pending)} 村等民政办报表" in text
+    assert "村等会议决定" in text
+    assert [r[0] for r in tables["负面清单"][1:]] == negative
+    assert [r[0] for r in tables["待定村"][1:]] == pending
+    total = row_of(tables["各办事处达标情况"], "合计")
+    assert total[3:5] == [str(len(negative)), str(len(pending))]
+    last = tables["各季度达标率"][-1]
+    assert last[0] == str(DEMO_DRAFT) and last[5:7] == [str(len(pending)), "待定"]
+    html = write_report(demo, DEMO_DRAFT, "html", tmp_path / "d.html", "en")
+    assert ">0.0%?</text>" in html.read_text(encoding="utf-8"), "the chart marks it provisional"
+    english = write_report(demo, DEMO_DRAFT, "md", tmp_path / "e.md", "en").read_text("utf-8")
+    assert "down " not in english and "The rate is provisional" in english
+
+
+def test_a_finalized_quarter_after_another_is_compared_in_points(
+    tmp_path: Path, demo: ActionContext
+) -> None:
+    text = write_report(demo, DEMO_FINAL, "md", tmp_path / "f.md", "zh").read_text("utf-8")
+    summary = md_tables(text)["总体情况"]
+    assert row_of(summary, "较上季度变化（百分点）")[1] == "7.5"
+    assert row_of(summary, "待定村数")[1] == "0"
+    assert "达标率较上季度上升 7.5 个百分点" in text
 
 
 # DRAFT
@@ -458,6 +516,6 @@ def test_a_store_without_villages_is_refused(
 def test_a_report_replaces_an_older_file_whole(tmp_path: Path, town: ActionContext) -> None:
     path = tmp_path / "r.md"
     path.write_text("old", encoding="utf-8")
-    write_report(town, Q1, "md", path, "zh")
+    write_report(town, Q1, "md", path, "zh", overwrite=True)
     assert path.read_text(encoding="utf-8").startswith("# 桑村镇")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("r.md")] == ["r.md"]

@@ -99,6 +99,24 @@ def test_bad_arguments_are_refused_and_nothing_is_written(
     assert list(out.iterdir()) == []
 
 
+def test_an_existing_file_is_kept_unless_overwrite_is_given(
+    tmp_path: Path, town: ActionContext
+) -> None:
+    db, home = town.store.path, tmp_path / "home"
+    out = tmp_path / "r.md"
+    out.write_text("the copy sent to the district", encoding="utf-8")
+    args = ["--lang", "en", "report", "--quarter", "2024Q1", "-o", str(out)]
+    refused = run_pingan(args, home=home, db=db)
+    assert refused.returncode == 1
+    assert f"{out}: overwrite: the file exists and was left as it is" in refused.stderr
+    assert "--overwrite" in refused.stderr
+    assert out.read_text(encoding="utf-8") == "the copy sent to the district"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    replaced = run_pingan([*args, "--overwrite"], home=home, db=db)
+    assert replaced.returncode == 0, replaced.stderr
+    assert stamp_of(town.store, town.host, Q1).code in out.read_text(encoding="utf-8")
+
+
 def test_verify_says_why_a_file_or_code_does_not_match(tmp_path: Path, town: ActionContext) -> None:
     db, home = town.store.path, tmp_path / "home"
     plain = tmp_path / "note.md"

@@ -123,6 +123,21 @@ def test_g5(town: Town, rows: list[Row], state: State, evidence: list[int], word
     assert words in message(cell)
 
 
+@pytest.mark.parametrize(("on", "behind"), [(1, 1), (2, 1), (8, 2)])
+def test_g5_a_ratio_below_the_threshold_names_the_records_it_lists(
+    town: Town, on: int, behind: int
+) -> None:
+    """'2/3 rectified' lists only the late hazard: the message says the list is the late ones."""
+    town.add(*on_time(on), *late(behind))
+    cell = town.cell(Q2, "G5")
+    assert cell.state is State.FAIL and len(cell.evidence) == behind
+    [finding] = cell.findings
+    assert f"（{on}/{on + behind}）" in finding.message.zh
+    assert finding.message.zh.endswith(f"依据记录为未达到的 {behind} 条")
+    verb = "was" if behind == 1 else "were"
+    assert finding.message.en.endswith(f"; evidence: the {behind} that {verb} not")
+
+
 @pytest.mark.parametrize(
     ("rectified_on", "states"),
     [

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import queue
+import re
 import shlex
 import socket
 import subprocess
@@ -19,7 +20,9 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 import aiohttp
 import pytest
@@ -156,6 +159,57 @@ def test_serve_listens_on_localhost_and_serves_the_tui_of_the_store(
         drawn = screen_text(f"ws://localhost:{port}/ws?width=100&height=30", "个村")
         assert "个村" in drawn and "请登录" not in drawn
     assert served.process.returncode == 0
+
+
+class _References(HTMLParser):
+    """Every address a page makes its browser load: src and href attributes, CSS url()s."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.addresses: list[str] = []
+        self._style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.addresses += [v for k, v in attrs if k in ("src", "href") and v]
+        self._style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._style:
+            self.addresses += css_addresses(data)
+
+
+def css_addresses(css: str) -> list[str]:
+    """The addresses of a style sheet's url(...) and @import rules."""
+    found = re.findall(r"""url\(\s*['"]?([^'")\s]+)""", css)
+    return found + re.findall(r"""@import\s+['"]([^'"]+)""", css)
+
+
+def test_the_served_page_loads_nothing_from_another_host(tmp_path: Path, host: PluginHost) -> None:
+    """A township office may have no internet: page, style sheets and fonts come from here."""
+    store = small_store(tmp_path / "town.json", host, accounts=False)
+    port = free_port()
+    origin = f"http://127.0.0.1:{port}"
+    with serving(
+        store.path, tmp_path / "home", "--host", "127.0.0.1", "--port", str(port)
+    ) as served:
+        served.wait_for("Ctrl+C to quit")
+        page = fetch(f"{origin}/", served)
+        parser = _References()
+        parser.feed(page)
+        addresses = [urljoin(f"{origin}/", a) for a in parser.addresses]
+        for sheet in [a for a in addresses if a.endswith(".css")]:
+            addresses += [urljoin(sheet, a) for a in css_addresses(fetch(sheet, served))]
+        assert addresses, "the page loads its script, style sheet and font"
+        elsewhere = [a for a in addresses if not a.startswith(f"{origin}/")]
+        assert not elsewhere, f"the page loads {elsewhere}"
+        fonts = [a for a in addresses if a.endswith(".ttf")]
+        assert fonts, "the terminal's font is served from here"
+        for address in fonts + [a for a in addresses if a.endswith(".js")]:
+            with urllib.request.urlopen(address, timeout=READ_TIMEOUT) as response:
+                assert response.status == 200 and response.read(), address
 
 
 def test_with_accounts_the_served_tui_asks_for_a_login_even_with_a_password_in_the_env(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from textual.widgets import Input, RadioButton, Static
+from textual.widgets import Input, Label, RadioButton, Static
 
 from plugins.manager import PluginHost
 from plugins.reports.formats import codes_in
@@ -14,6 +14,7 @@ from plugins.reports.stamp import stamp_of
 from store import Store
 from tests.tui_support import Q3, build_town, make_app, screen_text, settle, wait_until
 from tui.commands import palette_commands
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.reports import ReportsScreen
 
 
@@ -47,6 +48,35 @@ async def test_r_then_enter_writes_the_docx_and_says_where(town: Store, host: Pl
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, ReportsScreen)
+
+
+async def test_a_file_that_exists_is_replaced_only_after_a_yes(
+    town: Store, host: PluginHost
+) -> None:
+    expected = town.layout.folder / "reports" / "2022Q3-report-draft.docx"
+    expected.parent.mkdir(parents=True, exist_ok=True)
+    expected.write_bytes(b"the copy sent to the district")
+    app = make_app(town, host, quarter=Q3, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        question = app.screen.query_one("#confirm-question", Label)
+        assert str(question.content) == f"{expected} exists. Replace it?"
+        await pilot.press("n")
+        await wait_until(pilot, lambda: app.screen is screen, "back on the Reports screen")
+        assert status(screen) == f"Not written: {expected} exists and was kept"
+        assert expected.read_bytes() == b"the copy sent to the district"
+        screen.query_one("#reports-file", Input).focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: "Written" in status(screen), "the report written")
+        assert codes_in(expected) == [stamp_of(town, host, Q3).code]
 
 
 async def test_choosing_md_and_a_folder_that_is_missing_is_refused(

@@ -3,6 +3,9 @@
 Each browser visit starts its own `pingan --db STORE` process, which opens the TUI on the
 same store (with its login screen when the store has accounts); textual-serve has no
 authentication of its own, so it listens on this computer only unless told otherwise.
+The page comes from our copy of textual-serve's template, which takes its font from
+textual-serve's static files instead of Google Fonts: no request leaves this computer, so
+the page works in an office without internet access.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from typing import Any
 from textual_serve.server import Server
 
 LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+TEMPLATES = Path(__file__).parent / "serve_templates"
+"""Our copy of textual-serve's page template; its static files stay textual-serve's."""
 SECRET_VARIABLES = ("PINGAN_PASSWORD", "PINGAN_NEW_PASSWORD")
 """Never handed to a served TUI: whoever opens the page would act as that operator."""
 
@@ -87,5 +92,5 @@ def serve(command: str, host: str, port: int, *, title: str, environ: dict[str, 
     """
     os.environ.clear()
     os.environ.update(environ)
-    server = PinganServer(command, host=host, port=port, title=title)
+    server = PinganServer(command, host=host, port=port, title=title, templates_path=TEMPLATES)
     server.serve()

@@ -68,10 +68,11 @@ CATALOGUE: dict[str, Text] = {
     "evidence.state": Text("结果：{state}", "Result: {state}"),
     "evidence.data_state": Text("数据结论：{state}", "The data says: {state}"),
     "evidence.decision": Text("会议决定", "Meeting decision"),
+    "evidence.decision_head": Text("会议决定：", "Meeting decision: "),
     "evidence.decision_line": Text("{verdict}（{actor} {at}）", "{verdict} ({actor} {at})"),
     "evidence.reason": Text("理由：{reason}", "Reason: {reason}"),
     "evidence.no_reason": Text("理由：未填写", "Reason: none given"),
-    "evidence.against_data": Text("（与数据结论相反）", "(goes against the data)"),
+    "evidence.against_data": Text("（与数据结论相反）", " (goes against the data)"),
     "evidence.findings": Text("检查结果", "Findings"),
     "evidence.no_findings": Text(
         "本标准没有检查规则，由会议决定", "No checks: decided in the meeting"
@@ -87,6 +88,7 @@ CATALOGUE: dict[str, Text] = {
     "evidence.record_head": Text("#{id} {type}  {date}  {unit}", "#{id} {type}  {date}  {unit}"),
     "evidence.village": Text("村", "Village"),
     "evidence.author": Text("录入人", "Entered by"),
+    "evidence.field": Text("{label}：", "{label}: "),
     # help
     "help.title": Text("按键（{screen}）", "Keys ({screen})"),
     "help.key": Text("按键", "Key"),

@@ -1,4 +1,11 @@
-"""Writing the quarter's report to the district to a file, in one of the report formats."""
+"""Writing the quarter's report to the district to a file, in one of the report formats.
+
+An existing file is never replaced unless the caller says so (`--overwrite`, a confirm in the
+TUI): a report already printed or sent carries a check code, and its file is what a
+printed copy is checked against, so losing it silently would lose what a user may want back.
+Refusing, rather than writing a new name, keeps one file per quarter and format, whose name
+says which report it is.
+"""
 
 from __future__ import annotations
 
@@ -28,11 +35,31 @@ def default_report_path(store: Store, quarter: Quarter, fmt: str) -> Path:
     return folder / f"{quarter}-report{draft}{suffix}"
 
 
-def _refuse_path(path: Path) -> None:
-    """Refuse a path the report cannot be written to, before anything is built."""
+OVERWRITE = "overwrite"
+"""The field of the refusal to replace an existing file: a caller may ask and try again."""
+
+
+def _refuse_existing(path: Path) -> None:
+    """Refuse to replace a file that exists."""
+    if path.exists() or path.is_symlink():
+        raise Refusal(
+            Text(
+                "文件已存在，没有覆盖；要替换它，请确认覆盖（命令行加 --overwrite）",
+                "the file exists and was left as it is; to replace it, confirm "
+                "(on the command line: --overwrite)",
+            ),
+            path=path,
+            field=OVERWRITE,
+        )
+
+
+def _refuse_path(path: Path, *, overwrite: bool) -> None:
+    """Refuse a path the report cannot or may not be written to, before anything is built."""
     folder = path.parent
     if path.is_dir():
         raise Refusal(Text("这是一个文件夹，不是文件", "this is a folder, not a file"), path=path)
+    if not overwrite:
+        _refuse_existing(path)
     if not folder.is_dir():
         raise Refusal(
             Text(f"文件夹 {folder} 不存在", f"the folder {folder} does not exist"), path=path
@@ -50,9 +77,17 @@ class WrittenReport:
     fmt: str
 
 
-def write_report(ctx: ActionContext, quarter: Quarter, fmt: str, path: Path, lang: str) -> Path:
+def write_report(
+    ctx: ActionContext,
+    quarter: Quarter,
+    fmt: str,
+    path: Path,
+    lang: str,
+    *,
+    overwrite: bool = False,
+) -> Path:
     """Write the quarter's report in fmt to path, whole or not at all; the path written."""
-    return write_report_file(ctx, quarter, fmt, path, lang).path
+    return write_report_file(ctx, quarter, fmt, path, lang, overwrite=overwrite).path
 
 
 DEFAULT_FORMAT = "docx"
@@ -84,12 +119,19 @@ def format_for(path: Path) -> str:
 
 
 def write_report_file(
-    ctx: ActionContext, quarter: Quarter, fmt: str | None, path: Path, lang: str
+    ctx: ActionContext,
+    quarter: Quarter,
+    fmt: str | None,
+    path: Path,
+    lang: str,
+    *,
+    overwrite: bool = False,
 ) -> WrittenReport:
     """Write the quarter's report in fmt (None: from path's suffix) to path, whole or not at all.
 
     Refused, with nothing written: an unknown format, file suffix or language, a quarter
-    not yet begun, a store without villages, a path that cannot be written.
+    not yet begun, a store without villages, a path that cannot be written, and a file that
+    exists unless overwrite (the refusal's field is OVERWRITE).
     """
     if fmt is None:
         fmt = format_for(path)
@@ -136,9 +178,11 @@ def write_report_file(
             field="quarter",
         )
     path = Path(path).expanduser().absolute()
-    _refuse_path(path)
+    _refuse_path(path, overwrite=overwrite)
     report = build_report(ctx.store, ctx.host, quarter, lang, ctx.today)
     data = chosen.write(report)
+    if not overwrite:
+        _refuse_existing(path)
     try:
         atomic_write(path, data)
     except (OSError, StoreError) as exc:

@@ -73,13 +73,21 @@ def share_at_least(
     """PASS when part/whole reaches minimum (exactly the threshold passes), else FAIL.
 
     `zh_rate` names the rate in Chinese (本季度纠纷化解率); `en_share` follows the figure in
-    English ("of the quarter's disputes resolved..."); `shortfall` is the failure's evidence.
+    English ("of the quarter's disputes resolved..."); `shortfall` is the failure's evidence,
+    so a failure says how many records fell short: those are the records it lists, not the
+    whole of the ratio.
     """
     shown = threshold_percent(minimum)
     zh = f"{zh_rate} {percent(part, whole)}（{part}/{whole}）"
     en = f"{percent(part, whole)} ({part}/{whole}) {en_share}"
     if ratio_below(part, whole, minimum):
-        return Finding.failed(f"{zh}，低于 {shown}", f"{en}, below {shown}", evidence=shortfall)
+        short = len(shortfall)
+        return Finding.failed(
+            f"{zh}，低于 {shown}；依据记录为未达到的 {short} 条",
+            f"{en}, below {shown}; evidence: the {short} that "
+            + ("was not" if short == 1 else "were not"),
+            evidence=shortfall,
+        )
     return Finding.passed(f"{zh}，不低于 {shown}", f"{en}, at least {shown}")
 
 

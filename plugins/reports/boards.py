@@ -271,6 +271,8 @@ WORDS: dict[str, Text] = {
     "board": Text("展板", "Board"),
     "villages": Text("村数", "Villages"),
     "compliant": Text("达标村数", "Compliant"),
+    "failing": Text("不达标村数", "Not compliant"),
+    "pending": Text("待定村数", "Pending"),
     "how_to_print": Text("如何打印", "How to print"),
     "print_steps": Text(
         "用浏览器（Chrome、Edge、Firefox）打开本页或某村的展板，选择“打印”（Ctrl+P），"
@@ -450,5 +452,7 @@ def render_index(
         rows=rows,
         total=len(boards),
         compliant=sum(1 for b in boards if b.overall is State.PASS),
+        failing=sum(1 for b in boards if b.overall in (State.FAIL, State.ERROR)),
+        pending=sum(1 for b in boards if b.overall is State.PENDING),
         all_file=ALL_FILE,
     )

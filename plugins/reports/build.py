@@ -81,6 +81,7 @@ class _Builder:
         self.today = today
         self.grid = quarter_grid(store, host, quarter)
         self.names = {v.code: v.name for v in store.villages(active_only=False)}
+        self.waiting = {r.code for r in self.grid.waiting}
 
     def t(self, zh: str, en: str) -> str:
         return en if self.lang == "en" else zh
@@ -104,15 +105,47 @@ class _Builder:
 
     # sections
 
+    def waiting_words(self, grid: QuarterGrid) -> str:
+        """'35 个村待定（35 村等民政办报表，35 村等会议决定）': the open quarter's waiting."""
+        causes = grid.causes
+        parts = [
+            self.t(
+                f"{count} 村等{self.unit_name(code)}报表",
+                f"{count} await {self.unit_name(code)}'s return",
+            )
+            for code, count in causes.returns
+        ]
+        if causes.meeting:
+            parts.append(self.t(f"{causes.meeting} 村等会议决定", f"{causes.meeting} the meeting"))
+        return self.t(
+            f"{len(grid.waiting)} 个村待定（{'，'.join(parts)}）",
+            f"{len(grid.waiting)} villages pending ({', '.join(parts)})",
+        )
+
     def summary(self) -> Section:
         grid, q = self.grid, self.quarter
         goal = target(grid)
         rate = _rate(grid)
         prev_q = q.previous()
+        rate_label = self.t("达标率（暂定）", "Compliance rate (provisional)")
         rows: list[list[Cell]] = [
             [self.t("行政村总数", "Villages"), len(grid.rows)],
             [self.t("达标村数", "Compliant villages"), grid.compliant],
-            [self.t("达标率", "Compliance rate"), Rate(rate)],
+            [self.t("不达标村数", "Failing villages"), grid.failing],
+            [self.t("待定村数", "Pending villages"), len(grid.waiting)],
+            [
+                rate_label if grid.provisional else self.t("达标率", "Compliance rate"),
+                Rate(rate),
+            ],
+        ]
+        if grid.provisional:
+            rows.append(
+                [
+                    self.t("待定村全部达标时的达标率", "Rate if every pending village complies"),
+                    Rate(grid.best_rate),
+                ]
+            )
+        rows += [
             [self.t(f"{q.year}年目标", f"Target for {q.year}"), Rate(grid.target)],
             [self.t("距目标尚差（村）", "Villages still needed for the target"), goal.needed],
         ]
@@ -132,37 +165,72 @@ class _Builder:
                 ),
             )
         ]
+        if grid.provisional:
+            paragraphs.append(
+                self.t(
+                    f"达标率为暂定值：{self.waiting_words(grid)}，待报表和会议决定后方能判定，"
+                    f"不计为不达标；确定不达标 {grid.failing} 个。待定村全部达标时，达标率可达 "
+                    f"{Rate(grid.best_rate)}。",
+                    f"The rate is provisional: {self.waiting_words(grid)}, neither compliant nor "
+                    f"failing; {grid.failing} fail. Were every pending village to comply, the "
+                    f"rate would reach {Rate(grid.best_rate)}.",
+                )
+            )
         if has_data(self.store, prev_q):
             prev = quarter_grid(self.store, self.host, prev_q)
             before = _rate(prev)
-            points = (rate - before) * 100
-            rows += [
-                [self.t(f"上季度（{prev_q}）达标率", f"Rate of {prev_q}"), Rate(before)],
+            rows.append(
                 [
-                    self.t("较上季度变化（百分点）", "Change (percentage points)"),
-                    round(points, 1),
-                ],
-                [
-                    self.t("较上季度达标村数变化", "Change in compliant villages"),
-                    grid.compliant - prev.compliant,
-                ],
-            ]
-            if abs(points) < 0.05:
-                moved = self.t("与上季度持平", "unchanged from the previous quarter")
-            elif points > 0:
-                moved = self.t(
-                    f"较上季度上升 {points:.1f} 个百分点", f"up {points:.1f} points on {prev_q}"
+                    self.t(f"上季度（{prev_q}）达标率", f"Rate of {prev_q}")
+                    + (self.t("（暂定）", " (provisional)") if prev.provisional else ""),
+                    Rate(before),
+                ]
+            )
+            if grid.provisional or prev.provisional:
+                waits = self.t("本季度", "this quarter") if grid.provisional else str(prev_q)
+                rows.append(
+                    [
+                        self.t("较上季度变化", "Change"),
+                        self.t("待定，暂不比较", "pending, not compared"),
+                    ]
+                )
+                paragraphs.append(
+                    self.t(
+                        f"上季度（{prev_q}）达标率 {Rate(before)}（达标 {prev.compliant} 个）；"
+                        f"{waits}尚有村待定，暂不作升降比较。",
+                        f"The rate of {prev_q} was {Rate(before)} ({prev.compliant} compliant); "
+                        f"villages of {waits} are still pending, so the two are not compared.",
+                    )
                 )
             else:
-                moved = self.t(
-                    f"较上季度下降 {-points:.1f} 个百分点", f"down {-points:.1f} points on {prev_q}"
+                points = (rate - before) * 100
+                rows += [
+                    [
+                        self.t("较上季度变化（百分点）", "Change (percentage points)"),
+                        round(points, 1),
+                    ],
+                    [
+                        self.t("较上季度达标村数变化", "Change in compliant villages"),
+                        grid.compliant - prev.compliant,
+                    ],
+                ]
+                if abs(points) < 0.05:
+                    moved = self.t("与上季度持平", "unchanged from the previous quarter")
+                elif points > 0:
+                    moved = self.t(
+                        f"较上季度上升 {points:.1f} 个百分点", f"up {points:.1f} points on {prev_q}"
+                    )
+                else:
+                    moved = self.t(
+                        f"较上季度下降 {-points:.1f} 个百分点",
+                        f"down {-points:.1f} points on {prev_q}",
+                    )
+                paragraphs.append(
+                    self.t(
+                        f"达标率{moved}（上季度 {Rate(before)}，达标 {prev.compliant} 个）。",
+                        f"The rate is {moved} ({Rate(before)}, {prev.compliant} compliant).",
+                    )
                 )
-            paragraphs.append(
-                self.t(
-                    f"达标率{moved}（上季度 {Rate(before)}，达标 {prev.compliant} 个）。",
-                    f"The rate is {moved} ({Rate(before)}, {prev.compliant} compliant).",
-                )
-            )
         else:
             rows.append([self.t("较上季度变化", "Change"), self.t("上季度无数据", "no data")])
             paragraphs.append(
@@ -202,12 +270,14 @@ class _Builder:
         for office in order:
             members = by_office[office]
             ok = sum(1 for r in members if r.complies)
+            pending = sum(1 for r in members if r.code in self.waiting)
             rows.append(
                 [
                     office or self.t("（未分办事处）", "(no office)"),
                     len(members),
                     ok,
-                    len(members) - ok,
+                    len(members) - ok - pending,
+                    pending,
                     Rate(ok / len(members)),
                 ]
             )
@@ -216,7 +286,8 @@ class _Builder:
                 self.t("合计", "Total"),
                 len(self.grid.rows),
                 self.grid.compliant,
-                len(self.grid.rows) - self.grid.compliant,
+                self.grid.failing,
+                len(self.grid.waiting),
                 Rate(_rate(self.grid)),
             ]
         )
@@ -225,7 +296,10 @@ class _Builder:
             Text("村数", "Villages"),
             Text("达标", "Compliant"),
             Text("未达标", "Not compliant"),
-            Text("达标率", "Rate"),
+            Text("待定", "Pending"),
+            Text("达标率（暂定）", "Rate (provisional)")
+            if self.grid.provisional
+            else Text("达标率", "Rate"),
         ]
         return Section(
             "offices",
@@ -281,11 +355,12 @@ class _Builder:
     def negative(self) -> Section:
         sep = self.t("、", ", ")
         negative_rows: list[list[Cell]] = []
+        pending_rows: list[list[Cell]] = []
         for row in self.grid.rows:
             if row.complies:
                 continue
             entry = negative_entry(self.host, row)
-            negative_rows.append(
+            (pending_rows if row.code in self.waiting else negative_rows).append(
                 [
                     row.code,
                     row.name,
@@ -324,6 +399,15 @@ class _Builder:
                 f"{open_items} of them still open.",
             )
         ]
+        if pending_rows:
+            paragraphs.append(
+                self.t(
+                    f"另有 {self.waiting_words(self.grid)}，没有不达标的指标，未列入负面清单，"
+                    "见待定村表。",
+                    f"Besides, {self.waiting_words(self.grid)} fail no criterion and are not on "
+                    "the negative list; see the table of pending villages.",
+                )
+            )
         if not self.grid.finalized:
             paragraphs.append(
                 self.t(
@@ -348,6 +432,23 @@ class _Builder:
                         Text("责任单位", "Responsible units"),
                     ],
                     negative_rows,
+                ),
+                *(
+                    [
+                        self.table(
+                            Text("待定村", "Pending villages"),
+                            [
+                                Text("村代码", "Code"),
+                                Text("村名", "Village"),
+                                Text("办事处", "Office"),
+                                Text("待定指标", "Pending criteria"),
+                                Text("责任单位", "Responsible units"),
+                            ],
+                            [row[:3] + row[4:] for row in pending_rows],
+                        )
+                    ]
+                    if pending_rows
+                    else []
                 ),
                 self.table(
                     Text("整改事项", "Rectification items"),
@@ -381,6 +482,7 @@ class _Builder:
         ]
         year_quarters = [Quarter(q.year, n) for n in range(1, q.number + 1)]
         full_year = q.number == 4 and all(self.store.is_locked(y) for y in year_quarters)
+        still_open: list[str] = []
         if full_year:
             candidates = [str(c["code"]) for c in commendation(self.store, q.year)]
         else:
@@ -388,6 +490,8 @@ class _Builder:
             for yq in year_quarters:
                 grid = self.grid if yq == q else quarter_grid(self.store, self.host, yq)
                 ok = {r.code for r in grid.rows if r.complies}
+                if yq == q:
+                    still_open = sorted(self.waiting & kept if kept is not None else self.waiting)
                 kept = ok if kept is None else kept & ok
             candidates = sorted(kept or set())
         paragraphs = [
@@ -411,6 +515,14 @@ class _Builder:
                 "far; villages compliant in all four are candidates for commendation.",
             ),
         ]
+        if still_open:
+            paragraphs.append(
+                self.t(
+                    f"另有 {len(still_open)} 个村此前各季度均达标、本季度待定，结果确定后再定。",
+                    f"{len(still_open)} more villages complied in every earlier quarter of "
+                    f"{q.year} and are pending this quarter; they count once decided.",
+                )
+            )
         return Section(
             "flags",
             self.t("五、重点督导、通报与表彰候选", "5. Supervision, public notice, commendation"),
@@ -492,7 +604,13 @@ class _Builder:
         for each in quarters:
             grid = self.grid if each == q else quarter_grid(self.store, self.host, each)
             rate = _rate(grid)
-            points.append(RatePoint(str(each), rate, grid.target, grid.finalized))
+            points.append(RatePoint(str(each), rate, grid.target, grid.finalized, grid.provisional))
+            if rate + 1e-9 >= grid.target:
+                met = self.t("达到", "met")
+            elif grid.provisional:
+                met = self.t("待定", "pending")
+            else:
+                met = self.t("未达到", "not met")
             rows.append(
                 [
                     str(each),
@@ -500,16 +618,23 @@ class _Builder:
                     grid.compliant,
                     Rate(rate),
                     Rate(grid.target),
-                    self.t("达到", "met")
-                    if rate + 1e-9 >= grid.target
-                    else self.t("未达到", "not met"),
+                    len(grid.waiting),
+                    met,
                     self.t("已定稿", "finalized") if grid.finalized else self.t("草稿", "draft"),
                 ]
             )
         section = Section(
             "trend",
             self.t("七、各季度达标率与目标", "7. Rate per quarter against the target"),
-            [],
+            [
+                self.t(
+                    "草稿季度的达标率为暂定值（图中标“?”），待定村既不计为达标也不计为不达标。",
+                    "A draft quarter's rate is provisional (marked “?” in the chart): its "
+                    "pending villages count neither as compliant nor as failing.",
+                )
+            ]
+            if any(p.provisional for p in points)
+            else [],
             [
                 self.table(
                     Text("各季度达标率", "Rate per quarter"),
@@ -519,6 +644,7 @@ class _Builder:
                         Text("达标", "Compliant"),
                         Text("达标率", "Rate"),
                         Text("目标", "Target"),
+                        Text("待定", "Pending"),
                         Text("目标情况", "Target met"),
                         Text("数据", "Data"),
                     ],

@@ -98,7 +98,7 @@ def svg(points: list[RatePoint], title: str, rate_word: str, target_word: str) -
         middle = (bar.x0 + bar.x1) / 2
         parts.append(
             f'<text x="{middle:.1f}" y="{bar.y - 4:.1f}" text-anchor="middle" font-size="10">'
-            f"{percent(bar.point.rate)}</text>"
+            f"{escape(bar.point.label)}</text>"
         )
         parts.append(
             f'<text x="{middle:.1f}" y="{base + 16:.1f}" text-anchor="middle" font-size="11">'
@@ -180,9 +180,7 @@ def png(points: list[RatePoint], scale: int = 2) -> bytes:
             x0, y0, x1, y1 = box
             _dashed(draw, [(x0, y1), (x0, y0), (x1, y0), (x1, y1)], scale)
         middle = s((bar.x0 + bar.x1) / 2)
-        draw.text(
-            (middle, s(bar.y - 3)), percent(bar.point.rate), fill="black", font=small, anchor="md"
-        )
+        draw.text((middle, s(bar.y - 3)), bar.point.label, fill="black", font=small, anchor="md")
         draw.text((middle, s(base + 6)), bar.point.quarter, fill="black", font=label, anchor="ma")
     line: list[tuple[float, float]] = []
     for bar in bars:

@@ -64,6 +64,13 @@ class RatePoint:
     rate: float
     target: float
     finalized: bool
+    provisional: bool = False
+    """Villages still wait on a return or decision, so the rate may rise."""
+
+    @property
+    def label(self) -> str:
+        """The rate as the chart writes it, '?' after a provisional one."""
+        return f"{self.rate * 100:.1f}%" + ("?" if self.provisional else "")
 
 
 @dataclass(frozen=True, slots=True)

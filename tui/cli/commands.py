@@ -636,11 +636,19 @@ def grid(ctx: click.Context, quarter: Quarter | None, format_: str) -> Invocatio
     invoke_without_command=True,
 )
 @option("--json", "json_", is_flag=True, text=Text("JSON 输出", "JSON output"))
+@option(
+    "--wide",
+    is_flag=True,
+    text=Text(
+        "每个插件一行，含文件和 sha256（宽于 80 列）",
+        "one line per plugin, with its file and sha256 (wider than 80 columns)",
+    ),
+)
 @click.pass_context
-def plugins(ctx: click.Context, json_: bool) -> Invocation | None:
-    """`pingan plugins [--json]`, or `pingan plugins disable|enable NAME`."""
+def plugins(ctx: click.Context, json_: bool, wide: bool) -> Invocation | None:
+    """`pingan plugins [--wide | --json]`, or `pingan plugins disable|enable NAME`."""
     if ctx.invoked_subcommand is None:
-        return invocation(ctx, commands_plugins.run_plugins, json=json_)
+        return invocation(ctx, commands_plugins.run_plugins, json=json_, wide=wide)
     return None
 
 
@@ -1087,6 +1095,14 @@ def verify(ctx: click.Context, report: str | None, code: str | None) -> Invocati
         "the report's language: zh official Chinese, en English",
     ),
 )
+@option(
+    "--overwrite",
+    is_flag=True,
+    text=Text(
+        "FILE 已存在时替换它（否则拒绝，不写）",
+        "replace FILE if it exists (else refused, nothing written)",
+    ),
+)
 @click.pass_context
 def report(
     ctx: click.Context,
@@ -1094,8 +1110,9 @@ def report(
     format_: str | None,
     output: str,
     report_lang: str,
+    overwrite: bool,
 ) -> Invocation:
-    """`pingan report [--quarter Q] [--format FORMAT] -o FILE [--lang en]`."""
+    """`pingan report [--quarter Q] [--format FORMAT] -o FILE [--lang en] [--overwrite]`."""
     return invocation(
         ctx,
         commands_reports.run_report,
@@ -1103,6 +1120,7 @@ def report(
         format=format_,
         output=output,
         report_lang=report_lang,
+        overwrite=overwrite,
     )
 
 

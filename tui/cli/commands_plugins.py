@@ -6,11 +6,13 @@ import argparse
 import json
 from pathlib import Path
 
+from wcwidth import wcswidth
+
 from plugins import actions
 from plugins.i18n import Text
-from plugins.manager import OffBy, PluginHost, Source, Status
+from plugins.manager import OffBy, PluginHost, PluginInfo, Source, Status
 from plugins.scaffold import scaffold
-from tui.cli.output import table
+from tui.cli.output import table, wrap_cells
 from tui.cli.session import Session
 
 SOURCE_NAMES: dict[Source, Text] = {
@@ -42,14 +44,73 @@ def _with_commands(session: Session) -> PluginHost:
     return host
 
 
+WIDTH = 80
+"""The width `pingan plugins` fits in; `--wide` prints every column on one line instead."""
+NOTE_MIN = 24
+NOTE_SEPARATOR = Text("；", "; ")
+COMMANDS = Text("命令：{names}", "commands: {names}")
+WIDE_HINT = Text(
+    "文件与 sha256：pingan plugins --wide（或 --json）",
+    "Files and sha256: pingan plugins --wide (or --json)",
+)
+
+
+def _note(info: PluginInfo, lang: str) -> str:
+    """Why the plugin is off (and by whom) and the commands it adds, in one text."""
+    parts = []
+    off_by = OFF_BY_NAMES[info.off_by].get(lang)
+    why = info.why(lang)
+    if off_by and why:
+        parts.append(f"{off_by}{'：' if lang == 'zh' else ': '}{why}")
+    elif off_by or why:
+        parts.append(off_by or why)
+    if info.commands:
+        parts.append(COMMANDS.format(names=", ".join(info.commands)).get(lang))
+    return NOTE_SEPARATOR.get(lang).join(parts)
+
+
 def run_plugins(session: Session, args: argparse.Namespace) -> int:
-    """`pingan plugins [--json]`: every plugin, its unit, source, status and why it is off."""
+    """`pingan plugins [--wide | --json]`: every plugin, its unit, source, status and notes.
+
+    The table fits WIDTH columns, its notes wrapped; --wide adds the file and its sha256,
+    each plugin on one line.
+    """
     host = _with_commands(session)
     if args.json:
         docs = [info.to_doc() for info in host.infos]
         print(json.dumps(docs, ensure_ascii=False, indent=2), file=session.out)
         return 0
     lang = session.lang
+    if args.wide:
+        print(_wide_table(host, lang), file=session.out)
+        return 0
+    heads = (
+        ["plugin", "unit", "source", "status", "notes"]
+        if lang == "en"
+        else ["插件", "单位", "来源", "状态", "说明"]
+    )
+    rows = [
+        [
+            info.name,
+            ",".join(info.units),
+            SOURCE_NAMES[info.source].get(lang),
+            STATUS_NAMES[info.status].get(lang),
+        ]
+        for info in host.infos
+    ]
+    used = sum(
+        max(wcswidth(str(c)) for c in column) + 2 for column in zip(heads, *rows, strict=False)
+    )
+    note_width = max(NOTE_MIN, WIDTH - used)
+    for row, info in zip(rows, host.infos, strict=True):
+        row.append("\n".join(wrap_cells(_note(info, lang), note_width)))
+    print(table(rows, heads), file=session.out)
+    print("\n" + WIDE_HINT.get(lang), file=session.out)
+    return 0
+
+
+def _wide_table(host: PluginHost, lang: str) -> str:
+    """Every column, the file and its sha256 too, each plugin on one line."""
     rows = [
         [
             info.name,
@@ -69,8 +130,7 @@ def run_plugins(session: Session, args: argparse.Namespace) -> int:
         if lang == "en"
         else ["插件", "单位", "来源", "状态", "停用原因", "说明", "命令", "文件", "sha256"]
     )
-    print(table(rows, headers), file=session.out)
-    return 0
+    return table(rows, headers)
 
 
 def run_plugins_switch(session: Session, args: argparse.Namespace) -> int:

@@ -12,11 +12,13 @@ from tui.cli.session import Session
 
 
 def run_report(session: Session, args: argparse.Namespace) -> int:
-    """`pingan report --quarter Q --format F -o FILE [--lang en]`: write it, say where, code."""
+    """`pingan report --quarter Q -o FILE [--overwrite] ...`: write it, say where, the code."""
     ctx = session.context()
     quarter = args.quarter or ctx.store.latest_quarter(ctx.today)
     output = Path(args.output)
-    written = write_report_file(ctx, quarter, args.format or None, output, args.report_lang)
+    written = write_report_file(
+        ctx, quarter, args.format or None, output, args.report_lang, overwrite=args.overwrite
+    )
     fmt = written.fmt
     report = written.report
     for failed in report.failed:

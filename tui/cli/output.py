@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import textwrap
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -118,6 +119,35 @@ def table(
             rows, headers=list(headers), tablefmt=fmt, disable_numparse=True, colalign=colalign
         )
     )
+
+
+_WRAP_TOKENS = re.compile(r"[\x21-\x7e]+|\s+|.")
+"""An ASCII word (kept whole, so a command or name can be copied), spaces, or one character."""
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """text in lines of at most width terminal cells, Chinese breaking between characters.
+
+    An ASCII word wider than width is cut; otherwise words are never split.
+    """
+    lines: list[str] = []
+    line = ""
+    for token in _WRAP_TOKENS.findall(" ".join(text.split())):
+        if token.isspace():
+            line += " " if line else ""
+            continue
+        while wcswidth(token) > width:
+            if line.strip():
+                lines.append(line.rstrip())
+            lines.append(token[:width])
+            line, token = "", token[width:]
+        if line and wcswidth(line + token) > width:
+            lines.append(line.rstrip())
+            line = ""
+        line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
 
 
 def percent(value: float) -> str:

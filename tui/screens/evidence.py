@@ -155,7 +155,7 @@ class EvidenceScreen(PinganAccess, ModalScreen[None]):
         if decision is None:
             return
         verdict = state_name(verdict_state(decision.passed), lang)
-        text = RichText(tr("evidence.decision", lang) + "：", style="bold")
+        text = RichText(tr("evidence.decision_head", lang), style="bold")
         text.append(
             tr(
                 "evidence.decision_line",
@@ -258,6 +258,6 @@ class EvidenceScreen(PinganAccess, ModalScreen[None]):
             rows.append((tr("evidence.author", lang), record.author))
         for label, value in rows:
             if value:
-                text.append(f"\n  {label}：", style="dim")
+                text.append("\n  " + tr("evidence.field", lang, label=label), style="dim")
                 text.append(value)
         return Static(text, classes="record")

@@ -26,6 +26,10 @@ ACTION_NAMES: dict[str, Text] = {
     "decision.withdraw": Text("撤回决定", "decision withdrawn"),
     "return.file": Text("登记报表", "return filed"),
     "return.withdraw": Text("撤回报表", "return withdrawn"),
+    "import.add": Text("导入批次", "import batch"),
+    "import.undo": Text("撤销导入", "import undone"),
+    "snapshot.save": Text("定稿（保存快照）", "finalized (snapshot saved)"),
+    "quarter.reopen": Text("重新打开季度", "quarter reopened"),
 }
 """What each audited action is called in the table; others show their code."""
 

@@ -1,7 +1,8 @@
 """The Reports screen: the report of the quarter in view, its format, language and file.
 
 `R` opens it with docx and the default file (`reports/` beside the store) in the file box,
-so `R` then Enter writes the usual report; it says where, and the check code to print.
+so `R` then Enter writes the usual report; it says where, and the check code to print. A
+file that exists is replaced only after the user confirms it.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from textual.widgets import Footer, Input, Label, RadioSet, Static
 
 from plugins import actions
 from plugins.actions import Refusal, WrittenReport
-from plugins.actions.reports import default_report_path
+from plugins.actions.reports import OVERWRITE, default_report_path
 from plugins.i18n import Text
 from plugins.quarters import STATE_WORDS, quarter_status
 from plugins.reports.formats import FORMATS
 from tui import keys
 from tui.app_access import PinganAccess
+from tui.screens.confirm import ConfirmScreen
 from tui.text import tr
 from tui.widgets.choice_button import ChoiceButton
 
@@ -40,6 +42,10 @@ LANGUAGE = Text("语言", "Language")
 FILE = Text("文件（Enter 写出 {fmt}，{language}）", "File (Enter writes {fmt}, {language})")
 WRITING = Text("正在写出 {path}", "Writing {path}")
 WRITTEN = Text("已写出：{path}\n核验码：{code}", "Written: {path}\nCheck code: {code}")
+REPLACE = Text("{path} 已存在。替换它吗？", "{path} exists. Replace it?")
+REPLACE_YES = Text("替换 (y)", "Replace (y)")
+KEEP = Text("保留原文件 (n)", "Keep it (n)")
+KEPT = Text("未写出：{path} 已存在，保留原文件", "Not written: {path} exists and was kept")
 FAILED_SECTIONS = Text("有章节未写入：{names}", "Sections left out: {names}")
 LANGS = (("zh", "中文"), ("en", "English"))
 
@@ -51,12 +57,20 @@ class ReportsScreen(PinganAccess, Screen[None]):
     BINDINGS = keys.owned("reports")
 
     class Written(Message):
-        """A report written, or why not (the refusal's lines)."""
+        """A report written, or why not (the refusal's lines, and whether the file exists)."""
 
-        def __init__(self, written: WrittenReport | None, refused: list[str]) -> None:
+        def __init__(
+            self,
+            written: WrittenReport | None,
+            refused: list[str],
+            path: Path,
+            exists: bool = False,
+        ) -> None:
             super().__init__()
             self.written = written
             self.refused = refused
+            self.path = path
+            self.exists = exists
 
     def __init__(self) -> None:
         super().__init__()
@@ -142,20 +156,26 @@ class ReportsScreen(PinganAccess, Screen[None]):
         self._write(path, self.fmt, self.report_lang)
 
     @work(thread=True, group="report-write", exclusive=True, exit_on_error=False)
-    def _write(self, path: Path, fmt: str, lang: str) -> None:
+    def _write(self, path: Path, fmt: str, lang: str, overwrite: bool = False) -> None:
         app = self.pingan
         try:
-            written = actions.write_report_file(app.action_context(), app.quarter, fmt, path, lang)
+            written = actions.write_report_file(
+                app.action_context(), app.quarter, fmt, path, lang, overwrite=overwrite
+            )
         except Refusal as exc:
-            self.post_message(self.Written(None, exc.render(app.lang)))
+            exists = exc.field == OVERWRITE
+            self.post_message(self.Written(None, exc.render(app.lang), path, exists))
             return
-        self.post_message(self.Written(written, []))
+        self.post_message(self.Written(written, [], path))
 
     @on(Written)
     def _written(self, message: Written) -> None:
         lang = self.pingan.lang
         status = self.query_one("#reports-status", Static)
         status.set_class(message.written is None, "-refused")
+        if message.exists:
+            self._ask_to_replace(message.path)
+            return
         if message.written is None:
             status.update(escape("\n".join(message.refused)))
             return
@@ -165,6 +185,21 @@ class ReportsScreen(PinganAccess, Screen[None]):
             lines.append(tr(FAILED_SECTIONS, lang, names="; ".join(done.report.failed)))
         status.update(escape("\n".join(lines)))
         self.notify(tr(WRITTEN, lang, path=done.path, code=done.report.stamp.code), timeout=10)
+
+    def _ask_to_replace(self, path: Path) -> None:
+        """Ask whether to replace the existing file; write over it only on yes."""
+        fmt, lang = self.fmt, self.report_lang
+        status = self.query_one("#reports-status", Static)
+
+        def answered(replace: bool | None) -> None:
+            if replace:
+                status.update(escape(tr(WRITING, self.pingan.lang, path=path)))
+                self._write(path, fmt, lang, overwrite=True)
+            else:
+                status.update(escape(tr(KEPT, self.pingan.lang, path=path)))
+
+        question = ConfirmScreen(REPLACE.format(path=path), yes=REPLACE_YES, no=KEEP)
+        self.app.push_screen(question, answered)
 
     def action_back(self) -> None:
         self.dismiss()
