@@ -33,6 +33,9 @@ from store.storage import read_object
 from store.transaction import BlockChange, Transaction, now_text
 from store.window import QuarterWindow
 
+_HOLDING = b'{"records":{"'
+"""How a block that holds a record begins as the store writes it."""
+
 _KEPT_CHANGES = 64
 """At most this many records of a block written are parsed to keep its parsed copy; more
 (an import) and the block is parsed again when next read, which costs no more."""
@@ -428,7 +431,29 @@ class Store:
         return list(part.by_type.get(record_type, ()))
 
     def village_records(self, quarter: Quarter, village: str, record_type: str) -> list[Record]:
-        return list(self.partition(quarter).by_village_type.get((village, record_type), ()))
+        """One village's records of one type in quarter, in the order the partition gives.
+
+        Blocks already parsed are looked up; the others are read and only the documents
+        of that village and type become records: a county quarter holds tens of thousands
+        of other villages' records, and a screen showing one village needs none of them.
+        """
+        key = (village, record_type)
+        found: list[Record] = []
+        same: dict[Any, Any] = {}
+        days: dict[str, date] = {}
+        with self._naming_backup():
+            for path in self.layout.quarter_blocks(quarter):
+                part = self._partitions.fresh(path)
+                if part is not None:
+                    found.extend(part.by_village_type.get(key, ()))
+                    continue
+                try:
+                    for raw_id, doc in _table(read_object(path) or {}, "records").items():
+                        if doc["village"] == village and doc["type"] == record_type:
+                            found.append(Record.from_doc(int(raw_id), doc, same, days))
+                except (KeyError, TypeError, ValueError) as exc:
+                    raise StoreCorrupt(path, f"bad record: {exc!r}") from None
+        return found
 
     def window(self, quarter: Quarter) -> QuarterWindow:
         """The records a grid of quarter reads: the quarter's own and history up to its end."""
@@ -438,13 +463,41 @@ class Store:
     def record_quarters(self, until: Quarter | None = None) -> list[Quarter]:
         """Quarters that hold at least one record, oldest first; none later than until if given.
 
-        Each partition is read to see whether it is empty, so `until` spares reading later ones.
+        No partition is parsed for it: see _holds_records.
         """
         return [
             q
             for q in self.layout.record_quarter_dirs()
-            if (until is None or q <= until) and self.partition(q).by_id
+            if (until is None or q <= until) and self._holds_records(q)
         ]
+
+    def _holds_records(self, quarter: Quarter) -> bool:
+        """Whether any block of quarter holds a record, read from the blocks' first bytes.
+
+        A block written by a save begins `{"records":{"<id>"` unless it is empty (its
+        keys are written sorted and compact); a block already parsed is looked up, and
+        only one beginning otherwise (empty, written by hand) is parsed, which is small.
+        """
+        with self._naming_backup():
+            for path in self.layout.quarter_blocks(quarter):
+                part = self._partitions.fresh(path)
+                if part is not None:
+                    if part.by_id:
+                        return True
+                    continue
+                try:
+                    with open(path, "rb") as handle:
+                        head = handle.read(len(_HOLDING))
+                except FileNotFoundError:
+                    continue
+                if head == _HOLDING:
+                    return True
+                try:
+                    if _table(read_object(path) or {}, "records"):
+                        return True
+                except TypeError as exc:
+                    raise StoreCorrupt(path, str(exc)) from None
+        return False
 
     def record(self, record_id: int) -> Record | None:
         """The stored record of that id: read from its block alone."""
@@ -559,8 +612,18 @@ class Store:
         return backup.newest_good(self.layout)
 
     def latest_quarter(self, today: date | None = None) -> Quarter:
-        """The latest quarter holding data, else today's."""
-        quarters = self.record_quarters() + [r.quarter for r in self.main().returns]
+        """The latest quarter holding records or a filed return, else today's.
+
+        Quarters are looked at newest first, each by its blocks' first bytes: no
+        partition is parsed, so a screen can open on it before any record is read.
+        """
+        quarters = [r.quarter for r in self.main().returns]
+        newest = next(
+            (q for q in reversed(self.layout.record_quarter_dirs()) if self._holds_records(q)),
+            None,
+        )
+        if newest is not None:
+            quarters.append(newest)
         return max(quarters) if quarters else Quarter.of(today or date.today())
 
 
