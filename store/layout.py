@@ -182,15 +182,13 @@ def _named_temp(folder: Path, pattern: str) -> bool:
     """Whether a file carrying the temp mark sits where pattern (`*/name` parts) reaches."""
     head, _, rest = pattern.partition("/")
     try:
-        entries = list(os.scandir(folder))
+        names = os.listdir(folder)
     except (FileNotFoundError, NotADirectoryError):
         return False
     if not rest:
-        return any(_TEMP_MARK in entry.name for entry in entries)
+        return _TEMP_MARK in "/".join(names)  # one search, not one per name
     return any(
-        _named_temp(folder / entry.name, rest)
-        for entry in entries
-        if fnmatch.fnmatchcase(entry.name, head) and entry.is_dir()
+        _named_temp(folder / name, rest) for name in names if fnmatch.fnmatchcase(name, head)
     )
 
 

@@ -911,9 +911,7 @@ class Transaction:
         counter do not parse again the main file and the block this one just wrote.
         """
         blocks = {
-            buffer.path: max(
-                (int(key) for key in (buffer.data or {}).get("records") or {}), default=0
-            )
+            buffer.path: max(map(int, (buffer.data or {}).get("records") or {}), default=0)
             for buffer in self._buffers.values()
             if buffer.dirty and self._is_block(buffer.path) and buffer.path not in self._removed
         }

@@ -13,7 +13,7 @@ import pytest
 from store import NewRecord, Quarter, Store, StoreCorrupt
 from store.layout import BLOCK_RECORDS
 from store.storage import atomic_write, dumps
-from tests.store_support import new_store, note, verify_audit_chain
+from tests.store_support import leftovers, new_store, note, verify_audit_chain
 
 Q3, Q4, Q5 = Quarter(2022, 3), Quarter(2022, 4), Quarter(2023, 1)
 DAYS = (date(2022, 8, 1), date(2022, 9, 30), date(2022, 11, 15))
@@ -208,3 +208,24 @@ def test_one_village_records_build_no_record_of_another_village(tmp_path: Path) 
         reader.village_records(Q3, "V002", "test.note")
     with pytest.raises(StoreCorrupt):
         reader.records(Q3)
+
+
+def test_a_temp_file_of_a_commit_that_never_landed_is_swept_by_the_next_lock(
+    tmp_path: Path,
+) -> None:
+    store = new_store(tmp_path / "town.json")
+    with store.transaction() as tx:
+        tx.add_records([note("V001", DAYS[0])])
+    block = store.layout.block(Q3, 1)
+    orphans = [
+        block.with_name(f"{block.name}.tmp-0badc0ffee"),
+        store.path.with_name(f"{store.path.name}.tmp-0badc0ffee"),
+    ]
+    for orphan in orphans:
+        orphan.write_bytes(b'{"records":{}}')
+    assert store.layout.may_hold_temps()
+    with store.transaction() as tx:
+        tx.add_records([note("V002", DAYS[1])])
+    assert not any(orphan.exists() for orphan in orphans)
+    assert not store.layout.may_hold_temps()
+    assert leftovers(store.layout) == []
