@@ -3,6 +3,7 @@
     python bench/county.py            # 2,000 villages, ~300,000 records (a few minutes)
     python bench/county.py --quick    # 200 villages, ~30,000 records (under a minute)
     python bench/county.py --demo     # the demo town (40 villages): open, RSS and saves only
+    python bench/county.py --only save   # only the save figures (add --profile for cProfile)
 
 The store comes from bench/county_build.py (built once, cached under bench/.cache/); each
 run works on fresh copies of it. Every timer includes reading the store from disk where a
@@ -16,10 +17,12 @@ what each figure means.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import csv
 import importlib.util
 import json
 import os
+import pstats
 import random
 import shutil
 import statistics
@@ -226,8 +229,11 @@ def naive_baseline(main: Path, sample: int, floor_s: float) -> dict[str, float]:
     }
 
 
-def timed_saves(main: Path, count: int) -> list[float]:
-    """count records saved one by one through the actions layer, as a form's save does."""
+def timed_saves(main: Path, count: int, profile: cProfile.Profile | None = None) -> list[float]:
+    """count records saved one by one through the actions layer, as a form's save does.
+
+    With profile, each timed save runs under it (and so takes longer).
+    """
     from plugins import actions
     from plugins.actions import ActionContext, Actor
     from plugins.manager import PluginHost
@@ -253,9 +259,39 @@ def timed_saves(main: Path, count: int) -> list[float]:
     times: list[float] = []
     for _ in range(count):
         started = time.perf_counter()
-        save()
+        if profile is not None:
+            profile.runcall(save)
+        else:
+            save()
         times.append(time.perf_counter() - started)
     return times
+
+
+def save_figures(main_path: Path, quick: bool, profile: bool = False) -> dict[str, Any]:
+    """save_p50_ms and save_p95_ms on the store at main_path, save_p95_ms_10k on a store of
+    about 10,000 records built for it; with profile, the cProfile of each (sorted by
+    cumulative time) goes to stderr."""
+    figures: dict[str, Any] = {}
+    count = SAVES // 2 if quick else SAVES
+    runs: list[tuple[str, cProfile.Profile | None]] = []
+    big_profile = cProfile.Profile() if profile else None
+    saves = timed_saves(main_path, count, big_profile)
+    runs.append(("the county store", big_profile))
+    figures["save_p50_ms"] = round(statistics.median(saves) * 1000, 1)
+    figures["save_p95_ms"] = round(percentile(saves, 0.95) * 1000, 1)
+    with tempfile.TemporaryDirectory(prefix="pingan-county-10k-") as tmp:
+        small = Path(tmp) / "small.json"
+        build(small, max(1, QUICK_VILLAGES * SMALL_RECORDS // 31_700))
+        small_profile = cProfile.Profile() if profile else None
+        small_saves = timed_saves(small, count, small_profile)
+        runs.append(("the 10k store", small_profile))
+    figures["save_p50_ms_10k"] = round(statistics.median(small_saves) * 1000, 1)
+    figures["save_p95_ms_10k"] = round(percentile(small_saves, 0.95) * 1000, 1)
+    for name, stats in runs:
+        if stats is not None:
+            print(f"--- {count} saves into {name}, under cProfile", file=sys.stderr)
+            pstats.Stats(stats, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
+    return figures
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -355,11 +391,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="the 200-village store")
     parser.add_argument("--demo", action="store_true", help="the demo town: open and saves")
+    parser.add_argument(
+        "--only", choices=("save",), help="only these figures: save_p50_ms, save_p95_ms(_10k)"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="with --only save: cProfile of the saves to stderr"
+    )
     args = parser.parse_args(argv)
     if args.demo:
         print(json.dumps(demo_figures(), ensure_ascii=False))
         return 0
     quick = args.quick
+    if args.only == "save":
+        main_path = county_store(quick)
+        try:
+            saved = save_figures(main_path, quick, args.profile)
+        finally:
+            shutil.rmtree(main_path.parent.parent, ignore_errors=True)
+        print(json.dumps({"store": "county-quick" if quick else "county", **saved}))
+        return 0
     started = time.perf_counter()
     figures: dict[str, Any] = {"store": "county-quick" if quick else "county"}
     figures["note"] = (
@@ -370,16 +420,7 @@ def main(argv: list[str] | None = None) -> int:
         figures.update(cold_open(main_path, runs=2 if quick else 3))
         figures.update(naive_baseline(main_path, 5 if quick else 2, figures["floor_s"]))
 
-        count = SAVES // 2 if quick else SAVES
-        saves = timed_saves(main_path, count)
-        figures["save_p50_ms"] = round(statistics.median(saves) * 1000, 1)
-        figures["save_p95_ms"] = round(percentile(saves, 0.95) * 1000, 1)
-        with tempfile.TemporaryDirectory(prefix="pingan-county-10k-") as tmp:
-            small = Path(tmp) / "small.json"
-            count = max(1, QUICK_VILLAGES * SMALL_RECORDS // 31_700)
-            build(small, count)
-            small_saves = timed_saves(small, count)
-        figures["save_p95_ms_10k"] = round(percentile(small_saves, 0.95) * 1000, 1)
+        figures.update(save_figures(main_path, quick))
 
         codes = [v.code for v in make_villages(QUICK_VILLAGES if quick else 2000, random.Random(1))]
         with tempfile.TemporaryDirectory(prefix="pingan-county-csv-") as tmp:

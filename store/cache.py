@@ -5,16 +5,18 @@ from __future__ import annotations
 import gc
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+import orjson
+
 from store.errors import StoreCorrupt
 from store.models import Record
-from store.storage import read_object
+from store.storage import dumps, read_object
 
 T = TypeVar("T")
 FileKey = tuple[int, int, int]
@@ -57,6 +59,17 @@ class FileCache(Generic[T]):
         lock, knows it just wrote, so no reader parses the file again to learn it."""
         self._entries[path] = _Entry(file_key(path), value)
 
+    def cached(self, path: Path, key: FileKey | None) -> T | None:
+        """The value kept for the version of path identified by key, without reading anything."""
+        entry = self._entries.get(path)
+        if entry is None or key is None or entry.key != key:
+            return None
+        return entry.value
+
+    def fresh(self, path: Path) -> T | None:
+        """The value kept for the version of path on disk now, or None: never parses the file."""
+        return self.cached(path, file_key(path))
+
 
 @dataclass(slots=True)
 class Partition:
@@ -70,13 +83,13 @@ class Partition:
 
     @classmethod
     def build(cls, path: Path, data: dict[str, Any]) -> Partition:
-        part = cls()
-        by_id, by_village_type, by_type = part.by_id, part.by_village_type, part.by_type
         # one object per distinct text or day: a block's records share their type, unit,
         # author and stamps, and a quarter has ninety days
         same: dict[Any, Any] = {}
         days: dict[str, date] = {}
         from_doc = Record.from_doc
+        part = cls()
+        by_id, by_village_type, by_type = part.by_id, part.by_village_type, part.by_type
         try:
             with no_cyclic_gc():
                 for raw_id, doc in (data.get("records") or {}).items():
@@ -87,6 +100,62 @@ class Partition:
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreCorrupt(path, f"bad record: {exc!r}") from None
         return part
+
+    @classmethod
+    def of_records(cls, records: Iterable[Record]) -> Partition:
+        """The partition of records, indexed in the order given."""
+        part = cls()
+        by_id, by_village_type, by_type = part.by_id, part.by_village_type, part.by_type
+        for record in records:
+            by_id[record.id] = record
+            by_village_type[(record.village, record.type)].append(record)
+            by_type[record.type].append(record)
+        return part
+
+    def changed(self, table: dict[str, Any], ids: Iterable[int], limit: int) -> Partition | None:
+        """The partition of a block's new records table, built from this one (its version
+        before) by parsing only the documents of ids and of ids this one lacks.
+
+        What Partition.build gives for the file written from table, at the cost of the
+        few records a save changed instead of the thousand of its block; None when more
+        than limit documents would be parsed (an import), and parsing the file when it
+        is next read costs no more. The documents are copied through the store's
+        serialiser, so no Record shares a dict with the caller that saved it and every
+        value reads back as from the file.
+        """
+        before = self.by_id
+        redo = set(ids)
+        added = sorted((key for key in table if int(key) not in before), key=str)
+        edited = sorted((str(i) for i in redo if i in before and str(i) in table), key=str)
+        if len(added) + len(edited) > limit:
+            return None
+        fresh = {
+            int(key): Record.from_doc(int(key), orjson.loads(dumps(table[key])))
+            for key in (*added, *edited)
+        }
+        removed = len(before) + len(added) - len(table)
+        last = str(next(reversed(before))) if before else ""
+        if not edited and not removed and (not added or added[0] > last):
+            return self._appended([fresh[int(key)] for key in added])
+        # the file's order: its keys are written sorted
+        return Partition.of_records(
+            fresh[record_id] if record_id in fresh else before[record_id]
+            for record_id in (int(key) for key in sorted(table, key=str))
+        )
+
+    def _appended(self, records: list[Record]) -> Partition:
+        """This partition with records after its own: its lists are shared, never changed."""
+        out = Partition(
+            dict(self.by_id),
+            defaultdict(list, self.by_village_type),
+            defaultdict(list, self.by_type),
+        )
+        for record in records:
+            out.by_id[record.id] = record
+            key = (record.village, record.type)
+            out.by_village_type[key] = [*out.by_village_type.get(key, ()), record]
+            out.by_type[record.type] = [*out.by_type.get(record.type, ()), record]
+        return out
 
     @classmethod
     def merge(cls, parts: Sequence[Partition]) -> Partition:

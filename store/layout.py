@@ -8,8 +8,9 @@ most BLOCK_RECORDS records (a few hundred kilobytes), not the whole quarter.
 
 from __future__ import annotations
 
+import fnmatch
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from store.quarter import Quarter
@@ -33,15 +34,16 @@ class Layout:
     """The paths of one store, derived from its main file's path."""
 
     main: Path
+    folder: Path = field(init=False, repr=False, compare=False)
+    """The partition folder: `town.json` keeps its records in `town.json.d/`."""
+    records_dir: Path = field(init=False, repr=False, compare=False)
+    """The folder of the record blocks, a folder of them per quarter."""
 
-    @property
-    def folder(self) -> Path:
-        """The partition folder: `town.json` keeps its records in `town.json.d/`."""
-        return self.main.with_name(self.main.name + ".d")
-
-    @property
-    def records_dir(self) -> Path:
-        return self.folder / "records"
+    def __post_init__(self) -> None:
+        # derived once: a save builds a block path per quarter from them
+        folder = self.main.with_name(self.main.name + ".d")
+        object.__setattr__(self, "folder", folder)
+        object.__setattr__(self, "records_dir", folder / "records")
 
     @property
     def villages(self) -> Path:
@@ -80,15 +82,6 @@ class Layout:
     def quarter_blocks(self, quarter: Quarter) -> list[Path]:
         """The block files of one quarter, in block order."""
         return _blocks_in(self.quarter_dir(quarter))
-
-    def blocks_by_number(self) -> dict[int, list[Path]]:
-        """Every block file by its block number (the same number in several quarters)."""
-        found: dict[int, list[Path]] = {}
-        for quarter in self.record_quarter_dirs():
-            folder = self.quarter_dir(quarter)
-            for name in _block_names(folder):
-                found.setdefault(int(name[:-5]), []).append(folder / name)
-        return found
 
     def record_quarter_dirs(self) -> list[Quarter]:
         """The quarters that have a folder of blocks, oldest first."""
@@ -174,6 +167,32 @@ class Layout:
             (self.snapshots_dir, "*.json.tmp-*"),
             (self.backups_dir, "*.tmp-*"),
         ]
+
+    def may_hold_temps(self) -> bool:
+        """Whether a file named like a temp file is in a folder sweep_patterns looks in.
+
+        A quick look before the exact sweep: every lock sweeps, and matching each of a
+        county's hundreds of block names against a pattern cost more than the save's
+        own work. False means the sweep would find nothing.
+        """
+        return any(_named_temp(folder, pattern) for folder, pattern in self.sweep_patterns())
+
+
+def _named_temp(folder: Path, pattern: str) -> bool:
+    """Whether a file carrying the temp mark sits where pattern (`*/name` parts) reaches."""
+    head, _, rest = pattern.partition("/")
+    try:
+        names = os.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    if not rest:
+        return _TEMP_MARK in "/".join(names)  # one search, not one per name
+    return any(
+        _named_temp(folder / name, rest) for name in names if fnmatch.fnmatchcase(name, head)
+    )
+
+
+_TEMP_MARK = ".tmp-"
 
 
 def _block_names(folder: Path) -> list[str]:

@@ -30,8 +30,15 @@ from store.quarter import Quarter
 from store.settings import Settings
 from store.shape import check_main, main_meta
 from store.storage import read_object
-from store.transaction import Transaction, now_text
+from store.transaction import BlockChange, Transaction, now_text
 from store.window import QuarterWindow
+
+_HOLDING = b'{"records":{"'
+"""How a block that holds a record begins as the store writes it."""
+
+_KEPT_CHANGES = 64
+"""At most this many records of a block written are parsed to keep its parsed copy; more
+(an import) and the block is parsed again when next read, which costs no more."""
 
 
 class MainView:
@@ -139,6 +146,7 @@ class Store:
         self._snapshots = FileCache(_snapshot_doc)
         self._max_ids = FileCache(_max_id)
         self._villages = FileCache(village_list)
+        self._codes: tuple[list[Village], frozenset[str]] | None = None
         self._merged: dict[Quarter, tuple[tuple[Path, ...], tuple[Partition, ...], Partition]] = {}
 
     @property
@@ -202,7 +210,8 @@ class Store:
             except StoreCorrupt:
                 return None
 
-        journal.recover(layout.journal, layout.sweep_patterns(), landed_token)
+        if layout.journal.exists() or layout.may_hold_temps():
+            journal.recover(layout.journal, layout.sweep_patterns(), landed_token)
         try:
             meta = self._meta.get(layout.main)
         except StoreCorrupt:
@@ -221,7 +230,7 @@ class Store:
                 self.layout,
                 actor or default_actor(),
                 self._locate,
-                self._max_record_id,
+                self._stored_top,
                 self._village_codes,
             )
             yield tx
@@ -233,6 +242,32 @@ class Store:
                 self._meta.put(self.layout.main, meta)
             for path, top in top_ids.items():
                 self._max_ids.put(path, top)
+            self._keep_blocks(tx.block_changes())
+
+    def _keep_blocks(self, changes: list[BlockChange]) -> None:
+        """Bring the parsed copy of each block a commit wrote up to date from what it changed.
+
+        A save changes one record of a block of up to a thousand: parsing that one, not
+        the block, keeps a save's cost apart from how many records are stored. A block
+        edited at will (records_table), one not parsed before, or one an import filled
+        is left to be parsed when next read.
+        """
+        for change in changes:
+            if change.changed is None:
+                continue
+            before = (
+                Partition()
+                if change.read_from is None
+                else self._partitions.cached(change.path, change.read_from)
+            )
+            if before is None:
+                continue
+            try:
+                after = before.changed(change.records, change.changed, _KEPT_CHANGES)
+            except (KeyError, TypeError, ValueError):
+                after = None  # a document that does not parse: reading the file will say so
+            if after is not None:
+                self._partitions.put(change.path, after)
 
     def init(self, town: str, actor: str = "") -> None:
         """Create an empty store for a town; refuse if one, or the folder of one, is there."""
@@ -356,9 +391,16 @@ class Store:
         return listed or main.villages
 
     def _village_codes(self) -> frozenset[str]:
-        """The codes of the village list file as on disk (a transaction's check, in the lock)."""
+        """The codes of the village list file as on disk (a transaction's check, in the lock).
+
+        Kept with the list they were taken from: a county has two thousand, and every save
+        asks.
+        """
         with self._naming_backup():
-            return frozenset(v.code for v in self._villages.get(self.layout.villages))
+            villages = self._villages.get(self.layout.villages)
+        if self._codes is None or self._codes[0] is not villages:
+            self._codes = (villages, frozenset(v.code for v in villages))
+        return self._codes[1]
 
     def villages(self, *, active_only: bool = True) -> list[Village]:
         villages = self._all_villages()
@@ -389,7 +431,29 @@ class Store:
         return list(part.by_type.get(record_type, ()))
 
     def village_records(self, quarter: Quarter, village: str, record_type: str) -> list[Record]:
-        return list(self.partition(quarter).by_village_type.get((village, record_type), ()))
+        """One village's records of one type in quarter, in the order the partition gives.
+
+        Blocks already parsed are looked up; the others are read and only the documents
+        of that village and type become records: a county quarter holds tens of thousands
+        of other villages' records, and a screen showing one village needs none of them.
+        """
+        key = (village, record_type)
+        found: list[Record] = []
+        same: dict[Any, Any] = {}
+        days: dict[str, date] = {}
+        with self._naming_backup():
+            for path in self.layout.quarter_blocks(quarter):
+                part = self._partitions.fresh(path)
+                if part is not None:
+                    found.extend(part.by_village_type.get(key, ()))
+                    continue
+                try:
+                    for raw_id, doc in _table(read_object(path) or {}, "records").items():
+                        if doc["village"] == village and doc["type"] == record_type:
+                            found.append(Record.from_doc(int(raw_id), doc, same, days))
+                except (KeyError, TypeError, ValueError) as exc:
+                    raise StoreCorrupt(path, f"bad record: {exc!r}") from None
+        return found
 
     def window(self, quarter: Quarter) -> QuarterWindow:
         """The records a grid of quarter reads: the quarter's own and history up to its end."""
@@ -399,13 +463,41 @@ class Store:
     def record_quarters(self, until: Quarter | None = None) -> list[Quarter]:
         """Quarters that hold at least one record, oldest first; none later than until if given.
 
-        Each partition is read to see whether it is empty, so `until` spares reading later ones.
+        No partition is parsed for it: see _holds_records.
         """
         return [
             q
             for q in self.layout.record_quarter_dirs()
-            if (until is None or q <= until) and self.partition(q).by_id
+            if (until is None or q <= until) and self._holds_records(q)
         ]
+
+    def _holds_records(self, quarter: Quarter) -> bool:
+        """Whether any block of quarter holds a record, read from the blocks' first bytes.
+
+        A block written by a save begins `{"records":{"<id>"` unless it is empty (its
+        keys are written sorted and compact); a block already parsed is looked up, and
+        only one beginning otherwise (empty, written by hand) is parsed, which is small.
+        """
+        with self._naming_backup():
+            for path in self.layout.quarter_blocks(quarter):
+                part = self._partitions.fresh(path)
+                if part is not None:
+                    if part.by_id:
+                        return True
+                    continue
+                try:
+                    with open(path, "rb") as handle:
+                        head = handle.read(len(_HOLDING))
+                except FileNotFoundError:
+                    continue
+                if head == _HOLDING:
+                    return True
+                try:
+                    if _table(read_object(path) or {}, "records"):
+                        return True
+                except TypeError as exc:
+                    raise StoreCorrupt(path, str(exc)) from None
+        return False
 
     def record(self, record_id: int) -> Record | None:
         """The stored record of that id: read from its block alone."""
@@ -416,20 +508,10 @@ class Store:
             block = self._partitions.get(self.layout.block(quarter, record_id))
         return block.by_id.get(record_id)
 
-    def _max_record_id(self, skip: frozenset[Path] = frozenset()) -> int:
-        """The largest record id in the blocks on disk but those in skip (0 if none).
-
-        Only the highest-numbered blocks holding any record are read: ids in a lower
-        block are all smaller.
-        """
-        by_block = self.layout.blocks_by_number()
+    def _stored_top(self, path: Path) -> int:
+        """The largest record id in a block file as on disk (0 if none or no such file)."""
         with self._naming_backup():
-            for number in sorted(by_block, reverse=True):
-                paths = [path for path in by_block[number] if path not in skip]
-                found = max((self._max_ids.get(path) for path in paths), default=0)
-                if found:
-                    return found
-        return 0
+            return self._max_ids.get(path)
 
     def _locate(self, record_id: int) -> Quarter | None:
         """The quarter holding record_id: only its block of each quarter is looked at."""
@@ -530,8 +612,18 @@ class Store:
         return backup.newest_good(self.layout)
 
     def latest_quarter(self, today: date | None = None) -> Quarter:
-        """The latest quarter holding data, else today's."""
-        quarters = self.record_quarters() + [r.quarter for r in self.main().returns]
+        """The latest quarter holding records or a filed return, else today's.
+
+        Quarters are looked at newest first, each by its blocks' first bytes: no
+        partition is parsed, so a screen can open on it before any record is read.
+        """
+        quarters = [r.quarter for r in self.main().returns]
+        newest = next(
+            (q for q in reversed(self.layout.record_quarter_dirs()) if self._holds_records(q)),
+            None,
+        )
+        if newest is not None:
+            quarters.append(newest)
         return max(quarters) if quarters else Quarter.of(today or date.today())
 
 

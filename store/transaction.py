@@ -19,6 +19,7 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from store import audit, journal
+from store.cache import FileKey, file_key
 from store.errors import Conflict, Message, NotFound, Refused, StoreError, StoreFull
 from store.layout import Layout, block_name, block_number
 from store.models import Decision, ImportBatch, NewRecord, Record, Village, id_runs
@@ -34,10 +35,11 @@ def now_text() -> str:
 
 
 class _Buffer:
-    """The in-memory content of one file during a transaction."""
+    """The in-memory content of one file during a transaction, and the version it was read from."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.key = file_key(path)
         self.data: dict[str, Any] | None = read_object(path)
         self.dirty = False
 
@@ -54,6 +56,17 @@ class _BufferStorage(Storage):
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         self._buffer.data = data
         self._buffer.dirty = True
+
+
+@dataclass(frozen=True, slots=True)
+class BlockChange:
+    """A record block a commit wrote: the version it was read from, its new records table,
+    and the ids whose documents changed (None: any may have)."""
+
+    path: Path
+    read_from: FileKey | None
+    records: dict[str, Any]
+    changed: set[int] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,13 +121,13 @@ class Transaction:
         layout: Layout,
         actor: str,
         locate: Callable[[int], Quarter | None],
-        max_record_id: Callable[[frozenset[Path]], int] = lambda skip: 0,
+        stored_top: Callable[[Path], int] = lambda path: 0,
         village_codes: Callable[[], frozenset[str]] | None = None,
     ) -> None:
         self.layout = layout
         self.actor = actor
         self._locate = locate
-        self._max_record_id = max_record_id
+        self._stored_top = stored_top
         self._stored_village_codes = village_codes
         self._buffers: dict[Path, _Buffer] = {}
         self._dbs: dict[Path, TinyDB] = {}
@@ -122,6 +135,9 @@ class Transaction:
         """When set, the time audit entries are stamped with (a demo's own timeline), else now."""
         self._audit: list[dict[str, Any]] = []
         self._removed: set[Path] = set()
+        self._record_changes: dict[Path, set[int] | None] = {}
+        """Per block, the ids whose documents this transaction set or removed; None when it
+        was edited through records_table, where any record may have changed."""
 
     def db(self, path: Path) -> TinyDB:
         """A fresh TinyDB over path's in-memory copy for this transaction."""
@@ -138,8 +154,28 @@ class Transaction:
         return self.db(self.layout.main).table(name)
 
     def records_table(self, quarter: Quarter, record_id: int) -> Table:
-        """The records table of the block that holds record_id of quarter."""
-        return self.db(self.layout.block(quarter, record_id)).table("records")
+        """The records table of the block that holds record_id of quarter, to edit at will."""
+        path = self.layout.block(quarter, record_id)
+        self._record_changes[path] = None
+        return self.db(path).table("records")
+
+    def _record_table(self, quarter: Quarter, record_id: int) -> Table:
+        """The records table of record_id's block, to change that record alone in it."""
+        path = self.layout.block(quarter, record_id)
+        self._note_changed(path, (record_id,))
+        return self.db(path).table("records")
+
+    def _note_changed(self, path: Path, ids: Iterable[int]) -> None:
+        changed = self._record_changes.setdefault(path, set())
+        if changed is not None:
+            changed.update(ids)
+
+    def _stored_doc(self, quarter: Quarter, record_id: int) -> dict[str, Any] | None:
+        """The document of record_id in its block as this transaction sees it, to read only."""
+        path = self.layout.block(quarter, record_id)
+        self.db(path)
+        doc = ((self._buffers[path].data or {}).get("records") or {}).get(str(record_id))
+        return doc if isinstance(doc, dict) else None
 
     def villages_table(self) -> Table:
         """The table of villages, in its own file (the main file's before schema 4)."""
@@ -174,6 +210,7 @@ class Transaction:
         data["records"] = table
         buffer.data = data
         buffer.dirty = True
+        self._note_changed(path, map(int, docs))
 
     def remove_file(self, path: Path) -> None:
         """Delete a store file when the transaction commits (after the files it writes)."""
@@ -373,13 +410,36 @@ class Transaction:
     # records
 
     def _next_record_ids(self, count: int) -> list[int]:
-        """Fresh ids past the counter and every stored id, so none repeats across quarters.
+        """count fresh ids from the counter in the main file, which this commit moves past them.
 
-        The partitions this transaction holds are read from its own copies; the others
-        through the store's cache, so a writer does not re-read the partition it just saved.
+        Another process allocates under the same lock from the counter it committed, so
+        no id is handed out twice. An id stored beyond the counter (a damaged or edited
+        file, which verify names) is never handed out again either: before ids are given,
+        the blocks they would fall in are looked at in every quarter, and the run starts
+        past any id found there. That costs a look per quarter at one block, however many
+        records are stored.
         """
-        held = {path: buffer for path, buffer in self._buffers.items() if self._is_block(path)}
-        in_tx = max(
+        start = max(int(self.meta().get("next_record_id") or 1), 1)
+        while True:
+            top = self._top_id_in_blocks(block_number(start), block_number(start + count - 1))
+            if top < start:
+                break
+            start = top + 1
+        self.set_meta(next_record_id=start + count)
+        return list(range(start, start + count))
+
+    def _top_id_in_blocks(self, first: int, last: int) -> int:
+        """The largest record id in blocks first..last of any quarter (0 if none).
+
+        Blocks this transaction holds are read from its own copies; the others through the
+        store's cache, so a writer does not parse again the block it just saved.
+        """
+        held = {
+            path: buffer
+            for path, buffer in self._buffers.items()
+            if self._is_block(path) and path.stem.isdigit() and first <= int(path.stem) <= last
+        }
+        top = max(
             (
                 int(key)
                 for buffer in held.values()
@@ -387,10 +447,14 @@ class Transaction:
             ),
             default=0,
         )
-        stored = self._max_record_id(frozenset(held))
-        start = max(int(self.meta().get("next_record_id", 1)), stored + 1, in_tx + 1)
-        self.set_meta(next_record_id=start + count)
-        return list(range(start, start + count))
+        names = [f"{number:05d}.json" for number in range(first, last + 1)]
+        for quarter in self.layout.record_quarter_dirs():
+            folder = self.layout.quarter_dir(quarter)
+            for name in names:
+                path = folder / name
+                if path not in held:
+                    top = max(top, self._stored_top(path))
+        return top
 
     def _ensure_open(self, quarter: Quarter) -> None:
         snapshot = self._snapshot_table(quarter).get(doc_id=1)
@@ -464,12 +528,8 @@ class Transaction:
         read, Refused if its quarter is finalized.
         """
         quarter = self._locate(record_id)
-        doc = (
-            None
-            if quarter is None
-            else self.records_table(quarter, record_id).get(doc_id=record_id)
-        )
-        if quarter is None or not isinstance(doc, dict):
+        doc = None if quarter is None else self._stored_doc(quarter, record_id)
+        if quarter is None or doc is None:
             raise NotFound(f"no record {record_id}")
         old = Record.from_doc(record_id, dict(doc))
         if old.rev != expected_rev:
@@ -497,10 +557,10 @@ class Transaction:
         )
         self._ensure_open(updated.quarter)
         if updated.quarter == quarter:
-            self.records_table(quarter, record_id).update(updated.to_doc(), doc_ids=[record_id])
+            self._record_table(quarter, record_id).update(updated.to_doc(), doc_ids=[record_id])
         else:
-            self.records_table(quarter, record_id).remove(doc_ids=[record_id])
-            self.records_table(updated.quarter, record_id).insert(
+            self._record_table(quarter, record_id).remove(doc_ids=[record_id])
+            self._record_table(updated.quarter, record_id).insert(
                 Document(updated.to_doc(), doc_id=record_id)
             )
         self.audit("record.update", f"record:{record_id}", old.to_doc(), updated.to_doc())
@@ -509,7 +569,7 @@ class Transaction:
     def delete_record(self, record_id: int, *, expected_rev: int, reason: str = "") -> None:
         """Remove a record, audited with its content and the reason; refused as update_record."""
         quarter, old = self._changeable_record(record_id, expected_rev)
-        self.records_table(quarter, record_id).remove(doc_ids=[record_id])
+        self._record_table(quarter, record_id).remove(doc_ids=[record_id])
         self.audit("record.delete", f"record:{record_id}", old.to_doc(), {"reason": reason})
 
     # import batches
@@ -851,13 +911,25 @@ class Transaction:
         counter do not parse again the main file and the block this one just wrote.
         """
         blocks = {
-            buffer.path: max(
-                (int(key) for key in (buffer.data or {}).get("records") or {}), default=0
-            )
+            buffer.path: max(map(int, (buffer.data or {}).get("records") or {}), default=0)
             for buffer in self._buffers.values()
             if buffer.dirty and self._is_block(buffer.path) and buffer.path not in self._removed
         }
         return self.meta(), blocks
+
+    def block_changes(self) -> list[BlockChange]:
+        """After commit: each record block written, with what the store needs to bring its
+        parsed copy of the block up to date without parsing the block again."""
+        return [
+            BlockChange(
+                buffer.path,
+                buffer.key,
+                dict((buffer.data or {}).get("records") or {}),
+                self._record_changes.get(buffer.path, set()),
+            )
+            for buffer in self._buffers.values()
+            if buffer.dirty and self._is_block(buffer.path) and buffer.path not in self._removed
+        ]
 
     def _landed(self, token: str) -> bool:
         """Whether the main file on disk is the one this commit (by its token) wrote."""
