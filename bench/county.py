@@ -3,7 +3,8 @@
     python bench/county.py            # 2,000 villages, ~300,000 records (a few minutes)
     python bench/county.py --quick    # 200 villages, ~30,000 records (under a minute)
     python bench/county.py --demo     # the demo town (40 villages): open, RSS and saves only
-    python bench/county.py --only save   # only the save figures (add --profile for cProfile)
+    python bench/county.py --only save     # only the save figures (add --profile for cProfile)
+    python bench/county.py --only import   # only the import figures (import_100k_s, import_big_*)
 
 The store comes from bench/county_build.py (built once, cached under bench/.cache/); each
 run works on fresh copies of it. Every timer includes reading the store from disk where a
@@ -344,11 +345,34 @@ def timed_import(main: Path, csv_path: Path, watch_lock: bool) -> dict[str, floa
         "rss_ratio": got["peak"] / size,
         "rows": got["rows"],
         "mb": size / 1e6,
+        "base_mb": got["before"] / 1e6,
     }
     if watcher is not None:
         out, _ = watcher.communicate(timeout=60)
         result["lock_held_s"] = json.loads(out.strip().splitlines()[-1])["longest"]
     return result
+
+
+def import_figures(main_path: Path, quick: bool) -> dict[str, float]:
+    """The 100k-row import, then the big one with a second process watching the lock."""
+    figures: dict[str, float] = {}
+    codes = [v.code for v in make_villages(QUICK_VILLAGES if quick else 2000, random.Random(1))]
+    with tempfile.TemporaryDirectory(prefix="pingan-county-csv-") as tmp:
+        rows = IMPORT_ROWS // 10 if quick else IMPORT_ROWS
+        medium = Path(tmp) / "patrols-100k.csv"
+        write_csv(medium, rows, codes, 1)
+        got = timed_import(main_path, medium, watch_lock=False)
+        figures["import_100k_s"] = round(got["s"] * IMPORT_ROWS / rows, 2)
+        big_rows = BIG_IMPORT_ROWS // 10 if quick else BIG_IMPORT_ROWS
+        big = Path(tmp) / "patrols-big.csv"
+        write_csv(big, big_rows, codes, 2)
+        got = timed_import(main_path, big, watch_lock=True)
+        figures["import_big_s"] = round(got["s"], 2)
+        figures["import_big_mb"] = round(got["mb"], 1)
+        figures["import_big_rss_ratio"] = round(got["rss_ratio"], 2)
+        figures["import_big_base_mb"] = round(got["base_mb"], 1)
+        figures["lock_held_s"] = round(got["lock_held_s"], 2)
+    return figures
 
 
 def sibling_figures(module: str, function: str, quick: bool) -> dict[str, Any] | None:
@@ -392,7 +416,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="the 200-village store")
     parser.add_argument("--demo", action="store_true", help="the demo town: open and saves")
     parser.add_argument(
-        "--only", choices=("save",), help="only these figures: save_p50_ms, save_p95_ms(_10k)"
+        "--only",
+        choices=("save", "import"),
+        help="only these figures: `save` the save percentiles, `import` the two timed imports"
+        " and the lock watcher",
     )
     parser.add_argument(
         "--profile", action="store_true", help="with --only save: cProfile of the saves to stderr"
@@ -416,27 +443,21 @@ def main(argv: list[str] | None = None) -> int:
         "quick: 100 saves, imports of a tenth of the rows (import_100k_s scaled)" if quick else ""
     )
     main_path = county_store(quick)
+    if args.only == "import":
+        try:
+            figures.update(import_figures(main_path, quick))
+        finally:
+            shutil.rmtree(main_path.parent.parent, ignore_errors=True)
+        figures["total_s"] = round(time.perf_counter() - started, 1)
+        print(json.dumps(figures, ensure_ascii=False))
+        return 0
     try:
         figures.update(cold_open(main_path, runs=2 if quick else 3))
         figures.update(naive_baseline(main_path, 5 if quick else 2, figures["floor_s"]))
 
         figures.update(save_figures(main_path, quick))
 
-        codes = [v.code for v in make_villages(QUICK_VILLAGES if quick else 2000, random.Random(1))]
-        with tempfile.TemporaryDirectory(prefix="pingan-county-csv-") as tmp:
-            rows = IMPORT_ROWS // 10 if quick else IMPORT_ROWS
-            medium = Path(tmp) / "patrols-100k.csv"
-            write_csv(medium, rows, codes, 1)
-            got = timed_import(main_path, medium, watch_lock=False)
-            figures["import_100k_s"] = round(got["s"] * IMPORT_ROWS / rows, 2)
-            big_rows = BIG_IMPORT_ROWS // 10 if quick else BIG_IMPORT_ROWS
-            big = Path(tmp) / "patrols-big.csv"
-            write_csv(big, big_rows, codes, 2)
-            got = timed_import(main_path, big, watch_lock=True)
-            figures["import_big_s"] = round(got["s"], 2)
-            figures["import_big_mb"] = round(got["mb"], 1)
-            figures["import_big_rss_ratio"] = round(got["rss_ratio"], 2)
-            figures["lock_held_s"] = round(got["lock_held_s"], 2)
+        figures.update(import_figures(main_path, quick))
     finally:
         shutil.rmtree(main_path.parent.parent, ignore_errors=True)
 

@@ -3,9 +3,10 @@
 Every bad row is reported as `FILE:LINE: field: reason`, the reason in either language;
 if there is any, nothing is returned for storing. Readers (importers), built-in or outside,
 hand over `(line, cells)` with the header first, and `rows_from_cells` builds the one `Table`
-of `(line, {column: value})` rows from them; cells that stand under no column name are gathered
-under the key `STRAY_CELLS` as a list of `(column number, value)` so the row's line can be
-refused for them.
+of `(line, {column: value})` rows from them, or `RowStream` yields those rows one at a time so
+that a big file is checked without being held; cells that stand under no column name are
+gathered under the key `STRAY_CELLS` as a list of `(column number, value)` so the row's line
+can be refused for them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -144,30 +146,54 @@ def rows_from_cells(path: Path, lines: Iterable[tuple[int, Sequence[Any]]]) -> T
     the file, and cells beyond the header (or under an empty header cell) are kept
     under `STRAY_CELLS` so that their line can be refused.
     """
-    header: list[str] | None = None
-    table = Table(header_line=None, columns=())
-    for line, cells in lines:
-        if isinstance(cells, str | bytes | Mapping) or not isinstance(cells, Sequence):
-            raise TypeError(f"line {line}: cells must be a list, not {type(cells).__name__}")
-        if all(_blank(cell) for cell in cells):
-            continue
-        if header is None:
-            header = [_header_name(cell) for cell in cells]
-            _refuse_repeated_columns(path, line, header)
-            table.header_line, table.columns = line, [name for name in header if name]
-            continue
-        row: dict[str, Any] = dict.fromkeys(table.columns)
-        stray: list[tuple[int, Any]] = []
-        for index, cell in enumerate(cells):
-            name = header[index] if index < len(header) else ""
-            if name:
-                row[name] = cell
-            elif not _blank(cell):
-                stray.append((index + 1, cell))
-        if stray:
-            row[STRAY_CELLS] = stray
-        table.append((line, row))
+    stream = _Rows(path, iter(lines))
+    table = Table(header_line=stream.header_line, columns=stream.columns)
+    table.extend(stream)
     return table
+
+
+class _Rows:
+    """(line, {column: value}) rows built one at a time from a reader's (line, cells).
+
+    The header is read on construction, so `header_line` and `columns` are known before
+    any row is; rows_from_cells and RowStream share it.
+    """
+
+    def __init__(self, path: Path, lines: Iterator[tuple[int, Sequence[Any]]]) -> None:
+        self._path = path
+        self._lines = lines
+        self._header: list[str] = []
+        self.header_line: int | None = None
+        self.columns: list[str] = []
+        for line, cells in self._cells():
+            self._header = [_header_name(cell) for cell in cells]
+            _refuse_repeated_columns(path, line, self._header)
+            self.header_line, self.columns = line, [name for name in self._header if name]
+            break
+
+    def _cells(self) -> Iterator[tuple[int, Sequence[Any]]]:
+        """The reader's non-blank lines, each checked to be a sequence of cells."""
+        for line, cells in self._lines:
+            if isinstance(cells, str | bytes | Mapping) or not isinstance(cells, Sequence):
+                raise TypeError(f"line {line}: cells must be a list, not {type(cells).__name__}")
+            if all(_blank(cell) for cell in cells):
+                continue
+            yield line, cells
+
+    def __iter__(self) -> Iterator[Row]:
+        header, columns = self._header, self.columns
+        for line, cells in self._cells():
+            row: dict[str, Any] = dict.fromkeys(columns)
+            stray: list[tuple[int, Any]] = []
+            for index, cell in enumerate(cells):
+                name = header[index] if index < len(header) else ""
+                if name:
+                    row[name] = cell
+                elif not _blank(cell):
+                    stray.append((index + 1, cell))
+            if stray:
+                row[STRAY_CELLS] = stray
+            yield line, row
 
 
 def _blank(cell: Any) -> bool:
@@ -204,33 +230,105 @@ def importer_for(registry: Registry, path: Path) -> Importer:
 
 def read_table(registry: Registry, path: Path, options: ReadOptions | None = None) -> Table:
     """Every data row of the file, read by the importer for its suffix into a Table."""
-    options = options or ReadOptions()
+    stream = open_rows(registry, path, options)
+    table = Table(header_line=stream.header_line, columns=stream.columns)
+    table.extend(stream)
+    table.report = stream.report
+    table.digest = stream.digest()
+    return table
+
+
+class RowStream:
+    """The data rows of a file, read one at a time as they are iterated (once).
+
+    The header's line and columns are known on opening; a reader's failure while rows
+    are read is refused naming the file, as on opening. `digest` identifies the file's
+    content (and sheet) as read_table's does; `expected_rows` guesses the rows of a text
+    file from its line count (None for other files), for a progress bar.
+    """
+
+    def __init__(self, path: Path, importer: Importer, options: ReadOptions) -> None:
+        self.path = path
+        self.report = ReadReport()
+        self._importer = importer
+        kwargs = _reader_keywords(path, importer, options, self.report)
+        with self._refusing():
+            self._rows = _Rows(path, iter(importer.read_rows(path, **kwargs)))
+        self.header_line = self._rows.header_line
+        self.columns = self._rows.columns
+        self._content: tuple[Any, int | None] | None = None
+
+    @contextmanager
+    def _refusing(self) -> Iterator[None]:
+        """Turn an unreadable file or a failing reader into ImportRefused naming the file."""
+        try:
+            yield
+        except ImportRefused:
+            raise
+        except PLUGIN_ERRORS as exc:
+            raise self._refusal(exc) from None
+
+    def _refusal(self, exc: BaseException) -> ImportRefused:
+        if isinstance(exc, OSError):
+            why = exc.strerror or str(exc)
+            reason = Text(f"无法读取：{why}", f"cannot read: {why}")
+        else:
+            why = describe(exc)
+            name = self._importer.name
+            reason = Text(f"读取程序 {name} 出错：{why}", f"the {name} reader failed: {why}")
+        return ImportRefused(self.path, [Problem(None, "", reason)])
+
+    def __iter__(self) -> Iterator[Row]:
+        rows = iter(self._rows)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except ImportRefused:
+                raise
+            except PLUGIN_ERRORS as exc:
+                raise self._refusal(exc) from None
+            yield row
+
+    def _scan(self) -> tuple[Any, int | None]:
+        """The sha256 of the file's bytes and its line count (None for a zip), read in chunks."""
+        if self._content is None:
+            digest = hashlib.sha256()
+            lines = 0
+            zipped = False
+            with self._refusing(), open(self.path, "rb") as handle:
+                first = True
+                while chunk := handle.read(1 << 20):
+                    if first:
+                        zipped, first = chunk.startswith(b"PK\x03\x04"), False
+                    digest.update(chunk)
+                    lines += chunk.count(b"\n")
+            self._content = (digest, None if zipped else lines)
+        return self._content
+
+    def digest(self) -> str:
+        """What identifies the file's content and, for a workbook, the sheet read."""
+        content, _ = self._scan()
+        digest = content.copy()
+        if self.report.sheet is not None:
+            digest.update(b"\0sheet:" + self.report.sheet.encode("utf-8"))
+        return str(digest.hexdigest())
+
+    def expected_rows(self) -> int | None:
+        """About how many data rows a text file holds (its lines past the header's)."""
+        _, lines = self._scan()
+        if lines is None or self.header_line is None:
+            return None
+        return max(0, lines - self.header_line)
+
+
+def open_rows(registry: Registry, path: Path, options: ReadOptions | None = None) -> RowStream:
+    """The file's rows as a RowStream, read by the importer for its suffix."""
     importer = importer_for(registry, path)
     if not path.is_file():
         raise ImportRefused(path, [Problem(None, "", NO_SUCH_FILE)])
-    report = ReadReport()
-    kwargs = _reader_keywords(path, importer, options, report)
-    try:
-        table = rows_from_cells(path, importer.read_rows(path, **kwargs))
-        data = path.read_bytes()
-    except ImportRefused:
-        raise
-    except OSError as exc:
-        why = exc.strerror or str(exc)
-        reason = Text(f"无法读取：{why}", f"cannot read: {why}")
-        raise ImportRefused(path, [Problem(None, "", reason)]) from None
-    except PLUGIN_ERRORS as exc:
-        why = describe(exc)
-        reason = Text(
-            f"读取程序 {importer.name} 出错：{why}", f"the {importer.name} reader failed: {why}"
-        )
-        raise ImportRefused(path, [Problem(None, "", reason)]) from None
-    table.report = report
-    digest = hashlib.sha256(data)
-    if report.sheet is not None:
-        digest.update(b"\0sheet:" + report.sheet.encode("utf-8"))
-    table.digest = digest.hexdigest()
-    return table
+    return RowStream(path, importer, options or ReadOptions())
 
 
 def _reader_keywords(
@@ -255,43 +353,42 @@ def _reader_keywords(
     return {name: wanted[name] for name in READER_OPTIONS if name in importer.options}
 
 
-def read_table_for(
+def open_rows_for(
     registry: Registry, path: Path, fields: Sequence[Field], options: ReadOptions | None = None
-) -> Table:
-    """The file's table; in a workbook whose sheet lacks required columns, the one sheet with them.
-
-    When exactly one other sheet has every required column, that sheet is read instead and
-    the table's report says so; otherwise the chosen sheet stands and its columns are refused.
-    """
+) -> RowStream:
+    """The file's RowStream; in a workbook whose sheet lacks required columns, the one sheet
+    with them (only headers are read to choose), the table's report noting it."""
     options = options or ReadOptions()
-    table = read_table(registry, path, options)
+    stream = open_rows(registry, path, options)
     importer = importer_for(registry, path)
-    if importer.sheets is None or not missing_columns(table, fields):
-        return table
-    chosen = table.report.sheet
+    if importer.sheets is None or not missing_columns(stream.columns, fields):
+        return stream
+    chosen = stream.report.sheet
     try:
         others = [name for name in importer.sheets(path) if name != chosen]
     except PLUGIN_ERRORS:
-        return table
-    fitting: list[Table] = []
+        return stream
+    fitting: list[RowStream] = []
     for name in others:
         try:
-            other = read_table(registry, path, replace(options, sheet=name))
+            other = open_rows(registry, path, replace(options, sheet=name))
         except ImportRefused:
             continue
-        if other.header_line is not None and not missing_columns(other, fields):
+        if other.header_line is not None and not missing_columns(other.columns, fields):
             fitting.append(other)
     if len(fitting) != 1:
-        return table
+        return stream
     found = fitting[0]
-    found.report.notes.append(
-        Text(
-            f"工作表“{chosen}”缺少必填的列，已改读含有这些列的工作表“{found.report.sheet}”",
-            f"sheet {chosen!r} lacks required columns; read sheet {found.report.sheet!r}, "
-            "the one sheet that has them",
-        )
-    )
+    found.report.notes.append(_other_sheet_note(chosen, found.report.sheet))
     return found
+
+
+def _other_sheet_note(chosen: str | None, read: str | None) -> Text:
+    return Text(
+        f"工作表“{chosen}”缺少必填的列，已改读含有这些列的工作表“{read}”",
+        f"sheet {chosen!r} lacks required columns; read sheet {read!r}, "
+        "the one sheet that has them",
+    )
 
 
 # columns
@@ -317,10 +414,10 @@ def column_names(fields: Sequence[Field]) -> dict[str, str]:
     return names
 
 
-def missing_columns(table: Table, fields: Sequence[Field]) -> list[str]:
-    """The required fields that no column of the table maps to."""
+def missing_columns(columns: Sequence[str], fields: Sequence[Field]) -> list[str]:
+    """The required fields that none of the columns maps to."""
     accepted = column_names(fields)
-    present = {accepted.get(column_key(column)) for column in table.columns}
+    present = {accepted.get(column_key(column)) for column in columns}
     return [f.name for f in fields if f.required and f.name not in present]
 
 
@@ -333,7 +430,7 @@ class _Columns:
     problems: list[Problem]
 
 
-def _map_columns(table: Table, fields: Sequence[Field], what: Text) -> _Columns:
+def _map_columns(table: Table | RowStream, fields: Sequence[Field], what: Text) -> _Columns:
     """Map the file's columns to fields; unknown columns and missing required ones are problems.
 
     They are reported once against the header line, not on every row.
@@ -524,6 +621,56 @@ def _name_key(name: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).casefold()
 
 
+class RowCheck:
+    """Record rows validated one at a time against a type's schema, problems kept aside.
+
+    Villages may be given by code or by a name unique in the town; a row dated in a
+    finalized quarter is refused here too, so its line can be named. The header's problems
+    are known on construction.
+    """
+
+    def __init__(
+        self,
+        table: Table | RowStream,
+        rtype: RecordType,
+        villages: VillageNames,
+        is_locked: Callable[[Quarter], bool] = lambda _q: False,
+    ) -> None:
+        fields = rtype.all_fields()
+        self._rtype = rtype
+        self._villages = villages
+        self._is_locked = is_locked
+        self._columns = _map_columns(table, fields, Text(f"记录类型 {rtype.name} ", rtype.name))
+        self._village_fields = [f.name for f in fields if f.kind is Kind.VILLAGE]
+        self.problems: list[Problem] = list(self._columns.problems)
+
+    def check(self, line: int, raw: Mapping[str, Any]) -> NewRecord | None:
+        """The row as a record to store, or None with its problems added to `problems`."""
+        columns = self._columns
+        self.problems.extend(_stray_problems(line, raw))
+        values = _renamed(raw, columns.mapping)
+        why_village: dict[str, Text] = {}
+        for name in self._village_fields:
+            values[name], why = self._villages.resolve(values.get(name))
+            if why is not None:
+                why_village[name] = why
+        clean, field_errors = self._rtype.validate(values, self._villages.codes)
+        errors = [
+            Problem(line, e.field, why_village.get(e.field, e.message))
+            for e in field_errors
+            if e.field not in columns.missing
+        ]
+        self.problems.extend(errors)
+        if errors or columns.missing:
+            return None
+        record = new_record(self._rtype, clean)
+        quarter = Quarter.of(record.date)
+        if self._is_locked(quarter):
+            self.problems.append(Problem(line, "date", finalized(quarter)))
+            return None
+        return record
+
+
 def parse_rows(
     path: Path,
     table: Table,
@@ -537,40 +684,18 @@ def parse_rows(
     Villages may be given by code or by a name unique in the town; a row dated in a finalized
     quarter is refused here too, so its line can be named.
     """
-    fields = rtype.all_fields()
-    columns = _map_columns(table, fields, Text(f"记录类型 {rtype.name} ", rtype.name))
-    village_fields = [f.name for f in fields if f.kind is Kind.VILLAGE]
-    problems = list(columns.problems)
+    check = RowCheck(table, rtype, villages, is_locked)
     records: list[tuple[int, NewRecord]] = []
     for index, (line, raw) in enumerate(table):
         if progress is not None and index % PROGRESS_STEP == 0:
             progress(index, len(table))
-        problems.extend(_stray_problems(line, raw))
-        values = _renamed(raw, columns.mapping)
-        why_village: dict[str, Text] = {}
-        for name in village_fields:
-            values[name], why = villages.resolve(values.get(name))
-            if why is not None:
-                why_village[name] = why
-        clean, field_errors = rtype.validate(values, villages.codes)
-        errors = [
-            Problem(line, e.field, why_village.get(e.field, e.message))
-            for e in field_errors
-            if e.field not in columns.missing
-        ]
-        problems.extend(errors)
-        if errors or columns.missing:
-            continue
-        record = new_record(rtype, clean)
-        quarter = Quarter.of(record.date)
-        if is_locked(quarter):
-            problems.append(Problem(line, "date", finalized(quarter)))
-            continue
-        records.append((line, record))
+        record = check.check(line, raw)
+        if record is not None:
+            records.append((line, record))
     if progress is not None:
         progress(len(table), len(table))
-    if problems:
-        raise ImportRefused(path, problems)
+    if check.problems:
+        raise ImportRefused(path, check.problems)
     return records
 
 
@@ -613,39 +738,68 @@ def match_natural_keys(
     """
     if not rtype.natural_key:
         return KeyedRows(list(rows), [])
-    by_key: dict[tuple[str, ...], Record] = {}
-    for record in stored:
-        key = rtype.key_of(record.fields)
-        if record.type == rtype.name and key is not None:
-            by_key.setdefault(key, record)
-    field_name = rtype.natural_key[0]
-    first_line: dict[tuple[str, ...], int] = {}
-    problems: list[Problem] = []
-    result = KeyedRows([], [])
+    keys = KeyMatch(rtype, stored, update=update, is_locked=is_locked)
+    result = KeyedRows([], keys.replacing)
     for line, new in rows:
+        if keys.take(line, new):
+            result.new.append((line, new))
+    if keys.problems:
+        raise ImportRefused(path, keys.problems)
+    return result
+
+
+class KeyMatch:
+    """Rows matched one at a time by natural key against the stored records of their type.
+
+    A row whose key is stored is refused, or with update kept in `replacing` with the
+    record it replaces; a key given twice refuses the later row, naming the first. Only
+    the keys are kept, not the rows that are new.
+    """
+
+    def __init__(
+        self,
+        rtype: RecordType,
+        stored: Iterable[Record],
+        *,
+        update: bool,
+        is_locked: Callable[[Quarter], bool] = lambda _q: False,
+    ) -> None:
+        self._rtype = rtype
+        self._update = update
+        self._is_locked = is_locked
+        self._by_key: dict[tuple[str, ...], Record] = {}
+        for record in stored:
+            key = rtype.key_of(record.fields)
+            if record.type == rtype.name and key is not None:
+                self._by_key.setdefault(key, record)
+        self._first_line: dict[tuple[str, ...], int] = {}
+        self.problems: list[Problem] = []
+        self.replacing: list[tuple[int, NewRecord, Record]] = []
+
+    def take(self, line: int, new: NewRecord) -> bool:
+        """Whether the row is a new record to add (else refused or replacing a stored one)."""
+        rtype = self._rtype
         key = rtype.key_of(new.fields)
         if key is None:
-            result.new.append((line, new))
-            continue
+            return True
+        field_name = rtype.natural_key[0]
         shown = "/".join(key)
-        if key in first_line:
-            problems.append(
+        if key in self._first_line:
+            first = self._first_line[key]
+            self.problems.append(
                 Problem(
                     line,
                     field_name,
-                    Text(
-                        f"{shown} 与第 {first_line[key]} 行重复",
-                        f"{shown} repeats line {first_line[key]}",
-                    ),
+                    Text(f"{shown} 与第 {first} 行重复", f"{shown} repeats line {first}"),
                 )
             )
-            continue
-        first_line[key] = line
-        old = by_key.get(key)
+            return False
+        self._first_line[key] = line
+        old = self._by_key.get(key)
         if old is None:
-            result.new.append((line, new))
-        elif not update:
-            problems.append(
+            return True
+        if not self._update:
+            self.problems.append(
                 Problem(
                     line,
                     field_name,
@@ -657,10 +811,8 @@ def match_natural_keys(
                     ),
                 )
             )
-        elif is_locked(old.quarter):
-            problems.append(Problem(line, field_name, finalized(old.quarter)))
+        elif self._is_locked(old.quarter):
+            self.problems.append(Problem(line, field_name, finalized(old.quarter)))
         else:
-            result.replacing.append((line, new, old))
-    if problems:
-        raise ImportRefused(path, problems)
-    return result
+            self.replacing.append((line, new, old))
+        return False

@@ -54,11 +54,15 @@ def _stamp(moment: datetime) -> str:
 
 
 def _store_files(layout: Layout) -> list[tuple[Path, str]]:
-    """(path, name in the zip) of every file of the store, temp files left out."""
+    """(path, name in the zip) of every file of the store, temp and staged files left out."""
     files = [(layout.main, layout.main.name)]
     if layout.folder.is_dir():
         for path in sorted(layout.folder.rglob("*")):
-            if path.is_file() and ".tmp-" not in path.name:
+            if (
+                path.is_file()
+                and ".tmp-" not in path.name
+                and not path.is_relative_to(layout.staging_dir)
+            ):
                 relative = path.relative_to(layout.main.parent).as_posix()
                 files.append((path, relative))
     return files

@@ -34,18 +34,22 @@ def commit(
     files: Mapping[Path, bytes | None],
     token: str,
     alongside: Callable[[], object] | None = None,
+    moves: Mapping[Path, Path] | None = None,
 ) -> None:
     """Write every file's new content so that either all land or none do; the first goes first.
 
     A file given None is deleted, in the same all-or-nothing commit (after the renames).
+    moves maps a file to the complete, fsynced file staged for it elsewhere (an import's
+    record blocks): it is renamed into place in the same commit, after the written files.
     alongside (the audit append) runs while the temp files are written: every fsync of
     that stage waits on the disk at once, so a save waits for one flush, not one per file.
     """
-    if not files:
+    moves = moves or {}
+    if not files and not moves:
         if alongside is not None:
             alongside()
         return
-    if len(files) == 1 and None not in files.values():
+    if len(files) == 1 and None not in files.values() and not moves:
         if alongside is not None:
             alongside()
         [(path, data)] = files.items()
@@ -54,6 +58,7 @@ def commit(
         return
     written = [(path, data) for path, data in files.items() if data is not None]
     plan = [[f"{path}{TEMP_MARK}{token}", str(path)] for path, _ in written]
+    plan += [[str(source), str(target)] for target, source in moves.items()]
     plan += [["", str(path)] for path, data in files.items() if data is None]
     staged = [*written, (journal, orjson.dumps({"renames": plan, "token": token}))]
     temps: list[tuple[Path, Path]] = []

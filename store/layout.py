@@ -51,6 +51,11 @@ class Layout:
         return self.folder / "villages.json"
 
     @property
+    def staging_dir(self) -> Path:
+        """Where imports write their records before the commit moves them in (store.staging)."""
+        return self.folder / "staging"
+
+    @property
     def audit_dir(self) -> Path:
         return self.folder / "audit"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -11,7 +11,7 @@ from typing import Any
 
 import filelock
 
-from store import audit, backup, journal
+from store import audit, backup, journal, staging
 from store.audit import AuditEntry
 from store.cache import FileCache, Partition
 from store.errors import (
@@ -23,7 +23,7 @@ from store.errors import (
     StoreMissing,
     StoreOrphaned,
 )
-from store.layout import Layout
+from store.layout import BLOCK_RECORDS, Layout, block_number
 from store.migrations import CURRENT_SCHEMA, MIGRATIONS
 from store.models import Decision, ImportBatch, Record, Return, Village
 from store.quarter import Quarter
@@ -212,6 +212,10 @@ class Store:
 
         if layout.journal.exists() or layout.may_hold_temps():
             journal.recover(layout.journal, layout.sweep_patterns(), landed_token)
+        if staging.dead_folders(layout):
+            token = landed_token()
+            if token is not None:
+                staging.sweep(layout, token)
         try:
             meta = self._meta.get(layout.main)
         except StoreCorrupt:
@@ -314,8 +318,10 @@ class Store:
     def _interrupted(self) -> bool:
         """Whether a crashed commit left something: a journal, staged files, unvouched log bytes."""
         layout = self.layout
-        if layout.journal.exists() or any(
-            journal.matching(folder, pattern) for folder, pattern in layout.sweep_patterns()
+        if (
+            layout.journal.exists()
+            or any(journal.matching(folder, pattern) for folder, pattern in layout.sweep_patterns())
+            or staging.dead_folders(layout)
         ):
             return True
         meta = self.main().meta
@@ -507,6 +513,24 @@ class Store:
         with self._naming_backup():
             block = self._partitions.get(self.layout.block(quarter, record_id))
         return block.by_id.get(record_id)
+
+    def records_by_id(self, record_ids: Iterable[int]) -> dict[int, Record]:
+        """The stored records of these ids (those still stored), reading only the blocks
+        they fall in: undoing an import of half a million rows looks up each of them."""
+        wanted: dict[int, set[int]] = {}
+        for record_id in record_ids:
+            wanted.setdefault(block_number(record_id), set()).add(record_id)
+        found: dict[int, Record] = {}
+        quarters = self.layout.record_quarter_dirs()
+        with self._naming_backup():
+            for number, ids in wanted.items():
+                for quarter in quarters:
+                    path = self.layout.block(quarter, number * BLOCK_RECORDS)
+                    if not path.exists():
+                        continue
+                    by_id = self._partitions.get(path).by_id
+                    found.update((i, by_id[i]) for i in ids & by_id.keys())
+        return found
 
     def _stored_top(self, path: Path) -> int:
         """The largest record id in a block file as on disk (0 if none or no such file)."""

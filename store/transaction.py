@@ -21,11 +21,12 @@ from tinydb.table import Document, Table
 from store import audit, journal
 from store.cache import FileKey, file_key
 from store.errors import Conflict, Message, NotFound, Refused, StoreError, StoreFull
-from store.layout import Layout, block_name, block_number
+from store.layout import BLOCK_RECORDS, Layout, block_name, block_number
 from store.models import Decision, ImportBatch, NewRecord, Record, Village, id_runs
 from store.quarter import Quarter
 from store.settings import Settings
 from store.shape import check_main
+from store.staging import StagedBlock, StagedRecords
 from store.storage import dumps, new_token, read_object
 
 
@@ -97,20 +98,24 @@ def prepare_records(
         if key not in quarters:
             quarters[key] = Quarter.of(day)
         villages.add(new.village)
-        # the document Record.to_doc gives, built directly: an import makes 500,000
-        doc = {
-            "type": new.type,
-            "village": new.village,
-            "date": day.isoformat(),
-            "fields": new.fields,
-            "unit": new.unit,
-            "author": actor,
-            "created": stamp,
-            "updated": stamp,
-            "rev": 1,
-        }
-        docs.append((key, doc))
+        docs.append((key, new_record_doc(new, actor, stamp)))
     return PreparedRecords(docs, quarters, frozenset(villages))
+
+
+def new_record_doc(new: NewRecord, actor: str, stamp: str) -> dict[str, Any]:
+    """The document a new record is stored as (what Record.to_doc gives, built directly: an
+    import makes 500,000), by actor, created at stamp, without id or batch."""
+    return {
+        "type": new.type,
+        "village": new.village,
+        "date": new.date.isoformat(),
+        "fields": new.fields,
+        "unit": new.unit,
+        "author": actor,
+        "created": stamp,
+        "updated": stamp,
+        "rev": 1,
+    }
 
 
 class Transaction:
@@ -138,6 +143,9 @@ class Transaction:
         self._record_changes: dict[Path, set[int] | None] = {}
         """Per block, the ids whose documents this transaction set or removed; None when it
         was edited through records_table, where any record may have changed."""
+        self._moves: dict[Path, StagedBlock] = {}
+        self.token = new_token()
+        """The commit's token (a staged import's: its staging folder is named by it)."""
 
     def db(self, path: Path) -> TinyDB:
         """A fresh TinyDB over path's in-memory copy for this transaction."""
@@ -211,6 +219,35 @@ class Transaction:
         buffer.data = data
         buffer.dirty = True
         self._note_changed(path, map(int, docs))
+
+    def _take_records(self, record_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """Remove the records of these ids still stored, block by block; their documents.
+
+        Each block the ids fall in is read and rewritten once, however many of its records
+        go (an import's batch is thousands); refused if one lies in a finalized quarter.
+        """
+        wanted: dict[int, set[str]] = {}
+        for record_id in record_ids:
+            wanted.setdefault(block_number(record_id), set()).add(str(record_id))
+        taken: dict[int, dict[str, Any]] = {}
+        quarters = self.layout.record_quarter_dirs()
+        for number, keys in sorted(wanted.items()):
+            for quarter in quarters:
+                path = self.layout.block(quarter, number * BLOCK_RECORDS)
+                if path not in self._buffers and not path.exists():
+                    continue
+                self.db(path)
+                buffer = self._buffers[path]
+                table = dict((buffer.data or {}).get("records") or {})
+                hits = keys & table.keys()
+                if not hits:
+                    continue
+                self._ensure_open(quarter)
+                taken.update((int(key), table.pop(key)) for key in hits)
+                self._note_changed(path, map(int, hits))
+                buffer.data = {**(buffer.data or {}), "records": table}
+                buffer.dirty = True
+        return taken
 
     def remove_file(self, path: Path) -> None:
         """Delete a store file when the transaction commits (after the files it writes)."""
@@ -409,7 +446,7 @@ class Transaction:
 
     # records
 
-    def _next_record_ids(self, count: int) -> list[int]:
+    def _next_record_ids(self, count: int) -> range:
         """count fresh ids from the counter in the main file, which this commit moves past them.
 
         Another process allocates under the same lock from the counter it committed, so
@@ -426,7 +463,7 @@ class Transaction:
                 break
             start = top + 1
         self.set_meta(next_record_id=start + count)
-        return list(range(start, start + count))
+        return range(start, start + count)
 
     def _top_id_in_blocks(self, first: int, last: int) -> int:
         """The largest record id in blocks first..last of any quarter (0 if none).
@@ -455,6 +492,20 @@ class Transaction:
                 if path not in held:
                     top = max(top, self._stored_top(path))
         return top
+
+    def reserve_record_ids(self, count: int) -> range:
+        """Ids for count records a later commit stores (add_staged): the counter moves past
+        them now, so saves in between, from any process, number their records after them.
+
+        Ids reserved by an import that then fails or is killed are never used.
+        """
+        return self._next_record_ids(count)
+
+    def reserve_batch_id(self) -> int:
+        """An import batch id for a later add_batch; never given again, like reserved ids."""
+        batch_id = int(self.meta().get("next_batch_id", 1))
+        self.set_meta(next_batch_id=batch_id + 1)
+        return batch_id
 
     def _ensure_open(self, quarter: Quarter) -> None:
         snapshot = self._snapshot_table(quarter).get(doc_id=1)
@@ -519,6 +570,37 @@ class Transaction:
                 None,
                 {"count": len(docs), "note": note, "villages": sorted(prepared.villages)},
             )
+        return list(ids)
+
+    def add_staged(self, staged: StagedRecords, *, note: str = "") -> range:
+        """Store the records an import staged (store.staging) under their reserved ids.
+
+        Checked again here, under the lock, as add_prepared checks: a village removed or a
+        quarter finalized since refuses them all. Each staged block is moved into place by
+        the commit; one that joins a block stored already is merged into it.
+        """
+        if not staged.blocks:
+            return range(0)
+        known = self._village_codes()
+        if not staged.villages <= known:
+            raise Refused(f"unknown village code {min(staged.villages - known)}")
+        for quarter in staged.ranges:
+            self._ensure_open(quarter)
+        for block in staged.blocks:
+            if block.target in self._buffers or block.target.exists():
+                docs = (read_object(block.source) or {}).get("records") or {}
+                self._insert_records(block.target, docs)
+            else:
+                block.target.parent.mkdir(parents=True, exist_ok=True)
+                self._moves[block.target] = block
+        self.token = staged.token
+        ids = staged.ids
+        self.audit(
+            "records.import",
+            f"records:{ids[0]}-{ids[-1]}",
+            None,
+            {"count": staged.count, "note": note, "villages": sorted(staged.villages)},
+        )
         return ids
 
     def _changeable_record(self, record_id: int, expected_rev: int) -> tuple[Quarter, Record]:
@@ -574,11 +656,12 @@ class Transaction:
 
     # import batches
 
-    def add_batch(self, batch: ImportBatch) -> int:
-        """Keep an import batch under the next batch id (its own id is ignored); returns the id."""
+    def add_batch(self, batch: ImportBatch, batch_id: int | None = None) -> int:
+        """Keep an import batch under batch_id (one reserve_batch_id gave), else the next
+        batch id (the batch's own id is ignored); returns the id."""
         table = self.table("imports")
-        batch_id = int(self.meta().get("next_batch_id", 1))
-        self.set_meta(next_batch_id=batch_id + 1)
+        if batch_id is None:
+            batch_id = self.reserve_batch_id()
         table.insert(Document(batch.to_doc(), doc_id=batch_id))
         return batch_id
 
@@ -605,15 +688,8 @@ class Transaction:
         batch = ImportBatch.from_doc(batch_id, dict(doc))
         if batch.undone:
             raise Refused(f"import batch {batch_id} was undone already")
-        removed: list[dict[str, Any]] = []
-        for record_id in batch.added:
-            quarter = self._locate(record_id)
-            if quarter is None:
-                continue
-            self._ensure_open(quarter)
-            current = self.records_table(quarter, record_id).get(doc_id=record_id)
-            self.records_table(quarter, record_id).remove(doc_ids=[record_id])
-            removed.append({"id": record_id, **(dict(current) if current else {})})
+        taken = self._take_records(batch.added)
+        removed = [{"id": i, **taken[i]} for i in batch.added if i in taken]
         replaced: list[dict[str, Any]] = []
         for record_id, before in batch.replaced.items():
             old = Record.from_doc(record_id, before)
@@ -895,6 +971,7 @@ class Transaction:
             for path, data in files.items()
             if self._is_block(path)
         }
+        written.update({block_name(path): block.sha256 for path, block in self._moves.items()})
         villages = files.get(self.layout.villages)
         if villages is not None:
             self.set_meta(villages_sha256=hashlib.sha256(villages).hexdigest())
@@ -915,6 +992,7 @@ class Transaction:
             for buffer in self._buffers.values()
             if buffer.dirty and self._is_block(buffer.path) and buffer.path not in self._removed
         }
+        blocks.update({path: block.last for path, block in self._moves.items()})
         return self.meta(), blocks
 
     def block_changes(self) -> list[BlockChange]:
@@ -945,7 +1023,7 @@ class Transaction:
         The main file vouches for the log up to `audit_end`; bytes a failed or cut commit
         appended beyond it are cut off again (here, or by `audit.trim` on the next lock).
         """
-        token = new_token()
+        token = self.token
         meta = self.meta()
         log_path: Path | None = None
         lines: list[bytes] = []
@@ -979,7 +1057,8 @@ class Transaction:
                 audit.append(appended, offset, lines)
 
         try:
-            journal.commit(self.layout.journal, files, token, append_audit)
+            moves = {path: block.source for path, block in self._moves.items()}
+            journal.commit(self.layout.journal, files, token, append_audit, moves)
         except OSError as exc:
             if self.layout.journal.exists() or self._landed(token):
                 raise StoreError(

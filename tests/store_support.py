@@ -416,6 +416,132 @@ def _crash(path: Path, stage: str) -> None:
     print("committed", flush=True)
 
 
+STAGE_EVERY = 250
+"""How many staged rows an importer child announces as one "at stage" step."""
+
+
+def patrol_rows(count: int, villages: tuple[str, ...] = ("V001", "V002")) -> list[list[str]]:
+    """A police.patrol file's rows, header first, spread over four quarters of 2022."""
+    days = ("2022-02-03", "2022-05-06", "2022-08-09", "2022-11-12")
+    return [
+        ["日期", "村", "人数", "简要情况"],
+        *[
+            [days[n % 4], villages[n % len(villages)], str(2 + n % 5), f"巡逻 {n}"]
+            for n in range(count)
+        ],
+    ]
+
+
+ROWS = 2600
+"""Rows of an import trial's file: 650 a quarter over four quarters, so several blocks each."""
+Q1 = Quarter(2022, 1)
+
+
+def town_with_a_record(path: Path) -> Store:
+    """A store of V001 and V002 holding one note in 2022Q1: an import's first block of that
+    quarter joins the block this note is stored in."""
+    store = new_store(path)
+    with store.transaction() as tx:
+        tx.add_records([note("V001", date(2022, 1, 5))])
+    return store
+
+
+def patrols(store: Store) -> list[Record]:
+    return [r for q in store.record_quarters() for r in store.records(q, "police.patrol")]
+
+
+def staged_leftovers(store: Store) -> list[Path]:
+    folder = store.layout.staging_dir
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+def assert_import_all_or_nothing(path: Path, rows: int) -> bool:
+    """The store opens, verifies, and holds the whole import or none of it; True if whole."""
+    reopened = Store(path).open()
+    report = verify(reopened)
+    assert report.ok, [p.message.en for p in report.problems]
+    verify_audit_chain(reopened)
+    found = patrols(reopened)
+    batches = reopened.import_batches()
+    assert len(found) in (0, rows), f"{len(found)} of {rows} rows landed"
+    if found:
+        [batch] = batches
+        assert sorted(r.id for r in found) == sorted(batch.added)
+        assert {r.batch for r in found} == {batch.id}
+    else:
+        assert batches == []
+    assert len(reopened.records(Q1)) == 1 + len([r for r in found if r.quarter == Q1])
+    assert staged_leftovers(reopened) == []
+    assert leftovers(reopened.layout) == []
+    return bool(found)
+
+
+def _pause_at_import_steps() -> None:
+    """Print "at STEP" as each step of an import starts and wait for a line on stdin before
+    doing it, so a test kills the child exactly there: "stage" every STAGE_EVERY staged
+    rows, "write_block" per staged block, and the commit steps of _announce_commit_steps."""
+    from store import staging
+
+    def paused(name: str) -> Callable[[Any], Any]:
+        def wrap(step: Any) -> Any:
+            def run(*args: Any) -> Any:
+                with _PAUSE:
+                    sys.stdout.write(f"at {name}\n")
+                    sys.stdout.flush()
+                    sys.stdin.readline()
+                return step(*args)
+
+            return run
+
+        return wrap
+
+    for name in ("write_temp", "atomic_write", "land_journal", "replace"):
+        _wrap_journal_step(name, paused(name))
+    store_audit.append = paused("append")(store_audit.append)
+    staging._write_synced = paused("write_block")(staging._write_synced)
+    add = staging.Staging.add
+    added = itertools.count()
+    stage = paused("stage")(lambda: None)
+
+    def add_pausing(self: staging.Staging, quarter: Quarter, doc: dict[str, Any]) -> None:
+        if next(added) % STAGE_EVERY == 0:
+            stage()
+        add(self, quarter, doc)
+
+    setattr(staging.Staging, "add", add_pausing)  # noqa: B010 - a test's hook on the class
+
+
+_PAUSE = threading.Lock()
+"""One paused step at a time: commit steps run from several threads."""
+
+
+def _importer(path: Path, csv_path: Path, stage: str) -> None:
+    """Import a police.patrol CSV through the actions layer, pausing at its steps; with
+    stage "journal-lost", die once the main file landed and the journal is gone but no
+    staged block was moved in (what a power cut after the journal's removal may leave)."""
+    from plugins.actions import ActionContext, import_records
+    from plugins.manager import PluginHost
+
+    _pause_at_import_steps()
+    if stage == "journal-lost":
+
+        def main_only(_apply: Any) -> Any:
+            def run(journal: Path, plan: list[list[str]]) -> None:
+                if len(plan) > 1:
+                    store_journal.replace(Path(plan[0][0]), Path(plan[0][1]))
+                    journal.unlink()
+                    os._exit(CRASH_EXIT)
+                _apply(journal, plan)
+
+            return run
+
+        _wrap_journal_step("_apply", main_only)
+    host = PluginHost.load(entry_points=False)
+    store = Store(path, lock_timeout=CHILD_LOCK_TIMEOUT).open()
+    result = import_records(ActionContext(store, host), csv_path, "police.patrol")
+    print("ack", result.batch, result.total, flush=True)
+
+
 def main(argv: list[str]) -> None:
     command, path, *rest = argv
     store_path = Path(path)
@@ -435,6 +561,8 @@ def main(argv: list[str]) -> None:
         _mixer(store_path, int(rest[0]), int(rest[1]))
     elif command == "crash":
         _crash(store_path, rest[0])
+    elif command == "importer":
+        _importer(store_path, Path(rest[0]), rest[1] if len(rest) > 1 else "")
     else:
         raise SystemExit(f"unknown command {command}")
 

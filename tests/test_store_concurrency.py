@@ -11,12 +11,17 @@ import orjson
 import pytest
 
 from store import Store, StoreBusy
+from tests.cli_support import write_csv
 from tests.store_support import (
+    ROWS,
     Child,
     all_record_ids,
     leftovers,
     new_store,
     note,
+    patrol_rows,
+    patrols,
+    town_with_a_record,
     verify_audit_chain,
     village,
 )
@@ -133,3 +138,33 @@ def test_two_store_objects_in_one_process_exclude_each_other(store: Store) -> No
     with other.transaction() as tx:
         tx.add_village(village("V001"))
     assert store.village("V001") is not None
+
+
+def test_saves_from_other_processes_during_an_import_are_all_kept(tmp_path: Path) -> None:
+    store = town_with_a_record(tmp_path / "town.json")
+    path = write_csv(tmp_path / "p.csv", patrol_rows(ROWS))
+    importer = Child("importer", store.path, path)
+    racers = [Child("racer", store.path, worker, 30) for worker in range(2)]
+    for racer in racers:
+        racer.expect("ready")
+    started = False
+    while True:
+        words = importer.line().split()
+        if words[0] == "ack":
+            break
+        if not started:
+            for racer in racers:
+                racer.send("go")
+            started = True
+        importer.send("go")
+    assert importer.wait() == 0
+    for racer in racers:
+        racer.expect("done")
+        assert racer.wait() == 0
+    reopened = Store(store.path).open()
+    notes = [r for q in reopened.record_quarters() for r in reopened.records(q, "test.note")]
+    assert len(notes) == 1 + 60
+    [batch] = reopened.import_batches()
+    assert len(patrols(reopened)) == ROWS
+    assert not {r.id for r in notes} & set(batch.added)
+    verify_audit_chain(reopened)

@@ -15,14 +15,20 @@ import orjson
 import pytest
 
 from store import NewRecord, Quarter, Store, StoreCorrupt, verify
+from tests.cli_support import write_csv
 from tests.store_support import (
     CRASH_EXIT,
+    ROWS,
     Child,
     all_record_ids,
+    assert_import_all_or_nothing,
     leftovers,
     new_store,
     note,
+    patrol_rows,
+    staged_leftovers,
     store_files,
+    town_with_a_record,
     verify_audit_chain,
     village,
 )
@@ -362,3 +368,69 @@ def test_mixed_writers_killed_at_random_points_lose_nothing_acknowledged(tmp_pat
     found = sum(counts, Counter())
     assert found["journal"] + found["no journal"] == MIXED_STORES * MIXED_TRIALS_EACH
     print(f"{MIXED_STORES * MIXED_TRIALS_EACH} kills found: {dict(found)}")
+
+
+# an import killed at each of its steps
+
+
+IMPORT_KILL_AT = (
+    (("stage", 1), False),
+    (("stage", 6), False),
+    (("atomic_write", 1), False),
+    (("write_block", 1), False),
+    (("write_block", 5), False),
+    (("append", 1), False),
+    (("write_temp", 1), False),
+    (("land_journal", 1), False),
+    (("replace", 1), True),
+    (("replace", 4), True),
+)
+"""Where an importing process is killed (the n-th step of a kind, before it is done) and
+whether its import is then whole (True) or absent: staging, the reservation of ids, the
+staged blocks, the commit's audit append, temp files, journal and renames."""
+
+
+@pytest.mark.parametrize(
+    ("step", "whole"), IMPORT_KILL_AT, ids=[f"{s}-{n}" for (s, n), _ in IMPORT_KILL_AT]
+)
+def test_an_import_killed_at_any_step_leaves_all_or_nothing(
+    tmp_path: Path, step: tuple[str, int], whole: bool
+) -> None:
+    store = town_with_a_record(tmp_path / "town.json")
+    path = write_csv(tmp_path / "p.csv", patrol_rows(ROWS))
+    child = Child("importer", store.path, path)
+    name, nth = step
+    seen = 0
+    while True:
+        words = child.line().split()
+        assert words[0] == "at", f"the import ended before {step}"
+        seen += words[1] == name
+        if seen == nth:
+            break
+        child.send("go")
+    child.kill()
+    assert assert_import_all_or_nothing(store.path, ROWS) is whole
+    if whole:
+        return
+    again = Child("importer", store.path, path)
+    while (words := again.line().split())[0] == "at":
+        again.send("go")
+    assert words[0] == "ack" and again.wait() == 0
+    assert assert_import_all_or_nothing(store.path, ROWS)
+
+
+def test_a_landed_import_whose_journal_was_lost_is_finished_on_open(tmp_path: Path) -> None:
+    """The main file landed and the journal is gone, the staged blocks not yet moved: the
+    staging folder, named by the commit's token, is finished rather than swept."""
+    store = town_with_a_record(tmp_path / "town.json")
+    path = write_csv(tmp_path / "p.csv", patrol_rows(ROWS))
+    child = Child("importer", store.path, path, "journal-lost")
+    while child.proc.poll() is None:
+        try:
+            child.line()
+        except AssertionError:
+            break
+        child.send("go")
+    assert child.wait() == CRASH_EXIT
+    assert staged_leftovers(store), "the staged blocks are still in staging"
+    assert assert_import_all_or_nothing(store.path, ROWS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,26 +11,27 @@ from typing import Any
 from plugins.actions.context import ActionContext, audited, writing
 from plugins.i18n import Text, local_time
 from plugins.importing import (
+    PROGRESS_STEP,
     ImportRefused,
-    KeyedRows,
+    KeyMatch,
     Problem,
     Progress,
     ReadOptions,
     ReadReport,
-    Table,
+    RowCheck,
+    RowStream,
     VillageNames,
-    match_natural_keys,
-    parse_rows,
+    open_rows_for,
     parse_villages,
     read_table,
-    read_table_for,
     record_type,
 )
 from plugins.refusal import Refusal, finalized
 from plugins.schema import RecordType
-from store import ImportBatch, Quarter, Record, now_text
+from store import ImportBatch, NewRecord, Quarter, Record, now_text
 from store.cache import no_cyclic_gc
-from store.transaction import prepare_records
+from store.staging import Staging
+from store.transaction import new_record_doc
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,36 +132,64 @@ def _stored_of_type(ctx: ActionContext, rtype: RecordType) -> list[Record]:
     return [r for q in ctx.store.record_quarters() for r in ctx.store.records(q, rtype.name)]
 
 
-def _plan(
+@dataclass(slots=True)
+class _Checked:
+    """What checking a file's rows found: its problems, the rows that replace stored records,
+    how many rows are new, and an earlier batch of the same content."""
+
+    problems: list[Problem]
+    replacing: list[tuple[int, NewRecord, Record]]
+    new: int
+    earlier: ImportBatch | None
+
+
+def _check(
     ctx: ActionContext,
     path: Path,
     rtype: RecordType,
-    table: Table,
+    stream: RowStream,
     *,
     again: bool,
     update: bool,
     progress: Progress | None = None,
-) -> tuple[KeyedRows, ImportBatch | None]:
-    """Check every row of the table read from path; raises ImportRefused with every problem."""
-    earlier = earlier_batch(ctx, table.digest)
+    take: Callable[[NewRecord], None] | None = None,
+    head: Iterable[tuple[int, dict[str, Any]]] | None = None,
+) -> _Checked:
+    """Check every row of the file as it is read, handing each new record to take.
+
+    Only the problems, the replacing rows and a count are kept, never the rows: a file
+    of half a million rows is checked in the memory of one. take is no longer called once
+    a problem is found (the file will be refused). head, if given, is the stream's rows
+    passed through the caller's hands. A reader failing on the way raises.
+    """
+    earlier = earlier_batch(ctx, stream.digest())
     villages = VillageNames(ctx.store.villages(active_only=False))
-    try:
-        is_locked = functools.cache(ctx.store.is_locked)
-        rows = parse_rows(path, table, rtype, villages, is_locked, progress)
-        keyed = match_natural_keys(
-            path,
-            rtype,
-            rows,
-            _stored_of_type(ctx, rtype),
-            update=update,
-            is_locked=is_locked,
-        )
-    except ImportRefused as exc:
-        extra = [already_imported(path, earlier)] if earlier and not again else []
-        raise ImportRefused(path, [*extra, *exc.problems]) from None
+    is_locked = functools.cache(ctx.store.is_locked)
+    rows = RowCheck(stream, rtype, villages, is_locked)
+    keys = (
+        KeyMatch(rtype, _stored_of_type(ctx, rtype), update=update, is_locked=is_locked)
+        if rtype.natural_key
+        else None
+    )
+    expected = stream.expected_rows() if progress is not None else None
+    new = done = 0
+    for line, raw in stream if head is None else head:
+        if expected is not None and progress is not None and done % PROGRESS_STEP == 0:
+            progress(done, max(expected, done))
+        done += 1
+        record = rows.check(line, raw)
+        if record is None or (keys is not None and not keys.take(line, record)):
+            continue
+        new += 1
+        if take is not None and not rows.problems and not (keys and keys.problems):
+            take(record)
+    if progress is not None:
+        progress(done, done)
+    problems = rows.problems or (keys.problems if keys is not None else [])
     if earlier is not None and not again:
-        raise ImportRefused(path, [already_imported(path, earlier)])
-    return keyed, earlier
+        problems = [already_imported(path, earlier), *problems]
+    replacing = keys.replacing if keys is not None else []
+    return _Checked(problems, replacing, new, earlier)
 
 
 def preview_import(
@@ -180,30 +210,27 @@ def preview_import(
     """
     rtype = record_type(ctx.host.registry, type_name)
     options = ReadOptions(encoding, sheet)
-    table = read_table_for(ctx.host.registry, path, rtype.all_fields(), options)
-    head = list(table[:limit])
-    try:
-        keyed, earlier = _plan(
-            ctx, path, rtype, table, again=again, update=update, progress=progress
-        )
-    except ImportRefused as exc:
-        return ImportPreview(
-            rtype.name,
-            table.columns,
-            head,
-            list(exc.problems),
-            report=table.report,
-            earlier=earlier_batch(ctx, table.digest),
-        )
+    stream = open_rows_for(ctx.host.registry, path, rtype.all_fields(), options)
+    head: list[tuple[int, dict[str, Any]]] = []
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        for row in stream:
+            if len(head) < limit:
+                head.append(row)
+            yield row
+
+    checked = _check(
+        ctx, path, rtype, stream, again=again, update=update, progress=progress, head=rows()
+    )
     return ImportPreview(
         rtype.name,
-        table.columns,
+        stream.columns,
         head,
-        [],
-        len(keyed.new),
-        len(keyed.replacing),
-        table.report,
-        earlier,
+        checked.problems,
+        0 if checked.problems else checked.new,
+        0 if checked.problems else len(checked.replacing),
+        stream.report,
+        checked.earlier,
     )
 
 
@@ -223,7 +250,9 @@ def import_records(
 
     The same content imported before is refused unless `again`; a row whose natural key is
     stored already is refused unless `update`, which replaces that record (audited);
-    `progress` is told how many rows are checked as a big file is.
+    `progress` is told how many rows are checked as a big file is. The rows are read,
+    checked and staged one at a time (store.staging), and the lock is held only to
+    reserve their ids and, at the end, to move them in.
     """
     rtype = record_type(ctx.host.registry, type_name)
     ctx.require(rtype.unit, Text(f"导入 {rtype.name} 记录", f"import {rtype.name} records"))
@@ -242,50 +271,46 @@ def _import_records(
     progress: Progress | None,
 ) -> RecordImport:
     """What import_records does, once the permission is checked."""
-    table = read_table_for(ctx.host.registry, path, rtype.all_fields(), options)
-    keyed, _ = _plan(ctx, path, rtype, table, again=again, update=update, progress=progress)
-    report = table.report
-    table.clear()  # every row is parsed into keyed: free the raw cells before storing
-    counts: dict[Quarter, int] = {}
-    for _, record in keyed.new:
-        quarter = Quarter.of(record.date)
-        counts[quarter] = counts.get(quarter, 0) + 1
-    result = RecordImport(
-        rtype.name,
-        dict(sorted(counts.items())),
-        None,
-        len(keyed.replacing),
-        report.encoding,
-        report.sheet,
-        tuple(report.notes),
-    )
-    if not keyed.new and not keyed.replacing:
-        return result
-    batch = ImportBatch(
-        id=0,
-        file=path.name,
-        sha256=table.digest,
-        record_type=rtype.name,
-        rows=len(keyed.new) + len(keyed.replacing),
-        actor=ctx.actor.name,
-        at=now_text(),
-        encoding=report.encoding,
-        sheet=report.sheet,
-    )
-    # each quarter's rows get one run of ids, so they fill a few record blocks, not one
-    # block per quarter per run of ids; the documents are made before the lock is taken
-    by_quarter = sorted(
-        (r for _, r in keyed.new), key=lambda r: (r.date.year, (r.date.month - 1) // 3)
-    )
-    prepared = prepare_records(by_quarter, ctx.actor.name)
-    with writing(), ctx.store.transaction(ctx.actor.name) as tx:
-        batch_id = tx.add_batch(batch)
-        ids = tx.add_prepared(prepared, note=f"import {path.name}", batch_id=batch_id)
-        replaced: dict[int, dict[str, Any]] = {}
-        for _, new, old in keyed.replacing:
-            replaced[old.id] = old.to_doc()
-            tx.update_record(old.id, new, expected_rev=old.rev, batch=batch_id)
-        tx.set_batch_records(batch_id, ids, replaced)
+    stream = open_rows_for(ctx.host.registry, path, rtype.all_fields(), options)
+    actor = ctx.actor.name
+    stamp = now_text()
+    staging = Staging(ctx.store.layout)
+    try:
+
+        def take(record: NewRecord) -> None:
+            staging.add(Quarter.of(record.date), new_record_doc(record, actor, stamp))
+
+        checked = _check(
+            ctx, path, rtype, stream, again=again, update=update, progress=progress, take=take
+        )
+        if checked.problems:
+            raise ImportRefused(path, checked.problems)
+        report = stream.report
+        result = RecordImport(
+            rtype.name,
+            dict(sorted(staging.counts.items())),
+            None,
+            len(checked.replacing),
+            report.encoding,
+            report.sheet,
+            tuple(report.notes),
+        )
+        if not staging.total and not checked.replacing:
+            return result
+        batch = ImportBatch(
+            id=0,
+            file=path.name,
+            sha256=stream.digest(),
+            record_type=rtype.name,
+            rows=staging.total + len(checked.replacing),
+            actor=actor,
+            at=stamp,
+            encoding=report.encoding,
+            sheet=report.sheet,
+        )
+        batch_id = _store_batch(ctx, path, batch, staging, checked.replacing)
+    finally:
+        staging.close()
     return RecordImport(
         result.record_type,
         result.counts,
@@ -295,6 +320,32 @@ def _import_records(
         result.sheet,
         result.notes,
     )
+
+
+def _store_batch(
+    ctx: ActionContext,
+    path: Path,
+    batch: ImportBatch,
+    staging: Staging,
+    replacing: list[tuple[int, NewRecord, Record]],
+) -> int:
+    """Reserve ids under a short lock, write the staged blocks, then commit them: the id."""
+    staged = None
+    batch_id: int | None = None
+    if staging.total:
+        with writing(), ctx.store.transaction(ctx.actor.name) as tx:
+            ids = tx.reserve_record_ids(staging.total)
+            batch_id = tx.reserve_batch_id()
+        staged = staging.write_blocks(ids.start, batch_id)
+    with writing(), ctx.store.transaction(ctx.actor.name) as tx:
+        batch_id = tx.add_batch(batch, batch_id)
+        added = tx.add_staged(staged, note=f"import {path.name}") if staged else range(0)
+        replaced: dict[int, dict[str, Any]] = {}
+        for _, new, old in replacing:
+            replaced[old.id] = old.to_doc()
+            tx.update_record(old.id, new, expected_rev=old.rev, batch=batch_id)
+        tx.set_batch_records(batch_id, added, replaced)
+    return batch_id
 
 
 def import_batches(ctx: ActionContext) -> list[ImportBatch]:
@@ -338,10 +389,11 @@ def undo_import(ctx: ActionContext, batch_id: int, *, reason: str) -> ImportUndo
             ),
             field="batch",
         )
-    for quarter in _quarters_touched(ctx, batch):
+    stored = ctx.store.records_by_id((*batch.added, *batch.replaced))
+    for quarter in _quarters_touched(batch, stored):
         if ctx.store.is_locked(quarter):
             raise Refusal(finalized(quarter), field="batch")
-    present = sum(1 for i in batch.added if ctx.store.record(i) is not None)
+    present = sum(1 for i in batch.added if i in stored)
     with writing(), ctx.store.transaction(ctx.actor.name) as tx:
         undone = tx.undo_batch(batch_id, reason.strip())
     return ImportUndone(undone, present, len(batch.replaced))
@@ -360,13 +412,9 @@ def _later_replacing(ctx: ActionContext, batch: ImportBatch) -> ImportBatch | No
     )
 
 
-def _quarters_touched(ctx: ActionContext, batch: ImportBatch) -> set[Quarter]:
-    """The quarters whose data undoing the batch changes."""
-    quarters: set[Quarter] = set()
-    for record_id in (*batch.added, *batch.replaced):
-        record = ctx.store.record(record_id)
-        if record is not None:
-            quarters.add(record.quarter)
+def _quarters_touched(batch: ImportBatch, stored: dict[int, Record]) -> set[Quarter]:
+    """The quarters whose data undoing the batch changes, given its records as stored now."""
+    quarters = {record.quarter for record in stored.values()}
     for record_id, before in batch.replaced.items():
         quarters.add(Record.from_doc(record_id, before).quarter)
     return quarters

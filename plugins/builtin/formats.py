@@ -6,9 +6,9 @@ blank lines, header names and cells beyond the header are treated the same whate
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -33,12 +33,46 @@ def read_csv(
 
     The encoding is the one forced, else the one a byte-order mark announces, else UTF-8 if
     the bytes are valid UTF-8, else GB18030 (what Chinese Excel writes); report names it.
+    The file is checked in chunks first, then read a line at a time: a big file is never
+    held whole.
     """
-    data = path.read_bytes()
-    name, text = _decode(path, data, encoding)
+    name = _encoding_of(path, encoding)
     if report is not None:
         report.encoding = name
-    yield from _csv_lines(path, text)
+    with open(path, encoding=name, newline="") as handle:
+        yield from _csv_lines(path, handle)
+
+
+def _encoding_of(path: Path, forced: str | None) -> str:
+    """The encoding to read the file in; refuses as _decode does if its bytes do not decode.
+
+    Only a refusal reads the whole file at once, to name the line of the byte that fails.
+    """
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+    marked = next((name for mark, name in BOMS if head.startswith(mark)), None)
+    candidates = [forced] if forced is not None else [marked] if marked else list(GUESSED)
+    for name in candidates:
+        if _decodes_as(path, name):
+            return name
+    return _decode(path, path.read_bytes(), forced)[0]
+
+
+def _decodes_as(path: Path, name: str) -> bool:
+    """Whether the whole file decodes in that encoding, read a chunk at a time."""
+    try:
+        decoder = codecs.getincrementaldecoder(name)()
+    except LookupError:
+        reason = Text(f"没有这种编码：{name!r}", f"unknown encoding {name!r}")
+        raise ImportRefused(path, [Problem(None, "encoding", reason)]) from None
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _decode(path: Path, data: bytes, forced: str | None) -> tuple[str, str]:
@@ -85,8 +119,8 @@ def _where(data: bytes, exc: UnicodeDecodeError) -> tuple[int, str]:
     return data[: exc.start].count(b"\n") + 1, data[exc.start : exc.start + 1].hex()
 
 
-def _csv_lines(path: Path, text: str) -> Iterator[tuple[int, Sequence[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+def _csv_lines(path: Path, text: Iterable[str]) -> Iterator[tuple[int, Sequence[str]]]:
+    reader = csv.reader(text, strict=True)
     start = 1
     try:
         for cells in reader:
