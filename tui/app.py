@@ -6,6 +6,7 @@ message handlers change what is on screen, so the UI never waits on the disk.
 
 from __future__ import annotations
 
+import os
 import weakref
 from collections.abc import Iterable
 from pathlib import Path
@@ -137,6 +138,11 @@ class PinganApp(TextualInLanguage, FencedApp):
         self.set_reactive(PinganApp.quarter, quarter)
         self.register_theme(MONO)
         self.theme = MONO.name if self.no_color else THEME
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            # A sliding tab underline or a smooth scroll repaints the whole screen for each of
+            # its frames, which an official on an old office PC waits through on every tab
+            # change; TEXTUAL_ANIMATIONS=full brings them back.
+            self.animation_level = "none"
 
     def on_mount(self) -> None:
         known, unknown = keys.valid_keymap(self.settings_keymap)
