@@ -52,6 +52,22 @@ requires_chromium = pytest.mark.skipif(find_chromium() is None, reason=MISSING_R
 """Mark a test that renders a page; it is skipped with the reason where Chromium is missing."""
 
 
+def has_cjk_font() -> bool:
+    """Whether fontconfig knows a font with Chinese glyphs (without one they render as boxes)."""
+    if shutil.which("fc-list") is None:
+        return False
+    listed = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False)
+    return bool(listed.stdout.strip())
+
+
+requires_cjk_font = pytest.mark.skipif(
+    not has_cjk_font(),
+    reason="no font with Chinese glyphs (fc-list :lang=zh is empty); install Debian's "
+    "package: apt-get install fonts-noto-cjk",
+)
+"""Mark a test that measures how Chinese text renders; skipped, with the reason, without a font."""
+
+
 def _run(browser_args: list[str]) -> subprocess.CompletedProcess[str]:
     """Run the browser once with a fresh profile folder of its own."""
     browser = find_chromium()

@@ -19,6 +19,7 @@ from tests.chromium_support import (
     print_pdf,
     render_png,
     requires_chromium,
+    requires_cjk_font,
 )
 from tests.cli_support import run_pingan
 from tests.report_support import Q1, Q2, small_town
@@ -136,6 +137,7 @@ WATERMARK_PIXELS = 3000
 
 
 @requires_chromium
+@requires_cjk_font
 def test_the_html_report_renders_in_chromium_with_its_draft_mark(
     tmp_path: Path, town: ActionContext
 ) -> None:
