@@ -28,6 +28,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from textual.pilot import Pilot  # noqa: E402
+from textual.widgets import Static  # noqa: E402
 from textual.worker import WorkerCancelled, WorkerFailed  # noqa: E402
 
 from plugins.manager import PluginHost  # noqa: E402
@@ -91,13 +92,51 @@ async def open_app(store_path: Path, host: PluginHost | None = None) -> tuple[Pi
     return app, started
 
 
+async def key_handled_and_painted(app: PinganApp, key: str, done: Callable[[], bool]) -> None:
+    """Post key as a terminal would and return once the app has handled it and repainted.
+
+    The key goes to the app's queue, then a callback asking for the screen's next refresh;
+    the app handles them in turn, so the callback runs after the key's handlers and the
+    repaint that followed them. Should a message the key posted (the cursor line's update)
+    still be waiting then, done() is false and the wait goes on to the next refresh.
+    """
+    loop = asyncio.get_running_loop()
+    app.simulate_key(key)
+    while True:
+        painted: asyncio.Future[None] = loop.create_future()
+        app.call_after_refresh(painted.set_result, None)
+        await painted
+        if done():
+            return
+
+
+def cursor_shown(app: PinganApp, cell: tuple[str | None, str | None]) -> bool:
+    """Whether the grid's cursor is on cell and the cursor line under it names that cell."""
+    grid = app.screen.query_one(ComplianceGrid)
+    if (grid.cursor_village(), grid.cursor_column()) != cell:
+        return False
+    return grid.query_one("#grid-cell", Static).content == grid.cursor_line()
+
+
 async def move_cursor(app: PinganApp, pilot: Pilot[Any], moves: int = MOVES) -> tuple[float, float]:
-    """The median wall and CPU milliseconds of one cursor move, down and right in turn."""
+    """The median wall and CPU milliseconds of one cursor move, down and right in turn: from
+    posting the key to the repaint after it, the cursor line included."""
     walls: list[float] = []
     cpus: list[float] = []
+    grid = app.screen.query_one(ComplianceGrid)
+    columns = list(grid.columns_shown.columns())
     for n in range(moves):
+        await settle(app, pilot)
+        village, column = grid.cursor_village(), grid.cursor_column()
+        target: tuple[str | None, str | None]
+        if n % 2 == 0:
+            key, row = "down", grid.table.cursor_row + 1
+            target = (str(list(grid.table.rows)[row].value), column)
+        else:
+            key = "right"
+            target = (village, columns[columns.index(str(column)) + 1])
         wall, cpu = time.perf_counter(), time.process_time()
-        await pilot.press("down" if n % 2 == 0 else "right")
+        await key_handled_and_painted(app, key, partial(cursor_shown, app, target))
         walls.append((time.perf_counter() - wall) * 1000)
         cpus.append((time.process_time() - cpu) * 1000)
     return statistics.median(walls), statistics.median(cpus)
