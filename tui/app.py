@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import weakref
+from concurrent.futures import Future
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -125,16 +126,15 @@ class PinganApp(TextualInLanguage, FencedApp):
         it starts from the grid before them."""
         self._grids: dict[Quarter, tuple[int, Grid]] = {}
         """Recent grids of the quarter on screen and its neighbours, by the revision read."""
+        self._prefetching: dict[Quarter, Future[tuple[int, Grid] | None]] = {}
+        """The grids a prefetch worker is computing, for a step to them to wait on."""
         self._typed_on: weakref.WeakKeyDictionary[events.Key, Screen[object]] = (
             weakref.WeakKeyDictionary()
         )
         """The screen on top when each key came in, until the key has been handled."""
         self.set_reactive(PinganApp.lang, check_lang(lang or user_lang() or settings.lang))
         if quarter is None:
-            # Finding the latest quarter reads every partition: read them as the grid will,
-            # once and without the cyclic collector, so the grid's worker finds them parsed.
-            with self.engine.reading():
-                quarter = store.latest_quarter()
+            quarter = store.latest_quarter()
         self.set_reactive(PinganApp.quarter, quarter)
         self.register_theme(MONO)
         self.theme = MONO.name if self.no_color else THEME
@@ -269,12 +269,44 @@ class PinganApp(TextualInLanguage, FencedApp):
         if grid.quarter in near:
             self._grids[grid.quarter] = (revision, grid)
 
+    def prefetch_previous(self) -> None:
+        """Compute the previous quarter's grid in the background, for a step back to it."""
+        quarter = self.quarter.previous()
+        kept = self._grids.get(quarter)
+        if quarter in self._prefetching or (kept is not None and kept[0] == self._grid_revision):
+            return
+        pending: Future[tuple[int, Grid] | None] = Future()
+        self._prefetching[quarter] = pending
+        self._prefetch_grid(quarter, pending)
+
+    @work(thread=True, group="prefetch", exit_on_error=False)
+    def _prefetch_grid(self, quarter: Quarter, pending: Future[tuple[int, Grid] | None]) -> None:
+        try:
+            with self.engine.reading():
+                revision = self.store.revision()
+            grid = self.engine.shown_grid(quarter)
+        except Exception:  # noqa: BLE001 - a step to the quarter computes it and says why
+            pending.set_result(None)
+        else:
+            pending.set_result((revision, grid))
+        self.call_from_thread(self._prefetched, quarter, pending)
+
+    def _prefetched(self, quarter: Quarter, pending: Future[tuple[int, Grid] | None]) -> None:
+        if self._prefetching.get(quarter) is pending:
+            del self._prefetching[quarter]
+        result = pending.result()
+        if result is not None:
+            self.keep_grid(result[1], result[0])
+
     @work(thread=True, group="grid", exit_on_error=False)
     def _compute_grid(self, quarter: Quarter, request: int) -> None:
         try:
             with self.engine.reading():
                 revision = self.store.revision()
             kept = self._grids.get(quarter)
+            pending = self._prefetching.get(quarter)
+            if (kept is None or kept[0] != revision) and pending is not None:
+                kept = pending.result()
             if kept is not None and kept[0] == revision:
                 grid = kept[1]
             else:
@@ -336,6 +368,7 @@ class PinganApp(TextualInLanguage, FencedApp):
                 screen.post_message(QuarterChanged(message.grid.quarter))
             for quarter in dict.fromkeys(changed):
                 screen.post_message(DataChanged(quarter))
+        self.call_after_refresh(self.prefetch_previous)
 
     @on(GridFailed)
     def _grid_failed(self, message: GridFailed) -> None:

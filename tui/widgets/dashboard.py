@@ -179,6 +179,8 @@ class Dashboard(PinganAccess, Widget):
         self._on_screen = False
         self._drawn = True
         """Whether the widgets show `data` (False while data arrived with the tab hidden)."""
+        self._stale = True
+        """Whether the data was asked for while the tab was hidden, to compute when shown."""
 
     def compose(self) -> ComposeResult:
         yield Static(tr(LOADING, self.pingan.lang), id="dash-summary")
@@ -206,12 +208,16 @@ class Dashboard(PinganAccess, Widget):
 
         The main screen calls this once the app's grid of the quarter is in, so the grid on
         screen is computed first and its result is reused here rather than computed twice.
+        While the tab is hidden nothing is computed until it is shown: every quarter's grid
+        at county scale takes seconds, which would compete with the grid tab for the CPU.
         """
         self._serial += 1
         app = self.pingan
         if app.grid is not None and app.grid.quarter == app.quarter:
             self._cache.put(app.grid)
-        self._compute(app.store, app.host, app.engine, app.quarter, self._serial)
+        self._stale = not self._on_screen
+        if not self._stale:
+            self._compute(app.store, app.host, app.engine, app.quarter, self._serial)
 
     def data_changed(self, since: Quarter | None) -> None:
         """The store changed at quarter since (None: anywhere): drop what it affects, refresh."""
@@ -268,7 +274,9 @@ class Dashboard(PinganAccess, Widget):
 
     def on_show(self) -> None:
         self._on_screen = True
-        if not self._drawn:
+        if self._stale:
+            self.refresh_data()
+        elif not self._drawn:
             self._drawn = True
             self._show()
 
