@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import weakref
-from concurrent.futures import Future
 from collections.abc import Iterable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import ClassVar
 
