@@ -76,6 +76,14 @@ class GridTable(LineTable):
 
     BINDINGS = keys.owned("grid_table")
 
+    def cursor_moved(self) -> None:
+        """Update the grid's cursor line with the move, so both repaint in one frame."""
+        grid = self.parent
+        if isinstance(grid, ComplianceGrid):
+            grid.cursor_line_follows()
+        else:
+            super().cursor_moved()
+
     async def action_open_evidence(self) -> None:
         """Open the evidence at once, not through a message that keys typed after Enter
         would overtake."""
@@ -270,9 +278,8 @@ class ComplianceGrid(PinganAccess, Vertical):
             self._move_to(code, self.cursor_column())
         self.table.focus()
 
-    @on(LineTable.CursorMoved)
-    def _cursor_moved(self, event: LineTable.CursorMoved) -> None:
-        event.stop()
+    def cursor_line_follows(self) -> None:
+        """Show the cell under the table's cursor, which has just moved, in the cursor line."""
         self._update_cursor_line()
 
     @on(LineTable.CellSelected)

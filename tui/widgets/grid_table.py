@@ -171,8 +171,13 @@ class LineTable(ScrollView, can_focus=True):
             self.refresh_lines(self.cursor_row + 1)
             self.cursor_row, self.cursor_column = new_row, new_column
             self.refresh_lines(new_row + 1)
-            self.post_message(self.CursorMoved(self))
+            self.cursor_moved()
         self._scroll_cursor_into_view(animate)
+
+    def cursor_moved(self) -> None:
+        """Called when the cursor has moved: posts CursorMoved; a subclass that owns what
+        follows the cursor may update it here at once, so it repaints in the same frame."""
+        self.post_message(self.CursorMoved(self))
 
     def _scroll_cursor_into_view(self, animate: bool = False) -> None:
         if not self._columns or not self._row_keys:
