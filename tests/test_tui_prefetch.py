@@ -65,3 +65,4 @@ async def test_the_hidden_dashboard_computes_nothing_until_it_is_shown(
         assert dashboard.data is not None and dashboard.data.quarter == Q3
         assert [r.quarter for r in dashboard.data.history][-2:] == [Q2, Q3]
         assert engine.computed.count(Q3) == 1, "the dashboard reuses the grid on screen"
+        assert engine.computed.count(Q2) == 1, "and the previous quarter's, prefetched"

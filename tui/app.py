@@ -298,19 +298,23 @@ class PinganApp(TextualInLanguage, FencedApp):
         if result is not None:
             self.keep_grid(result[1], result[0])
 
+    def grid_of(self, quarter: Quarter) -> tuple[int, Grid]:
+        """The quarter's grid and the store revision it was read at (call from a worker):
+        the one kept or being prefetched if the store has not moved since, else computed."""
+        with self.engine.reading():
+            revision = self.store.revision()
+        kept = self._grids.get(quarter)
+        pending = self._prefetching.get(quarter)
+        if (kept is None or kept[0] != revision) and pending is not None:
+            kept = pending.result()
+        if kept is not None and kept[0] == revision:
+            return kept
+        return revision, self.engine.shown_grid(quarter)
+
     @work(thread=True, group="grid", exit_on_error=False)
     def _compute_grid(self, quarter: Quarter, request: int) -> None:
         try:
-            with self.engine.reading():
-                revision = self.store.revision()
-            kept = self._grids.get(quarter)
-            pending = self._prefetching.get(quarter)
-            if (kept is None or kept[0] != revision) and pending is not None:
-                kept = pending.result()
-            if kept is not None and kept[0] == revision:
-                grid = kept[1]
-            else:
-                grid = self.engine.shown_grid(quarter)
+            revision, grid = self.grid_of(quarter)
         except Exception as exc:  # noqa: BLE001 - shown as a message; the app stays up
             self.post_message(GridFailed(quarter, request, describe(exc)))
             return

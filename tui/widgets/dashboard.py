@@ -229,7 +229,9 @@ class Dashboard(PinganAccess, Widget):
         self, store: Store, host: PluginHost, engine: Engine, quarter: Quarter, serial: int
     ) -> None:
         try:
-            data = compute(store, host, engine, quarter, self._cache, self._keep)
+            data = compute(
+                store, host, engine, quarter, self._cache, self._keep, self.pingan.grid_of
+            )
             report = warnings(store, host, quarter, date.today())
             names = {v.code: v.name for v in store.villages(active_only=False)}
         except Exception as exc:  # noqa: BLE001 - shown on the dashboard instead of ending the app
