@@ -17,6 +17,7 @@ from textual import events, on, work
 from textual.app import App
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from plugins import actions
 from plugins import keymap as key_specs
@@ -128,6 +129,8 @@ class PinganApp(TextualInLanguage, FencedApp):
         """Recent grids of the quarter on screen and its neighbours, by the revision read."""
         self._prefetching: dict[Quarter, Future[tuple[int, Grid] | None]] = {}
         """The grids a prefetch worker is computing, for a step to them to wait on."""
+        self._prefetch_of: dict[Worker[None], Future[tuple[int, Grid] | None]] = {}
+        """Each running prefetch worker's promise of its grid."""
         self._typed_on: weakref.WeakKeyDictionary[events.Key, Screen[object]] = (
             weakref.WeakKeyDictionary()
         )
@@ -277,7 +280,7 @@ class PinganApp(TextualInLanguage, FencedApp):
             return
         pending: Future[tuple[int, Grid] | None] = Future()
         self._prefetching[quarter] = pending
-        self._prefetch_grid(quarter, pending)
+        self._prefetch_of[self._prefetch_grid(quarter, pending)] = pending
 
     @work(thread=True, group="prefetch", exit_on_error=False)
     def _prefetch_grid(self, quarter: Quarter, pending: Future[tuple[int, Grid] | None]) -> None:
@@ -290,6 +293,16 @@ class PinganApp(TextualInLanguage, FencedApp):
         else:
             pending.set_result((revision, grid))
         self.call_from_thread(self._prefetched, quarter, pending)
+
+    @on(Worker.StateChanged)
+    def _prefetch_ended(self, event: Worker.StateChanged) -> None:
+        """Resolve a prefetch that was cancelled (at exit) before it ran, so no step waits
+        on it for ever."""
+        if event.state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            return
+        pending = self._prefetch_of.pop(event.worker, None)
+        if pending is not None and event.state is not WorkerState.SUCCESS and not pending.done():
+            pending.set_result(None)
 
     def _prefetched(self, quarter: Quarter, pending: Future[tuple[int, Grid] | None]) -> None:
         if self._prefetching.get(quarter) is pending:
