@@ -212,12 +212,13 @@ class Dashboard(PinganAccess, Widget):
         at county scale takes seconds, which would compete with the grid tab for the CPU.
         """
         self._serial += 1
+        self._stale = not self._on_screen
+        if self._stale:
+            return
         app = self.pingan
         if app.grid is not None and app.grid.quarter == app.quarter:
             self._cache.put(app.grid)
-        self._stale = not self._on_screen
-        if not self._stale:
-            self._compute(app.store, app.host, app.engine, app.quarter, self._serial)
+        self._compute(app.store, app.host, app.engine, app.quarter, self._serial)
 
     def data_changed(self, since: Quarter | None) -> None:
         """The store changed at quarter since (None: anywhere): drop what it affects, refresh."""
