@@ -356,6 +356,22 @@ KEY_SPECS: tuple[KeySpec, ...] = (
         Text("查看当前格的检查结果、记录与会议决定", "The cell's findings, records and decision"),
     ),
     KeySpec(
+        "grid.top",
+        "ctrl+home",
+        "cursor_top",
+        Text("首行", "First row"),
+        Text("光标移到第一个村", "Move the cursor to the first village"),
+        show=False,
+    ),
+    KeySpec(
+        "grid.bottom",
+        "ctrl+end",
+        "cursor_bottom",
+        Text("末行", "Last row"),
+        Text("光标移到最后一个村", "Move the cursor to the last village"),
+        show=False,
+    ),
+    KeySpec(
         "grid.office",
         "o",
         "cycle_office",
@@ -634,7 +650,7 @@ KEY_OWNERS: dict[str, tuple[str, ...]] = {
         "plugins.failures",
     ),
     "grid": ("grid.office", "grid.sort"),
-    "grid_table": ("grid.evidence",),
+    "grid_table": ("grid.evidence", "grid.top", "grid.bottom"),
     "records": (
         "records.new",
         "records.edit",

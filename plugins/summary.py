@@ -18,6 +18,8 @@ from plugins.manager import PluginHost
 from store import Quarter, Store
 
 GridKeeper = Callable[[Grid, int], None]
+GridSource = Callable[[Quarter], tuple[int, Grid]]
+"""Where a quarter's grid can come from besides computing it: (store revision, grid)."""
 """Receives a grid computed for a summary and the store revision read before computing it."""
 
 
@@ -159,17 +161,25 @@ class ResultCache:
         self._results: dict[Quarter, QuarterResult] = {}
 
     def get(
-        self, engine: Engine, quarter: Quarter, keep: GridKeeper | None = None
+        self,
+        engine: Engine,
+        quarter: Quarter,
+        keep: GridKeeper | None = None,
+        source: GridSource | None = None,
     ) -> QuarterResult:
-        """The quarter's result, computed if not cached; keep receives a grid computed here."""
+        """The quarter's result, computed (or taken from source) if not cached; keep receives
+        a grid found here."""
         with self._lock:
             generation = self._generation
             cached = self._results.get(quarter)
         if cached is not None:
             return cached
-        with engine.reading():
-            revision = engine.store.revision()
-        grid = engine.shown_grid(quarter)
+        if source is not None:
+            revision, grid = source(quarter)
+        else:
+            with engine.reading():
+                revision = engine.store.revision()
+            grid = engine.shown_grid(quarter)
         if keep is not None:
             keep(grid, revision)
         result = QuarterResult.of(grid)
@@ -199,14 +209,16 @@ def compute(
     quarter: Quarter,
     cache: ResultCache,
     keep: GridKeeper | None = None,
+    source: GridSource | None = None,
 ) -> QuarterSummary:
     """The summary of quarter: its grid, every quarter with records, its returns.
 
-    keep receives each grid computed on the way with the store revision read before it.
+    keep receives each grid found on the way with the store revision read before it;
+    source, if given, finds the grids instead of the engine (the app's kept grids).
     """
     with engine.reading():
         quarters = sorted(set(store.record_quarters()) | {quarter})
-    history = tuple(cache.get(engine, q, keep) for q in quarters)
+    history = tuple(cache.get(engine, q, keep, source) for q in quarters)
     current = next(r for r in history if r.quarter == quarter)
     filed = {r.unit: r.filed_at for r in store.returns(quarter)}
     returns = tuple(

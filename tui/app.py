@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import weakref
 from collections.abc import Iterable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import ClassVar
 
@@ -16,6 +17,7 @@ from textual import events, on, work
 from textual.app import App
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from plugins import actions
 from plugins import keymap as key_specs
@@ -125,16 +127,17 @@ class PinganApp(TextualInLanguage, FencedApp):
         it starts from the grid before them."""
         self._grids: dict[Quarter, tuple[int, Grid]] = {}
         """Recent grids of the quarter on screen and its neighbours, by the revision read."""
+        self._prefetching: dict[Quarter, Future[tuple[int, Grid] | None]] = {}
+        """The grids a prefetch worker is computing, for a step to them to wait on."""
+        self._prefetch_of: dict[Worker[None], Future[tuple[int, Grid] | None]] = {}
+        """Each running prefetch worker's promise of its grid."""
         self._typed_on: weakref.WeakKeyDictionary[events.Key, Screen[object]] = (
             weakref.WeakKeyDictionary()
         )
         """The screen on top when each key came in, until the key has been handled."""
         self.set_reactive(PinganApp.lang, check_lang(lang or user_lang() or settings.lang))
         if quarter is None:
-            # Finding the latest quarter reads every partition: read them as the grid will,
-            # once and without the cyclic collector, so the grid's worker finds them parsed.
-            with self.engine.reading():
-                quarter = store.latest_quarter()
+            quarter = store.latest_quarter()
         self.set_reactive(PinganApp.quarter, quarter)
         self.register_theme(MONO)
         self.theme = MONO.name if self.no_color else THEME
@@ -269,16 +272,62 @@ class PinganApp(TextualInLanguage, FencedApp):
         if grid.quarter in near:
             self._grids[grid.quarter] = (revision, grid)
 
-    @work(thread=True, group="grid", exit_on_error=False)
-    def _compute_grid(self, quarter: Quarter, request: int) -> None:
+    def prefetch_previous(self) -> None:
+        """Compute the previous quarter's grid in the background, for a step back to it."""
+        quarter = self.quarter.previous()
+        kept = self._grids.get(quarter)
+        if quarter in self._prefetching or (kept is not None and kept[0] == self._grid_revision):
+            return
+        pending: Future[tuple[int, Grid] | None] = Future()
+        self._prefetching[quarter] = pending
+        self._prefetch_of[self._prefetch_grid(quarter, pending)] = pending
+
+    @work(thread=True, group="prefetch", exit_on_error=False)
+    def _prefetch_grid(self, quarter: Quarter, pending: Future[tuple[int, Grid] | None]) -> None:
         try:
             with self.engine.reading():
                 revision = self.store.revision()
-            kept = self._grids.get(quarter)
-            if kept is not None and kept[0] == revision:
-                grid = kept[1]
-            else:
-                grid = self.engine.shown_grid(quarter)
+            grid = self.engine.shown_grid(quarter)
+        except Exception:  # noqa: BLE001 - a step to the quarter computes it and says why
+            pending.set_result(None)
+        else:
+            pending.set_result((revision, grid))
+        self.call_from_thread(self._prefetched, quarter, pending)
+
+    @on(Worker.StateChanged)
+    def _prefetch_ended(self, event: Worker.StateChanged) -> None:
+        """Resolve a prefetch that was cancelled (at exit) before it ran, so no step waits
+        on it for ever."""
+        if event.state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            return
+        pending = self._prefetch_of.pop(event.worker, None)
+        if pending is not None and event.state is not WorkerState.SUCCESS and not pending.done():
+            pending.set_result(None)
+
+    def _prefetched(self, quarter: Quarter, pending: Future[tuple[int, Grid] | None]) -> None:
+        if self._prefetching.get(quarter) is pending:
+            del self._prefetching[quarter]
+        result = pending.result()
+        if result is not None:
+            self.keep_grid(result[1], result[0])
+
+    def grid_of(self, quarter: Quarter) -> tuple[int, Grid]:
+        """The quarter's grid and the store revision it was read at (call from a worker):
+        the one kept or being prefetched if the store has not moved since, else computed."""
+        with self.engine.reading():
+            revision = self.store.revision()
+        kept = self._grids.get(quarter)
+        pending = self._prefetching.get(quarter)
+        if (kept is None or kept[0] != revision) and pending is not None:
+            kept = pending.result()
+        if kept is not None and kept[0] == revision:
+            return kept
+        return revision, self.engine.shown_grid(quarter)
+
+    @work(thread=True, group="grid", exit_on_error=False)
+    def _compute_grid(self, quarter: Quarter, request: int) -> None:
+        try:
+            revision, grid = self.grid_of(quarter)
         except Exception as exc:  # noqa: BLE001 - shown as a message; the app stays up
             self.post_message(GridFailed(quarter, request, describe(exc)))
             return
@@ -336,6 +385,7 @@ class PinganApp(TextualInLanguage, FencedApp):
                 screen.post_message(QuarterChanged(message.grid.quarter))
             for quarter in dict.fromkeys(changed):
                 screen.post_message(DataChanged(quarter))
+        self.call_after_refresh(self.prefetch_previous)
 
     @on(GridFailed)
     def _grid_failed(self, message: GridFailed) -> None:

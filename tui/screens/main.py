@@ -32,7 +32,12 @@ class MainScreen(PinganAccess, Screen[None]):
     and go to the new screen, never to this one or to one opened after them.
     """
 
-    CSS_PATH = ["main.tcss", "../widgets/grid.tcss", "../widgets/dashboard.tcss"]
+    CSS_PATH = [
+        "main.tcss",
+        "../widgets/grid.tcss",
+        "../widgets/grid_table.tcss",
+        "../widgets/dashboard.tcss",
+    ]
     BINDINGS = keys.owned("main")
 
     @property

@@ -179,6 +179,8 @@ class Dashboard(PinganAccess, Widget):
         self._on_screen = False
         self._drawn = True
         """Whether the widgets show `data` (False while data arrived with the tab hidden)."""
+        self._stale = True
+        """Whether the data was asked for while the tab was hidden, to compute when shown."""
 
     def compose(self) -> ComposeResult:
         yield Static(tr(LOADING, self.pingan.lang), id="dash-summary")
@@ -206,8 +208,13 @@ class Dashboard(PinganAccess, Widget):
 
         The main screen calls this once the app's grid of the quarter is in, so the grid on
         screen is computed first and its result is reused here rather than computed twice.
+        While the tab is hidden nothing is computed until it is shown: every quarter's grid
+        at county scale takes seconds, which would compete with the grid tab for the CPU.
         """
         self._serial += 1
+        self._stale = not self._on_screen
+        if self._stale:
+            return
         app = self.pingan
         if app.grid is not None and app.grid.quarter == app.quarter:
             self._cache.put(app.grid)
@@ -223,7 +230,9 @@ class Dashboard(PinganAccess, Widget):
         self, store: Store, host: PluginHost, engine: Engine, quarter: Quarter, serial: int
     ) -> None:
         try:
-            data = compute(store, host, engine, quarter, self._cache, self._keep)
+            data = compute(
+                store, host, engine, quarter, self._cache, self._keep, self.pingan.grid_of
+            )
             report = warnings(store, host, quarter, date.today())
             names = {v.code: v.name for v in store.villages(active_only=False)}
         except Exception as exc:  # noqa: BLE001 - shown on the dashboard instead of ending the app
@@ -268,7 +277,9 @@ class Dashboard(PinganAccess, Widget):
 
     def on_show(self) -> None:
         self._on_screen = True
-        if not self._drawn:
+        if self._stale:
+            self.refresh_data()
+        elif not self._drawn:
             self._drawn = True
             self._show()
 

@@ -10,13 +10,14 @@ import functools
 from dataclasses import dataclass
 from typing import Literal
 
+from rich.cells import cell_len
 from rich.text import Text as RichText
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.events import Resize
-from textual.widgets import DataTable, Static
-from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
+from textual.widgets import Static
+from textual.widgets.data_table import ColumnKey
 
 from plugins.api import State
 from plugins.criteria import BY_CODE, CRITERION_CODES
@@ -31,6 +32,7 @@ from tui.screens.evidence import EvidenceScreen
 from tui.state_styles import STATE_STYLES
 from tui.symbols import STATE_SYMBOLS, state_name
 from tui.text import tr
+from tui.widgets.grid_table import LineTable, TableColumn
 
 WIDE_MIN = 110
 """From this terminal width on, the grid also shows the village code and office columns."""
@@ -69,36 +71,25 @@ class GridColumns:
         return (*head, *CRITERION_CODES, "complies")
 
 
-class GridTable(DataTable[RichText]):
-    """The grid's DataTable; Enter opens the evidence of the cell under the cursor."""
+class GridTable(LineTable):
+    """The grid's table; Enter opens the evidence of the cell under the cursor."""
 
     BINDINGS = keys.owned("grid_table")
 
+    def cursor_moved(self) -> None:
+        """Update the grid's cursor line with the move, so both repaint in one frame."""
+        grid = self.parent
+        if isinstance(grid, ComplianceGrid):
+            grid.cursor_line_follows()
+        else:
+            super().cursor_moved()
+
     async def action_open_evidence(self) -> None:
-        """Open the evidence at once, not through a CellSelected message that keys typed
-        after Enter would overtake."""
+        """Open the evidence at once, not through a message that keys typed after Enter
+        would overtake."""
         grid = self.parent
         if isinstance(grid, ComplianceGrid):
             await grid.open_evidence()
-
-    def update_cells(self, changes: list[tuple[str, str, RichText]]) -> None:
-        """Put new values in many cells (row key, column key, value) with one refresh.
-
-        `update_cell` refreshes the table once per cell, which at thousands of changed cells
-        (a quarter step at county scale) costs more than the repaint; this writes the cells
-        as `update_cell` does (Textual is pinned) and refreshes once.
-        """
-        if not changes:
-            return
-        for row, column, _ in changes:
-            if row not in self._data or column not in self._data[RowKey(row)]:
-                raise CellDoesNotExist(
-                    f"No cell exists for row_key={row!r}, column_key={column!r}."
-                )
-        for row, column, value in changes:
-            self._data[RowKey(row)][ColumnKey(column)] = value
-        self._update_count += 1
-        self.refresh()
 
 
 class ComplianceGrid(PinganAccess, Vertical):
@@ -135,7 +126,7 @@ class ComplianceGrid(PinganAccess, Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="grid-bar")
-        yield GridTable(id="grid-table", cursor_type="cell", zebra_stripes=True, fixed_columns=1)
+        yield GridTable(id="grid-table")
         yield Static(id="grid-cell")
         yield Static(id="grid-legend")
 
@@ -164,15 +155,14 @@ class ComplianceGrid(PinganAccess, Vertical):
     # showing a grid
 
     def show(self, grid: Grid) -> None:
-        """Show grid: update changed cells in place when the rows are the same, else rebuild."""
-        before, self.grid = self.grid, grid
+        """Show grid: repaint in place when the rows and columns are the same, else rebuild."""
+        self.grid = grid
         self._villages = {v.code: v for v in grid.villages}
         if self.office is not None and self.office not in self.offices():
             self.office = None
         rows = [v.code for v in self.shown_villages()]
-        columns = [str(column.value) for column in self.table.columns]
-        if rows == self._row_keys and columns == list(self.columns_shown.columns()):
-            self._update_in_place(before)
+        if rows == self._row_keys and self._table_columns() == list(self.table.columns.values()):
+            self._update_in_place()
         else:
             self._rebuild()
         self._update_bars()
@@ -197,68 +187,56 @@ class ComplianceGrid(PinganAccess, Vertical):
             return sorted(villages, key=lambda v: (-len(grid.failures(v.code)), v.code))
         return sorted(villages, key=lambda v: v.code)
 
-    def _row(self, village: Village) -> list[RichText]:
+    def cell(self, village: str, column: str) -> RichText:
+        """The text the table shows for a village's column, read from the grid when drawn."""
         assert self.grid is not None
-        values: list[RichText] = []
-        for column in self.columns_shown.columns():
-            if column == "code":
-                values.append(RichText(village.code))
-            elif column == "name":
-                values.append(RichText(village.name))
-            elif column == "office":
-                values.append(RichText(village.office))
-            elif column == "complies":
-                values.append(complies_text(self.grid, village.code))
-            else:
-                values.append(cell_text(self.grid.cell(village.code, column).state))
-        return values
-
-    def _column_label(self, column: str) -> str:
         if column in BY_CODE:
-            return column
-        return tr("col.village" if column == "name" else f"col.{column}", self.lang)
+            return cell_text(self.grid.cells[(village, column)].state)
+        if column == "complies":
+            return complies_text(self.grid, village)
+        shown = self._villages[village]
+        return RichText(shown.code if column == "code" else getattr(shown, column))
+
+    def _column_label(self, column: str) -> RichText:
+        if column in BY_CODE:
+            return RichText(column)
+        return RichText(tr("col.village" if column == "name" else f"col.{column}", self.lang))
+
+    def _table_columns(self) -> list[TableColumn]:
+        """The table's columns: criteria two cells wide, the complies column wide enough for
+        ✘ and two digits, the others as wide as their longest text."""
+        villages = list(self._villages.values())
+        columns: list[TableColumn] = []
+        for key in self.columns_shown.columns():
+            label = self._column_label(key)
+            if key in BY_CODE:
+                width = 2
+            elif key == "complies":
+                width = max(label.cell_len, 1 + len(str(len(CRITERION_CODES))))
+            else:
+                texts = {getattr(v, key) for v in villages}
+                width = max((cell_len(t) for t in texts), default=0)
+                width = max(width, label.cell_len)
+            columns.append(TableColumn(ColumnKey(key), label, width))
+        return columns
 
     def _rebuild(self) -> None:
         table = self.table
         village, column = self.cursor_village(), self.cursor_column()
-        table.clear(columns=True)
-        table.fixed_columns = 2 if self.columns_shown.wide else 1
-        for key in self.columns_shown.columns():
-            width = 2 if key in BY_CODE else None
-            table.add_column(self._column_label(key), key=key, width=width)
         villages = self.shown_villages()
-        for v in villages:
-            table.add_row(*self._row(v), key=v.code)
         self._row_keys = [v.code for v in villages]
+        table.set_table(
+            self._table_columns(),
+            self._row_keys,
+            self.cell,
+            fixed_columns=2 if self.columns_shown.wide else 1,
+        )
         self.rebuilds += 1
         self._move_to(village, column)
 
-    def _update_in_place(self, before: Grid | None) -> None:
-        """Update the cells whose state changed since before; a row whose cells are the very
-        same objects (a save recomputes only its village's row) is not looked at again.
-        """
-        assert self.grid is not None
-        grid = self.grid
-        columns = self.columns_shown.columns()
-        criteria = [c for c in columns if c in BY_CODE]
-        was = {v.code: v for v in before.villages} if before is not None else {}
-        changes: list[tuple[str, str, RichText]] = []
-        for village in self.shown_villages():
-            code = village.code
-            changed = before is None
-            for criterion in criteria:
-                cell = grid.cells[(code, criterion)]
-                old = before.cells.get((code, criterion)) if before is not None else None
-                if old is not cell and (old is None or old.state is not cell.state):
-                    changes.append((code, criterion, cell_text(cell.state)))
-                    changed = True
-            if changed:
-                changes.append((code, "complies", complies_text(grid, code)))
-            if was.get(code) != village:
-                for column, value in zip(columns, self._row(village), strict=True):
-                    if column not in BY_CODE and column != "complies":
-                        changes.append((code, column, value))
-        self.table.update_cells(changes)
+    def _update_in_place(self) -> None:
+        """Repaint the table's visible rows from the new grid: its rows and columns are the same."""
+        self.table.refresh_cells(self.cell)
         self._update_cursor_line()
 
     def _move_to(self, village: str | None, column: str | None) -> None:
@@ -300,13 +278,12 @@ class ComplianceGrid(PinganAccess, Vertical):
             self._move_to(code, self.cursor_column())
         self.table.focus()
 
-    @on(DataTable.CellHighlighted)
-    def _cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
-        event.stop()
+    def cursor_line_follows(self) -> None:
+        """Show the cell under the table's cursor, which has just moved, in the cursor line."""
         self._update_cursor_line()
 
-    @on(DataTable.CellSelected)
-    async def _cell_selected(self, event: DataTable.CellSelected) -> None:
+    @on(LineTable.CellSelected)
+    async def _cell_selected(self, event: LineTable.CellSelected) -> None:
         event.stop()
         await self.open_evidence()
 
@@ -420,9 +397,9 @@ class ComplianceGrid(PinganAccess, Vertical):
 
     def _update_cursor_line(self) -> None:
         """Show the cursor line: one row of fixed width, so a cursor move needs no layout."""
-        self.query_one("#grid-cell", Static).update(self._cursor_line(), layout=False)
+        self.query_one("#grid-cell", Static).update(self.cursor_line(), layout=False)
 
-    def _cursor_line(self) -> RichText | str:
+    def cursor_line(self) -> RichText | str:
         """What the cursor line says of the cell (or village) under the cursor."""
         village_code = self.cursor_village()
         if self.grid is None or village_code is None:

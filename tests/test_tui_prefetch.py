@@ -1,0 +1,68 @@
+"""What the app computes in the background: the previous quarter's grid once the grid is
+shown, and the dashboard's quarters only once its tab is shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from plugins.engine import Engine
+from plugins.manager import PluginHost
+from store import Quarter, Store
+from tests.tui_support import Q2, Q3, build_town, make_app, settle
+from tui.widgets.dashboard import Dashboard
+
+
+class CountingEngine(Engine):
+    """An engine that counts the live grids it computes, by quarter."""
+
+    def __init__(self, store: Store, host: PluginHost) -> None:
+        super().__init__(store, host)
+        self.computed: list[Quarter] = []
+
+    def grid(self, quarter: Quarter) -> Any:
+        self.computed.append(quarter)
+        return super().grid(quarter)
+
+
+@pytest.fixture
+def town(tmp_path: Path, host: PluginHost) -> Store:
+    return build_town(tmp_path / "town.json", host)
+
+
+async def test_the_previous_quarter_is_computed_in_the_background_and_a_step_reuses_it(
+    town: Store, host: PluginHost
+) -> None:
+    app = make_app(town, host)
+    engine = app.engine = CountingEngine(town, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert engine.computed == [Q3, Q2], "the grid on screen, then the previous quarter's"
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert app.grid is not None and app.grid.quarter == Q2
+        assert engine.computed == [Q3, Q2, Q2.previous()], "Q2 was not computed again"
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.grid is not None and app.grid.quarter == Q3
+        assert engine.computed.count(Q3) == 1, "the quarter stepped back to was kept"
+
+
+async def test_the_hidden_dashboard_computes_nothing_until_it_is_shown(
+    town: Store, host: PluginHost
+) -> None:
+    app = make_app(town, host)
+    engine = app.engine = CountingEngine(town, host)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        dashboard = app.screen.query_one(Dashboard)
+        assert dashboard.data is None
+        assert engine.computed == [Q3, Q2]
+        await pilot.press("d")
+        await settle(pilot)
+        assert dashboard.data is not None and dashboard.data.quarter == Q3
+        assert [r.quarter for r in dashboard.data.history][-2:] == [Q2, Q3]
+        assert engine.computed.count(Q3) == 1, "the dashboard reuses the grid on screen"
+        assert engine.computed.count(Q2) == 1, "and the previous quarter's, prefetched"
