@@ -23,6 +23,7 @@ from store.errors import (
     StoreMissing,
     StoreOrphaned,
 )
+from store.history import ByVillage, TypedHistory
 from store.layout import BLOCK_RECORDS, Layout, block_number
 from store.migrations import CURRENT_SCHEMA, MIGRATIONS
 from store.models import Decision, ImportBatch, Record, Return, Village
@@ -143,6 +144,7 @@ class Store:
         self._meta = FileCache(main_meta)
         self._main = FileCache(self._build_main)
         self._partitions = FileCache(Partition.build)
+        self._history = TypedHistory(self._partitions.fresh)
         self._snapshots = FileCache(_snapshot_doc)
         self._max_ids = FileCache(_max_id)
         self._villages = FileCache(village_list)
@@ -462,9 +464,23 @@ class Store:
         return found
 
     def window(self, quarter: Quarter) -> QuarterWindow:
-        """The records a grid of quarter reads: the quarter's own and history up to its end."""
-        history = tuple(self.partition(q) for q in self.record_quarters(until=quarter))
-        return QuarterWindow(quarter, self.partition(quarter), history)
+        """The records a grid of quarter reads: the quarter's own and history up to its end.
+
+        The history's blocks are read when a check first asks for a type of record, and
+        then only that type's records are built (store.history).
+        """
+        current = self.partition(quarter)
+        paths = tuple(
+            path
+            for q in self.record_quarters(until=quarter)
+            for path in self.layout.quarter_blocks(q)
+        )
+
+        def history(record_type: str) -> ByVillage:
+            with self._naming_backup():
+                return self._history.by_village(paths, record_type)
+
+        return QuarterWindow(quarter, current, history)
 
     def record_quarters(self, until: Quarter | None = None) -> list[Quarter]:
         """Quarters that hold at least one record, oldest first; none later than until if given.

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from store.cache import Partition
+from store.history import ByVillage
 from store.models import Record
 from store.quarter import Quarter
 
@@ -14,13 +15,16 @@ from store.quarter import Quarter
 class QuarterWindow:
     """A quarter's records by type and by (village, type), and the history up to its end.
 
-    The partitions are taken when the window is made, so thirty thousand reads of it cost no
-    path building or `stat` each; records come as tuples so a reader cannot edit them.
+    The quarter's partition is taken when the window is made, so thirty thousand reads of it
+    cost no path building or `stat` each; the history of a record type is read on the first
+    ask and kept for the window's life. Records come as tuples so a reader cannot edit them.
     """
 
     quarter: Quarter
     _current: Partition
-    _history: tuple[Partition, ...]
+    _history: Callable[[str], ByVillage]
+    """The records of a type up to the quarter's end, by village (the store reads them)."""
+    _read: dict[str, ByVillage] = field(default_factory=dict)
 
     def records(self, record_type: str) -> Sequence[Record]:
         """The quarter's records of one type, every village's."""
@@ -32,5 +36,7 @@ class QuarterWindow:
 
     def history(self, village: str, record_type: str) -> Sequence[Record]:
         """One village's records of one type in every quarter up to and including this one."""
-        key = (village, record_type)
-        return tuple(r for part in self._history for r in part.by_village_type.get(key, ()))
+        by_village = self._read.get(record_type)
+        if by_village is None:
+            by_village = self._read[record_type] = self._history(record_type)
+        return by_village.get(village, ())

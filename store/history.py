@@ -1,0 +1,84 @@
+"""Earlier quarters' records of one type, read from the blocks without building the others.
+
+A grid's checks read history of one or two record types (hazards for G5), while three years of
+a county hold some 300,000 records of nine types: building every one of them to hand a check
+its hazards cost more than parsing the files, and was most of the time to the first grid.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from store.cache import FileKey, Partition, file_key
+from store.errors import StoreCorrupt
+from store.models import Record
+from store.storage import read_object
+
+ByVillage = dict[str, tuple[Record, ...]]
+"""One record type's records by village code, each village's in the blocks' order."""
+
+
+class TypedHistory:
+    """Records of one type per block version, and per run of blocks grouped by village.
+
+    A block already parsed whole (the store's partition cache, through `fresh`) gives its
+    records as they are; any other block is parsed and only the documents of the type asked
+    become records, kept for that version of the file. Safe to call from several threads.
+    """
+
+    def __init__(self, fresh: Callable[[Path], Partition | None]) -> None:
+        self._fresh = fresh
+        self._lock = threading.Lock()
+        self._blocks: dict[Path, tuple[FileKey | None, dict[str, tuple[Record, ...]]]] = {}
+        self._runs: dict[tuple[tuple[Path, ...], str], tuple[tuple[Any, ...], ByVillage]] = {}
+
+    def by_village(self, paths: Sequence[Path], record_type: str) -> ByVillage:
+        """The records of record_type in the blocks at paths, in their order, by village."""
+        with self._lock:
+            keys = tuple(file_key(p) for p in paths)
+            run = (tuple(paths), record_type)
+            kept = self._runs.get(run)
+            if kept is not None and kept[0] == keys:
+                return kept[1]
+            grouped: defaultdict[str, list[Record]] = defaultdict(list)
+            for path, key in zip(paths, keys, strict=True):
+                for record in self._of_block(path, key, record_type):
+                    grouped[record.village].append(record)
+            result = {village: tuple(records) for village, records in grouped.items()}
+            self._runs[run] = (keys, result)
+            return result
+
+    def _of_block(self, path: Path, key: FileKey | None, record_type: str) -> Sequence[Record]:
+        part = self._fresh(path)
+        if part is not None:
+            return part.by_type.get(record_type, ())
+        kept_key, types = self._blocks.get(path, (None, {}))
+        if kept_key != key:
+            types = {}
+        found = types.get(record_type)
+        if found is None:
+            found = types[record_type] = _read_type(path, key, record_type)
+            self._blocks[path] = (key, types)
+        return found
+
+
+def _read_type(path: Path, key: FileKey | None, record_type: str) -> tuple[Record, ...]:
+    """The records of one type in the block at path, in the file's order."""
+    if key is None:
+        return ()
+    same: dict[Any, Any] = {}
+    days: dict[str, date] = {}
+    try:
+        table = (read_object(path) or {}).get("records") or {}
+        return tuple(
+            Record.from_doc(int(raw_id), doc, same, days)
+            for raw_id, doc in table.items()
+            if doc["type"] == record_type
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise StoreCorrupt(path, f"bad record: {exc!r}") from None
