@@ -108,28 +108,33 @@ async def next_refresh(app: PinganApp) -> None:
     await painted
 
 
-async def until_painted(app: PinganApp, done: Callable[[], bool]) -> None:
+async def until_painted(
+    app: PinganApp, done: Callable[[], bool], group: str | None = "grid"
+) -> None:
     """Wait until a refresh that began with done() holding is over: the state is on screen.
 
-    Between refreshes it waits on the grid's workers, not on an idle CPU: work the app
-    does in the background (a prefetch) is not waited for.
+    Between refreshes it waits on the workers of group (None: every worker), not on an idle
+    CPU: work the app does in the background (a prefetch) is not waited for.
     """
     for _ in range(PATIENCE):
         was_done = done()
         await next_refresh(app)
         if was_done:
             return
-        for worker in [w for w in app.workers if w.is_running and w.group == "grid"]:
+        for worker in [w for w in app.workers if w.is_running and group in (None, w.group)]:
             with contextlib.suppress(WorkerCancelled, WorkerFailed):
                 await worker.wait()
     raise TimeoutError("the app never reached the state waited for")
 
 
-async def key_handled_and_painted(app: PinganApp, key: str, done: Callable[[], bool]) -> None:
+async def key_handled_and_painted(
+    app: PinganApp, key: str, done: Callable[[], bool], group: str | None = "grid"
+) -> None:
     """Post key as a terminal would and return once the app has handled it and painted the
-    state done() waits for (the key's handlers, the messages they post and the repaint)."""
+    state done() waits for (the key's handlers, the messages they post, the workers of
+    group and the repaint)."""
     app.simulate_key(key)
-    await until_painted(app, done)
+    await until_painted(app, done, group)
 
 
 def cursor_shown(app: PinganApp, cell: tuple[str | None, str | None]) -> bool:

@@ -27,10 +27,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from textual.pilot import Pilot  # noqa: E402
-from textual.widgets import DataTable  # noqa: E402
+from textual.widgets import DataTable, Static, TabbedContent  # noqa: E402
 
-from bench.county_tui import SIZE, grid_shown, open_app, settle, until  # noqa: E402
+from bench.county_tui import (  # noqa: E402
+    SIZE,
+    grid_shown,
+    key_handled_and_painted,
+    open_app,
+    settle,
+    until_painted,
+)
 from plugins import actions  # noqa: E402
 from plugins.manager import PluginHost  # noqa: E402
 from store import Store  # noqa: E402
@@ -65,17 +71,23 @@ def records_shown(app: PinganApp) -> bool:
 
 
 def dashboard_shown(app: PinganApp) -> bool:
+    """Whether the dashboard tab is in front and its headline is that of the app's quarter."""
     dashboards = list(app.screen.query(Dashboard))
-    if not dashboards or dashboards[0].data is None:
+    if not dashboards or dashboards[0].data is None or dashboards[0].data.quarter != app.quarter:
         return False
-    return dashboards[0].data.quarter == app.quarter and dashboards[0].display
+    tabs = app.screen.query_one("#tabs", TabbedContent)
+    headline = dashboards[0].query_one("#dash-summary", Static)
+    return tabs.active == "dashboard" and str(headline.content) == dashboards[0].summary_text()
 
 
-async def timed(pilot: Pilot[Any], app: PinganApp, key: str, done: Any, group: Any) -> float:
-    """Seconds from pressing key to done() holding."""
+async def timed(app: PinganApp, key: str, done: Any, group: str | None) -> float:
+    """Seconds from the key posted, as a terminal would, to done() holding on screen.
+
+    The wait is on the workers of group and the app's refreshes, not on an idle CPU, so
+    work the app does in the background meanwhile (a prefetch) is not counted.
+    """
     started = time.perf_counter()
-    await pilot.press(key)
-    await until(app, pilot, done, group)
+    await key_handled_and_painted(app, key, done, group)
     return time.perf_counter() - started
 
 
@@ -83,16 +95,15 @@ async def one_run(store_path: Path, host: PluginHost) -> dict[str, float]:
     figures: dict[str, float] = {}
     app, started = await open_app(store_path, host)
     async with app.run_test(size=SIZE) as pilot:
-        await until(app, pilot, lambda: grid_shown(app))
+        await until_painted(app, lambda: grid_shown(app))
         figures["launch to a usable grid"] = time.perf_counter() - started
         figures["dashboard, pressed at once"] = await timed(
-            pilot, app, "d", lambda: dashboard_shown(app), None
+            app, "d", lambda: dashboard_shown(app), "dashboard"
         )
         await pilot.press("g")
         await settle(app, pilot)
         target = app.quarter.previous()
         figures["quarter step ([)"] = await timed(
-            pilot,
             app,
             "left_square_bracket",
             lambda: app.quarter == target and grid_shown(app),
@@ -102,14 +113,14 @@ async def one_run(store_path: Path, host: PluginHost) -> dict[str, float]:
         grid = app.screen.query_one(ComplianceGrid)
         order = grid.sort
         figures["sort (s)"] = await timed(
-            pilot, app, "s", lambda: grid.sort != order and sorted_as_shown(grid), "grid"
+            app, "s", lambda: grid.sort != order and sorted_as_shown(grid), "grid"
         )
         await settle(app, pilot)
-        figures["dashboard (d)"] = await timed(pilot, app, "d", lambda: dashboard_shown(app), None)
+        figures["dashboard (d)"] = await timed(app, "d", lambda: dashboard_shown(app), "dashboard")
         await pilot.press("g")
         await settle(app, pilot)
         figures["records list (r)"] = await timed(
-            pilot, app, "r", lambda: records_shown(app), "records-load"
+            app, "r", lambda: records_shown(app), "records-load"
         )
     return figures
 

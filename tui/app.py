@@ -34,6 +34,7 @@ from tui.messages import (
     DataChanged,
     GridFailed,
     GridReady,
+    GridsSettled,
     QuarterChanged,
     StoreMoved,
 )
@@ -276,7 +277,10 @@ class PinganApp(TextualInLanguage, FencedApp):
         """Compute the previous quarter's grid in the background, for a step back to it."""
         quarter = self.quarter.previous()
         kept = self._grids.get(quarter)
-        if quarter in self._prefetching or (kept is not None and kept[0] == self._grid_revision):
+        if quarter in self._prefetching:
+            return
+        if kept is not None and kept[0] == self._grid_revision:
+            self._settled()
             return
         pending: Future[tuple[int, Grid] | None] = Future()
         self._prefetching[quarter] = pending
@@ -310,6 +314,12 @@ class PinganApp(TextualInLanguage, FencedApp):
         result = pending.result()
         if result is not None:
             self.keep_grid(result[1], result[0])
+        self._settled()
+
+    def _settled(self) -> None:
+        """Tell the screens the grids are in, for work that waits until nothing is shown."""
+        for screen in self.screen_stack:
+            screen.post_message(GridsSettled())
 
     def grid_of(self, quarter: Quarter) -> tuple[int, Grid]:
         """The quarter's grid and the store revision it was read at (call from a worker):

@@ -50,3 +50,7 @@ class GridFailed(Message):
         self.quarter = quarter
         self.request = request
         self.reason = reason
+
+
+class GridsSettled(Message):
+    """The grid on screen and the previous quarter's, prefetched, are in: the app is idle."""

@@ -14,7 +14,7 @@ from plugins.quarters import FinalizePreview
 from store import Quarter
 from tui import keys
 from tui.app_access import PinganAccess
-from tui.messages import DataChanged, QuarterChanged
+from tui.messages import DataChanged, GridsSettled, QuarterChanged
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.jump import JumpScreen
 from tui.screens.reason import ReasonScreen
@@ -84,6 +84,12 @@ class MainScreen(PinganAccess, Screen[None]):
         if self.pingan.grid is not None:
             self.grid.show(self.pingan.grid)
         self.query_one(Dashboard).data_changed(message.quarter)
+
+    @on(GridsSettled)
+    def _grids_settled(self, message: GridsSettled) -> None:
+        from tui.widgets.dashboard import Dashboard
+
+        self.query_one(Dashboard).warm()
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:

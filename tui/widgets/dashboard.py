@@ -208,13 +208,26 @@ class Dashboard(PinganAccess, Widget):
 
         The main screen calls this once the app's grid of the quarter is in, so the grid on
         screen is computed first and its result is reused here rather than computed twice.
-        While the tab is hidden nothing is computed until it is shown: every quarter's grid
-        at county scale takes seconds, which would compete with the grid tab for the CPU.
+        While the tab is hidden nothing is computed until it is shown or `warm` is called:
+        every quarter's grid at county scale takes seconds, which must not hold up the grid.
         """
         self._serial += 1
         self._stale = not self._on_screen
-        if self._stale:
-            return
+        if not self._stale:
+            self._start()
+
+    def warm(self) -> None:
+        """Compute the data behind the grid tab once the grids are in, so that `d` only draws.
+
+        It waits until the grid on screen and the previous quarter's are computed, the
+        work a person is waiting on; its result is drawn when the tab is shown.
+        """
+        if self._stale and not self._on_screen:
+            self._stale = False
+            self._serial += 1
+            self._start()
+
+    def _start(self) -> None:
         app = self.pingan
         if app.grid is not None and app.grid.quarter == app.quarter:
             self._cache.put(app.grid)
@@ -324,18 +337,20 @@ class Dashboard(PinganAccess, Widget):
         return join_phrases(phrases, width)
 
     def _show(self) -> None:
+        """Draw every part in one update of the screen, not one per table and label."""
         data = self.data
         if data is None:
             return
-        summary = self.query_one("#dash-summary", Static)
-        summary.update(escape(self.summary_text()))
-        summary.set_classes("-met" if data.current.missing == 0 else "-below")
-        self._show_errors(data)
-        self._draw_chart(data)
-        self._fill_failures(data)
-        self._fill_returns(data)
-        if self.report is not None:
-            self._fill_warnings(self.report)
+        with self.app.batch_update():
+            summary = self.query_one("#dash-summary", Static)
+            summary.update(escape(self.summary_text()))
+            summary.set_classes("-met" if data.current.missing == 0 else "-below")
+            self._show_errors(data)
+            self._draw_chart(data)
+            self._fill_failures(data)
+            self._fill_returns(data)
+            if self.report is not None:
+                self._fill_warnings(self.report)
 
     def _show_errors(self, data: QuarterSummary) -> None:
         """Say so when crashed checks pull the rate down, naming the plugins."""
