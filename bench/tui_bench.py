@@ -4,8 +4,8 @@ Runs the real app headless (`App.run_test` + `Pilot`, 120×40) on a fresh copy o
 store (`pingan demo`), or of the store given with `--store`; prints figures, asserts nothing.
 Every timer starts at a key press, or for the launch before the store is opened (so reading
 the store from disk is included), and ends when the state a person waits for is on screen;
-every wait is on the app's workers and messages, never a sleep. Each of these should stay
-under 0.5 s on the demo store.
+every wait is on the workers of what is timed and on the app's refreshes, never a sleep nor an
+idle CPU (bench/README.md says why). Each of these should stay under 0.5 s on the demo store.
 
     python bench/tui_bench.py [--store PATH] [--runs N]
 """
