@@ -24,7 +24,7 @@ ByVillage = dict[str, tuple[Record, ...]]
 
 
 class TypedHistory:
-    """Records of one type per block version, and per run of blocks grouped by village.
+    """Records of one type per block version, and per quarter's blocks grouped by village.
 
     A block already parsed whole (the store's partition cache, through `fresh`) gives its
     records as they are; any other block is parsed and only the documents of the type asked
@@ -37,21 +37,25 @@ class TypedHistory:
         self._blocks: dict[Path, tuple[FileKey | None, dict[str, tuple[Record, ...]]]] = {}
         self._runs: dict[tuple[tuple[Path, ...], str], tuple[tuple[Any, ...], ByVillage]] = {}
 
-    def by_village(self, paths: Sequence[Path], record_type: str) -> ByVillage:
-        """The records of record_type in the blocks at paths, in their order, by village."""
+    def by_village(self, quarters: Sequence[Sequence[Path]], record_type: str) -> list[ByVillage]:
+        """The records of record_type in each quarter's blocks (paths), in their order, by
+        village; a quarter is grouped again only when one of its blocks changed on disk."""
         with self._lock:
-            keys = tuple(file_key(p) for p in paths)
-            run = (tuple(paths), record_type)
-            kept = self._runs.get(run)
-            if kept is not None and kept[0] == keys:
-                return kept[1]
-            grouped: defaultdict[str, list[Record]] = defaultdict(list)
-            for path, key in zip(paths, keys, strict=True):
-                for record in self._of_block(path, key, record_type):
-                    grouped[record.village].append(record)
-            result = {village: tuple(records) for village, records in grouped.items()}
-            self._runs[run] = (keys, result)
-            return result
+            return [self._quarter(tuple(paths), record_type) for paths in quarters]
+
+    def _quarter(self, paths: tuple[Path, ...], record_type: str) -> ByVillage:
+        keys = tuple(file_key(p) for p in paths)
+        run = (paths, record_type)
+        kept = self._runs.get(run)
+        if kept is not None and kept[0] == keys:
+            return kept[1]
+        grouped: defaultdict[str, list[Record]] = defaultdict(list)
+        for path, key in zip(paths, keys, strict=True):
+            for record in self._of_block(path, key, record_type):
+                grouped[record.village].append(record)
+        result = {village: tuple(records) for village, records in grouped.items()}
+        self._runs[run] = (keys, result)
+        return result
 
     def _of_block(self, path: Path, key: FileKey | None, record_type: str) -> Sequence[Record]:
         part = self._fresh(path)

@@ -470,15 +470,13 @@ class Store:
         then only that type's records are built (store.history).
         """
         current = self.partition(quarter)
-        paths = tuple(
-            path
-            for q in self.record_quarters(until=quarter)
-            for path in self.layout.quarter_blocks(q)
-        )
+        quarters = [
+            tuple(self.layout.quarter_blocks(q)) for q in self.record_quarters(until=quarter)
+        ]
 
-        def history(record_type: str) -> ByVillage:
+        def history(record_type: str) -> list[ByVillage]:
             with self._naming_backup():
-                return self._history.by_village(paths, record_type)
+                return self._history.by_village(quarters, record_type)
 
         return QuarterWindow(quarter, current, history)
 

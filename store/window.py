@@ -22,9 +22,9 @@ class QuarterWindow:
 
     quarter: Quarter
     _current: Partition
-    _history: Callable[[str], ByVillage]
-    """The records of a type up to the quarter's end, by village (the store reads them)."""
-    _read: dict[str, ByVillage] = field(default_factory=dict)
+    _history: Callable[[str], Sequence[ByVillage]]
+    """The records of a type in each quarter up to this one, by village (the store reads them)."""
+    _read: dict[str, Sequence[ByVillage]] = field(default_factory=dict)
 
     def records(self, record_type: str) -> Sequence[Record]:
         """The quarter's records of one type, every village's."""
@@ -36,7 +36,7 @@ class QuarterWindow:
 
     def history(self, village: str, record_type: str) -> Sequence[Record]:
         """One village's records of one type in every quarter up to and including this one."""
-        by_village = self._read.get(record_type)
-        if by_village is None:
-            by_village = self._read[record_type] = self._history(record_type)
-        return by_village.get(village, ())
+        quarters = self._read.get(record_type)
+        if quarters is None:
+            quarters = self._read[record_type] = self._history(record_type)
+        return tuple(r for by_village in quarters for r in by_village.get(village, ()))
