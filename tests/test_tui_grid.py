@@ -12,14 +12,15 @@ from textual.widgets import Static
 from plugins import Check, CheckContext, Finding, Text, UnitSpec, hookimpl
 from plugins.api import State
 from plugins.criteria import BY_CODE, CRITERION_CODES
+from plugins.demo import build_demo
 from plugins.manager import PluginHost
-from store import Store
-from tests.tui_support import Q2, Q3, build_town, make_app, new_record, settle
+from store import Quarter, Store
+from tests.tui_support import Q2, Q3, build_town, make_app, new_record, screen_lines, settle
 from tui.pinyin import match_villages, readings
 from tui.screens.evidence import EvidenceScreen
 from tui.screens.jump import JumpScreen
 from tui.screens.main import MainScreen
-from tui.symbols import STATE_SYMBOLS
+from tui.symbols import STATE_SYMBOLS, state_name
 from tui.widgets.grid import ComplianceGrid, GridTable
 
 
@@ -331,3 +332,27 @@ async def test_narrowing_the_terminal_drops_the_code_and_office_columns(
         narrow = [str(key.value) for key in grid.table.columns]
         assert narrow == ["name", *CRITERION_CODES, "complies"]
         assert (grid.cursor_village(), grid.cursor_column()) == ("SC002", "G2")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory, host: PluginHost) -> Store:
+    """The demo town, whose 2023Q3 has no pending cell: the legend shares the rate's line."""
+    built = Store(tmp_path_factory.mktemp("demo") / "town.json")
+    built.init("")
+    built.open()
+    build_demo(built, host)
+    return built
+
+
+@pytest.mark.parametrize(("lang", "size"), [("en", (80, 24)), ("zh", (80, 24)), ("en", (120, 40))])
+async def test_the_legend_keeps_each_state_and_its_count_on_one_line(
+    demo: Store, host: PluginHost, lang: str, size: tuple[int, int]
+) -> None:
+    app = make_app(demo, host, lang=lang, quarter=Quarter(2023, 3))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        lines = screen_lines(app)
+        assert any(f"{STATE_SYMBOLS[State.PASS]} " in line for line in lines[-4:])
+        for state, symbol in STATE_SYMBOLS.items():
+            name = state_name(state, lang)
+            assert any(f"{symbol} {name} " in line for line in lines), (state, lines[-6:])

@@ -375,8 +375,11 @@ class ComplianceGrid(PinganAccess, Vertical):
         pending = pending_phrase(PendingCauses.of(grid), self.pingan.host, lang)
         if pending:
             line.append(f"  {pending}")
-        line.append("\n" if pending else "  |  ")
-        line.append_text(self._legend_symbols(counts))
+        symbols = self._legend_symbols(counts)
+        # the symbols go on a line of their own unless both fit: a wrap would split one of them
+        fits = line.cell_len + 5 + symbols.cell_len <= (legend.size.width or self.app.size.width)
+        line.append("  |  " if fits and not pending else "\n")
+        line.append_text(symbols)
         if grid.errors:
             plugins = ", ".join(sorted({f.plugin for f in grid.errors}))
             line.append("  ")
