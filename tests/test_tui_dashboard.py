@@ -25,6 +25,7 @@ from tests.tui_forms_support import (
     new_record,
     settle,
 )
+from tests.tui_support import CountingEngine
 from tui.app import PinganApp
 from tui.widgets.dashboard import Dashboard, chart_labels, complete_runs, percent
 
@@ -138,18 +139,6 @@ async def test_the_dashboard_follows_the_quarter(store: Store, host: PluginHost)
         await settle(pilot)
         assert dashboard.data is not None and dashboard.data.quarter == PREVIOUS
         assert summary(app).startswith(f"{PREVIOUS}  compliant 2/3")
-
-
-class CountingEngine(Engine):
-    """An engine that counts the grids it computes."""
-
-    def __init__(self, store: Store, host: PluginHost) -> None:
-        super().__init__(store, host)
-        self.computed: list[Quarter] = []
-
-    def grid(self, quarter: Quarter) -> Any:
-        self.computed.append(quarter)
-        return super().grid(quarter)
 
 
 def test_results_are_kept_until_a_change_at_or_before_their_quarter(

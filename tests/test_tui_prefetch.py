@@ -4,27 +4,13 @@ shown, then the dashboard's quarters behind the grid tab, so showing it only dra
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from plugins.engine import Engine
 from plugins.manager import PluginHost
-from store import Quarter, Store
-from tests.tui_support import Q2, Q3, build_town, make_app, settle
+from store import Store
+from tests.tui_support import Q2, Q3, CountingEngine, build_town, make_app, settle
 from tui.widgets.dashboard import Dashboard
-
-
-class CountingEngine(Engine):
-    """An engine that counts the live grids it computes, by quarter."""
-
-    def __init__(self, store: Store, host: PluginHost) -> None:
-        super().__init__(store, host)
-        self.computed: list[Quarter] = []
-
-    def grid(self, quarter: Quarter) -> Any:
-        self.computed.append(quarter)
-        return super().grid(quarter)
 
 
 @pytest.fixture

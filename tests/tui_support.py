@@ -22,6 +22,7 @@ from textual.pilot import Pilot
 from textual.widgets import Footer
 from textual.worker import WorkerCancelled, WorkerState
 
+from plugins.engine import Engine
 from plugins.i18n import Text
 from plugins.manager import PluginHost
 from store import Decision, NewRecord, Quarter, Store, Village
@@ -109,6 +110,18 @@ def build_town(path: Path, host: PluginHost) -> Store:
 
 THEME = "textual-dark"
 """The theme every TUI test runs in, so screenshots do not follow the app's default."""
+
+
+class CountingEngine(Engine):
+    """An engine that counts the live grids it computes, by quarter, in order."""
+
+    def __init__(self, store: Store, host: PluginHost) -> None:
+        super().__init__(store, host)
+        self.computed: list[Quarter] = []
+
+    def grid(self, quarter: Quarter) -> Any:
+        self.computed.append(quarter)
+        return super().grid(quarter)
 
 
 def make_app(store: Store, host: PluginHost, **options: Any) -> PinganApp:
