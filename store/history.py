@@ -26,16 +26,19 @@ ByVillage = dict[str, tuple[Record, ...]]
 class TypedHistory:
     """Records of one type per block version, and per quarter's blocks grouped by village.
 
-    A block already parsed whole (the store's partition cache, through `fresh`) gives its
-    records as they are; any other block is parsed and only the documents of the type asked
-    become records, kept for that version of the file. Safe to call from several threads.
+    A block already parsed whole (the store's partition cache, through `cached`, for the
+    version on disk) gives its records as they are; any other block is parsed and only the
+    documents of the type asked become records, kept for that version of the file. Safe to
+    call from several threads.
     """
 
-    def __init__(self, fresh: Callable[[Path], Partition | None]) -> None:
-        self._fresh = fresh
+    def __init__(self, cached: Callable[[Path, FileKey | None], Partition | None]) -> None:
+        self._cached = cached
         self._lock = threading.Lock()
         self._blocks: dict[Path, tuple[FileKey | None, dict[str, tuple[Record, ...]]]] = {}
-        self._runs: dict[tuple[tuple[Path, ...], str], tuple[tuple[Any, ...], ByVillage]] = {}
+        self._runs: dict[
+            tuple[tuple[Path, ...], str], tuple[tuple[FileKey | None, ...], ByVillage]
+        ] = {}
 
     def by_village(self, quarters: Sequence[Sequence[Path]], record_type: str) -> list[ByVillage]:
         """The records of record_type in each quarter's blocks (paths), in their order, by
@@ -58,7 +61,7 @@ class TypedHistory:
         return result
 
     def _of_block(self, path: Path, key: FileKey | None, record_type: str) -> Sequence[Record]:
-        part = self._fresh(path)
+        part = self._cached(path, key)
         if part is not None:
             return part.by_type.get(record_type, ())
         kept_key, types = self._blocks.get(path, (None, {}))
@@ -66,23 +69,26 @@ class TypedHistory:
             types = {}
         found = types.get(record_type)
         if found is None:
-            found = types[record_type] = _read_type(path, key, record_type)
+            found = types[record_type] = tuple(
+                read_records(path, lambda doc: bool(doc["type"] == record_type))
+            )
             self._blocks[path] = (key, types)
         return found
 
 
-def _read_type(path: Path, key: FileKey | None, record_type: str) -> tuple[Record, ...]:
-    """The records of one type in the block at path, in the file's order."""
-    if key is None:
-        return ()
+def read_records(path: Path, wanted: Callable[[dict[str, Any]], bool]) -> list[Record]:
+    """The records of the block at path whose documents wanted accepts, in the file's order
+    (none if the file is gone): only those documents become records."""
     same: dict[Any, Any] = {}
     days: dict[str, date] = {}
     try:
         table = (read_object(path) or {}).get("records") or {}
-        return tuple(
+        if not isinstance(table, dict):
+            raise TypeError("table records is not an object")
+        return [
             Record.from_doc(int(raw_id), doc, same, days)
             for raw_id, doc in table.items()
-            if doc["type"] == record_type
-        )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            if wanted(doc)
+        ]
+    except (KeyError, TypeError, ValueError) as exc:
         raise StoreCorrupt(path, f"bad record: {exc!r}") from None

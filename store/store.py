@@ -23,7 +23,7 @@ from store.errors import (
     StoreMissing,
     StoreOrphaned,
 )
-from store.history import ByVillage, TypedHistory
+from store.history import ByVillage, TypedHistory, read_records
 from store.layout import BLOCK_RECORDS, Layout, block_number
 from store.migrations import CURRENT_SCHEMA, MIGRATIONS
 from store.models import Decision, ImportBatch, Record, Return, Village
@@ -144,7 +144,7 @@ class Store:
         self._meta = FileCache(main_meta)
         self._main = FileCache(self._build_main)
         self._partitions = FileCache(Partition.build)
-        self._history = TypedHistory(self._partitions.fresh)
+        self._history = TypedHistory(self._partitions.cached)
         self._snapshots = FileCache(_snapshot_doc)
         self._max_ids = FileCache(_max_id)
         self._villages = FileCache(village_list)
@@ -447,20 +447,17 @@ class Store:
         """
         key = (village, record_type)
         found: list[Record] = []
-        same: dict[Any, Any] = {}
-        days: dict[str, date] = {}
         with self._naming_backup():
             for path in self.layout.quarter_blocks(quarter):
                 part = self._partitions.fresh(path)
                 if part is not None:
                     found.extend(part.by_village_type.get(key, ()))
                     continue
-                try:
-                    for raw_id, doc in _table(read_object(path) or {}, "records").items():
-                        if doc["village"] == village and doc["type"] == record_type:
-                            found.append(Record.from_doc(int(raw_id), doc, same, days))
-                except (KeyError, TypeError, ValueError) as exc:
-                    raise StoreCorrupt(path, f"bad record: {exc!r}") from None
+                found.extend(
+                    read_records(
+                        path, lambda doc: doc["village"] == village and doc["type"] == record_type
+                    )
+                )
         return found
 
     def window(self, quarter: Quarter) -> QuarterWindow:
