@@ -18,9 +18,9 @@ from plugins.manager import PluginHost
 from store import Quarter, Store
 
 GridKeeper = Callable[[Grid, int], None]
+"""Receives a grid computed for a summary and the store revision read before computing it."""
 GridSource = Callable[[Quarter], tuple[int, Grid]]
 """Where a quarter's grid can come from besides computing it: (store revision, grid)."""
-"""Receives a grid computed for a summary and the store revision read before computing it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -375,10 +375,11 @@ class ComplianceGrid(PinganAccess, Vertical):
         pending = pending_phrase(PendingCauses.of(grid), self.pingan.host, lang)
         if pending:
             line.append(f"  {pending}")
-        symbols = self._legend_symbols(counts)
+        symbols, beside = self._legend_symbols(counts), "  |  "
         # the symbols go on a line of their own unless both fit: a wrap would split one of them
-        fits = line.cell_len + 5 + symbols.cell_len <= (legend.size.width or self.app.size.width)
-        line.append("  |  " if fits and not pending else "\n")
+        width = legend.size.width or self.app.size.width
+        fits = line.cell_len + len(beside) + symbols.cell_len <= width
+        line.append(beside if fits and not pending else "\n")
         line.append_text(symbols)
         if grid.errors:
             plugins = ", ".join(sorted({f.plugin for f in grid.errors}))

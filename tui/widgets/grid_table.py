@@ -55,27 +55,22 @@ class LineTable(ScrollView, can_focus=True):
     PADDING = 1
     """Blank cells each side of a cell's text."""
 
-    class CursorMoved(Message):
+    class TableMessage(Message):
+        """A message about the table that posts it (its `control`, for `on` selectors)."""
+
+        def __init__(self, table: LineTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> LineTable:
+            return self.table
+
+    class CursorMoved(TableMessage):
         """The cursor moved to another cell (or the table's rows or columns changed)."""
 
-        def __init__(self, table: LineTable) -> None:
-            super().__init__()
-            self.table = table
-
-        @property
-        def control(self) -> LineTable:
-            return self.table
-
-    class CellSelected(Message):
+    class CellSelected(TableMessage):
         """The cell under the cursor was clicked again."""
-
-        def __init__(self, table: LineTable) -> None:
-            super().__init__()
-            self.table = table
-
-        @property
-        def control(self) -> LineTable:
-            return self.table
 
     def __init__(
         self,
@@ -179,15 +174,23 @@ class LineTable(ScrollView, can_focus=True):
         follows the cursor may update it here at once, so it repaints in the same frame."""
         self.post_message(self.CursorMoved(self))
 
+    @property
+    def _fixed_width(self) -> int:
+        """The cells the fixed columns take, padding included."""
+        return self._offsets[self.fixed_columns] if self._columns else 0
+
     def _scroll_cursor_into_view(self, animate: bool = False) -> None:
         if not self._columns or not self._row_keys:
             return
         left = self._offsets[self.cursor_column]
         width = self._offsets[self.cursor_column + 1] - left
         region = Region(left, self.cursor_row + 1, width, 1)
-        fixed = self._offsets[self.fixed_columns] if self._columns else 0
         self.scroll_to_region(
-            region, animate=animate, spacing=Spacing(1, 0, 0, fixed), force=True, immediate=True
+            region,
+            animate=animate,
+            spacing=Spacing(1, 0, 0, self._fixed_width),
+            force=True,
+            immediate=True,
         )
 
     def action_scroll_up(self) -> None:
@@ -229,7 +232,7 @@ class LineTable(ScrollView, can_focus=True):
         if y < 1:
             return None
         row = y - 1 + int(self.scroll_y)
-        fixed = self._offsets[self.fixed_columns] if self._columns else 0
+        fixed = self._fixed_width
         table_x = x if x < fixed else x + int(self.scroll_x)
         first = 0 if x < fixed else self.fixed_columns
         for index in range(first, len(self._columns)):
@@ -315,7 +318,7 @@ class LineTable(ScrollView, can_focus=True):
             on_cursor = cursor_style if index == cursor else None
             segments.extend(self._cell_segments(text, column.width, style, pad, on_cursor))
         line = Strip(segments, self._offsets[-1] if self._columns else 0)
-        fixed_width = self._offsets[self.fixed_columns] if self._columns else 0
+        fixed_width = self._fixed_width
         if scroll_x:
             start = fixed_width + scroll_x
             line = Strip.join([line.crop(0, fixed_width), line.crop(start, start + width)])
